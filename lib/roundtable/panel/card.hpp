@@ -1,0 +1,124 @@
+// The consensus card: everything a panel produced, in the order of DESIGN §1.
+//
+// The pipeline builds a Card; renderers only read it. JSON conversion (the
+// "roundtable.card/v1" contract of DESIGN §6) lives in card.cpp so that
+// nlohmann/json stays out of this widely-included header.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace roundtable::panel {
+
+inline constexpr std::string_view k_card_schema = "roundtable.card/v1";
+
+enum class Stance { bearish, neutral, bullish };
+
+// Returns "bearish", "neutral" or "bullish".
+std::string_view stance_name(Stance stance);
+
+// Parses a stance name; returns nullopt for anything else.
+std::optional<Stance> parse_stance(std::string_view name);
+
+struct ArticleMeta {
+    std::string title;
+    std::string source;
+    std::string sha256;
+    std::size_t chars = 0;
+    std::size_t bytes = 0;
+};
+
+struct SeatStatus {
+    std::string seat;
+    std::string provider;
+    std::string model;
+    bool ok = true;
+    std::string error; // why the seat failed, one line; empty when ok
+};
+
+struct Take {
+    std::string seat;
+    Stance stance = Stance::neutral;
+    double confidence = 0.5;
+    std::string headline;
+    std::string analysis;
+    std::string counterpoint;
+    std::vector<std::string> evidence;
+    std::vector<std::string> ungrounded; // claims not found in the article
+};
+
+struct Rebuttal {
+    std::string seat;
+    std::vector<std::string> responds_to; // seat names (never the seat itself)
+    std::string headline;
+    std::string text;
+    Stance stance_after = Stance::neutral;
+    double confidence_after = 0.5;
+    std::vector<std::string> ungrounded;
+};
+
+struct Votes {
+    int bearish = 0;
+    int neutral = 0;
+    int bullish = 0;
+
+    int total() const { return bearish + neutral + bullish; }
+    int of(Stance stance) const;
+    void add(Stance stance);
+};
+
+struct Shift {
+    std::string seat;
+    Stance from = Stance::neutral;
+    Stance to = Stance::neutral;
+};
+
+struct Consensus {
+    std::optional<Stance> stance; // nullopt: an exact tie, shown as "split"
+    Votes votes;                  // final stances (after rebuttals)
+    Votes initial_votes;          // round-1 stances
+    double agreement = 0.0;       // share of seats agreeing with the stance, 0-1
+    std::string summary;
+    std::string risk;
+    std::string opportunity;
+    std::string chair;             // seat that wrote the synthesis
+    bool synthesized = true;       // false: risk/opportunity filled from the takes
+    std::vector<Shift> shifts;     // seats whose stance changed in the rebuttal
+
+    // Returns "bearish", "neutral", "bullish" or "split".
+    std::string stance_label() const;
+    // Returns the vote behind the stance, e.g. "3-1" or "2-1-1".
+    std::string vote_label() const;
+};
+
+struct Usage {
+    int calls = 0;
+    int cache_hits = 0;
+    std::int64_t input_tokens = 0;
+    std::int64_t output_tokens = 0;
+    std::int64_t cached_tokens = 0;
+    double cost_usd = 0.0;
+    std::int64_t wall_ms = 0;
+};
+
+struct Card {
+    ArticleMeta article;
+    std::vector<SeatStatus> seats; // every seat asked, in panel order
+    std::vector<Take> takes;       // seats that answered round 1, in panel order
+    std::vector<Rebuttal> rebuttals;
+    Consensus consensus;
+    Usage usage;
+    bool offline = false;          // the panel was the offline analysts, no language model
+    std::string methodology;       // one line
+};
+
+// Serializes `card` to the JSON text of the v1 contract (`indent` < 0: one line).
+std::string to_json_text(const Card& card, int indent = 2);
+
+// Parses JSON text of the v1 contract; throws std::runtime_error naming the problem.
+Card card_from_json_text(std::string_view text);
+
+} // namespace roundtable::panel

@@ -1,0 +1,101 @@
+// The Provider interface: one abstract class that every wire protocol (and the
+// offline analysts) implements, and the request / reply / failure values that
+// cross it.
+//
+// A Provider belongs to one seat. complete() may be called from several
+// threads at once (batch mode runs many panels over the same seats), so
+// implementations keep no per-call state in members. A call's failure is a
+// value, never an exception: it ends up on the card.
+#pragma once
+
+#include <roundtable/guard/schema.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace roundtable::providers {
+
+using guard::Round;
+
+// What a seat is asked in one call. Every seat in a round gets byte-identical
+// `system` and `user` text; `json_schema` is the round's schema.
+struct Request {
+    Round round = Round::take;
+    std::string system;      // system text: role, rules, fencing declaration
+    std::string user;        // user text: the fenced article and the round's question
+    std::string schema_name; // "take" | "rebuttal" | "consensus"
+    std::string json_schema; // JSON Schema text of the expected object
+    int max_tokens = 2048;
+    std::optional<double> temperature; // sent only when configured
+    // Length of the leading part of `user` that is identical in every round for
+    // a seat (the fenced article): providers with prompt caching mark it.
+    std::size_t cacheable_prefix = 0;
+};
+
+// Tokens as billed: input includes cached reads and cache writes; cached is
+// also reported on its own; output includes reasoning / thinking tokens.
+struct TokenUsage {
+    std::int64_t input_tokens = 0;
+    std::int64_t output_tokens = 0;
+    std::int64_t cached_tokens = 0;      // cache reads (part of input_tokens)
+    std::int64_t cache_write_tokens = 0; // cache writes (part of input_tokens)
+
+    TokenUsage& operator+=(const TokenUsage& other) {
+        input_tokens += other.input_tokens;
+        output_tokens += other.output_tokens;
+        cached_tokens += other.cached_tokens;
+        cache_write_tokens += other.cache_write_tokens;
+        return *this;
+    }
+};
+
+struct Reply {
+    std::string text;          // the model's text (the JSON object, possibly wrapped)
+    std::string model;         // the model id the provider reports
+    std::string finish_reason; // provider's own word: end_turn, stop, STOP, ...
+    std::string request_id;
+    TokenUsage usage;
+    std::chrono::milliseconds latency{0}; // wall time of the call, retries included
+    int attempts = 1;                     // HTTP attempts made (1 + retries)
+    bool cached = false;                  // served from the reply cache, no call made
+};
+
+// A failed call, with what a user needs to act on it. Never holds an API key.
+struct Failure {
+    std::string provider;   // "anthropic", "openai", ...
+    int http_status = 0;    // 0 when no HTTP status was received
+    std::string type;       // provider error type/code, or ours: "timeout", "refusal", ...
+    std::string message;    // one line
+    std::string request_id; // when the provider gave one
+    int attempts = 1;
+
+    // Returns a one-line description, e.g. "anthropic: HTTP 529 overloaded_error:
+    // Overloaded (request req_123, 3 attempts)".
+    std::string describe() const;
+};
+
+class Provider {
+public:
+    virtual ~Provider() = default;
+
+    // Returns the protocol name: "anthropic", "openai", "gemini", "xai",
+    // "openai-compatible" or "offline".
+    virtual std::string_view kind() const = 0;
+
+    // Returns the configured model id.
+    virtual const std::string& model() const = 0;
+
+    // Sends `request` (with retries as configured); returns the reply, or the
+    // failure after the last attempt.
+    virtual std::expected<Reply, Failure> complete(const Request& request) = 0;
+
+    // Returns the exact HTTP request(s) complete() would send, keys redacted,
+    // for --dry-run. The offline provider describes its lens instead.
+    virtual std::string describe_request(const Request& request) const = 0;
+};
+
+} // namespace roundtable::providers

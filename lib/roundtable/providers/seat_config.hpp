@@ -1,0 +1,23 @@
+// A seat's configuration: which provider, model and options it uses. Plain data
+// filled by config/ (TOML, environment, flags) and read by the provider factory.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace roundtable::providers {
+
+struct SeatConfig {
+    std::string name;        // seat name on the card: "claude", "gpt", "bull", ...
+    std::string provider;    // anthropic | openai | gemini | xai | openai-compatible | offline
+    std::string model;       // model id (offline: the lens, "bull" | "bear" | "skeptic" | "quant")
+    std::string base_url;    // empty: the provider's default
+    std::string api_key_env; // environment variable holding the key; empty: none
+    int max_tokens = 2048;
+    std::optional<double> temperature;
+    double timeout_s = 120.0;
+    double connect_timeout_s = 10.0;
+    int retries = 2;
+};
+
+} // namespace roundtable::providers
