@@ -4,6 +4,24 @@
 // An Article is plain data, immutable once built and safe to share between
 // threads. Reading functions throw roundtable::Error(Exit::usage) with a
 // one-line message naming the problem; they never crash on bad bytes.
+//
+// Message format: every error and warning names its source first, as
+// "<source>: <problem>" -- "examples/x.txt: input is empty", "stdin: input looks
+// binary (NUL bytes), not text", "https://example.com/a: input has no text". When
+// `source` is empty the prefix is left out. The problems are:
+//   input is 2.0 MiB, over the 1.0 MiB limit (raise it with --max-bytes)
+//   input is over the 1.0 MiB limit (raise it with --max-bytes)   (pipes: size unknown)
+//   input is empty                      (nothing, or only whitespace)
+//   input looks binary (<why>), not text   (NUL bytes / N% control bytes)
+//   input is UTF-16 text; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)
+//   input has no text                   (nothing readable left after HTML extraction)
+//   input HTML nests too deeply (over 1000 levels)
+//   no such file / is a directory / permission denied / <other errno reason>
+// and the warning "replaced N invalid UTF-8 sequence(s) with U+FFFD".
+//
+// Reading: a UTF-8 byte order mark is dropped; HTML is detected by content (see
+// article/html.hpp) and turned into text; plain text keeps its characters and only
+// has its whitespace normalized (article/normalize.hpp).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +43,7 @@ struct Article {
 };
 
 struct ReadOptions {
-    std::size_t max_bytes = 1024 * 1024; // inputs larger than this are refused
+    std::size_t max_bytes = 1024 * 1024;   // inputs larger than this are refused
     std::string size_flag = "--max-bytes"; // the flag named in the size error
 };
 
@@ -37,7 +55,12 @@ Article from_bytes(std::string bytes, std::string source, const ReadOptions& opt
 // or fails the checks of from_bytes.
 Article read_file(const std::string& path, const ReadOptions& options = {});
 
-// Reads all of standard input; throws as from_bytes.
+// Reads all of standard input (binary, at most max_bytes + 1 bytes); throws as
+// from_bytes, or with the errno reason if stdin cannot be read. Source is "stdin".
 Article read_stdin(const ReadOptions& options = {});
+
+// Returns `problem` prefixed with "<source>: ", or `problem` alone when `source` is
+// empty -- the format of every message above; never fails.
+std::string source_message(std::string_view source, std::string_view problem);
 
 } // namespace roundtable::article

@@ -185,7 +185,9 @@ void to_json(json& j, const Consensus& c) {
              {"opportunity", c.opportunity},
              {"chair", c.chair},
              {"synthesized", c.synthesized},
-             {"shifts", c.shifts}};
+             {"shifts", c.shifts},
+             {"ungrounded", c.ungrounded},
+             {"chair_error", c.chair_error.empty() ? json(nullptr) : json(c.chair_error)}};
 }
 void from_json(const json& j, Consensus& c) {
     c.stance = parse_stance(j.at("stance").get<std::string>());
@@ -198,6 +200,10 @@ void from_json(const json& j, Consensus& c) {
     j.at("chair").get_to(c.chair);
     c.synthesized = j.value("synthesized", true);
     c.shifts = j.value("shifts", std::vector<Shift>{});
+    c.ungrounded = j.value("ungrounded", std::vector<std::string>{});
+    c.chair_error = j.contains("chair_error") && j.at("chair_error").is_string()
+                        ? j.at("chair_error").get<std::string>()
+                        : std::string();
 }
 
 void to_json(json& j, const Usage& u) {

@@ -87,6 +87,8 @@ struct Consensus {
     std::string chair;             // seat that wrote the synthesis
     bool synthesized = true;       // false: risk/opportunity filled from the takes
     std::vector<Shift> shifts;     // seats whose stance changed in the rebuttal
+    std::vector<std::string> ungrounded; // claims of the synthesis not found in the article
+    std::string chair_error;       // why the chair's synthesis failed; empty when it did not
 
     // Returns "bearish", "neutral", "bullish" or "split".
     std::string stance_label() const;

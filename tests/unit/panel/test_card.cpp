@@ -1,0 +1,72 @@
+#include <roundtable/panel/card.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace roundtable::panel;
+
+namespace {
+
+Card sample_card() {
+    Card card;
+    card.article = {"Title \"quoted\"", "examples/a.txt", std::string(64, 'a'), 1234, 1300};
+    card.seats = {{"bull", "offline", "bull", true, ""}, {"gpt", "openai", "gpt-5", false, "openai: HTTP 500"}};
+    Take take;
+    take.seat = "bull";
+    take.stance = Stance::bullish;
+    take.confidence = 0.8;
+    take.headline = "Record revenue — up 41%";
+    take.analysis = "A.";
+    take.counterpoint = "B.";
+    take.evidence = {"\u201cquoted\u201d"};
+    take.ungrounded = {"$41 million"};
+    card.takes = {take};
+    Rebuttal reb;
+    reb.seat = "bull";
+    reb.responds_to = {"gpt"};
+    reb.headline = "h";
+    reb.text = "t";
+    reb.stance_after = Stance::neutral;
+    card.rebuttals = {reb};
+    card.consensus.stance = Stance::bullish;
+    card.consensus.votes = {0, 1, 2};
+    card.consensus.initial_votes = {0, 0, 3};
+    card.consensus.shifts = {{"bull", Stance::bullish, Stance::neutral}};
+    card.consensus.chair = "bull";
+    card.usage.calls = 9;
+    card.offline = true;
+    return card;
+}
+
+} // namespace
+
+TEST_CASE("card::json") {
+    SECTION("round trip keeps every field") {
+        Card card = sample_card();
+        Card back = card_from_json_text(to_json_text(card));
+        CHECK(to_json_text(back) == to_json_text(card));
+        CHECK(back.takes.at(0).ungrounded.at(0) == "$41 million");
+        CHECK(back.seats.at(1).ok == false);
+        CHECK(back.seats.at(1).error == "openai: HTTP 500");
+        CHECK(back.consensus.shifts.at(0).to == Stance::neutral);
+    }
+    SECTION("contract names at the top level") {
+        std::string text = to_json_text(sample_card(), -1);
+        for (const char* name : {"\"schema\":\"roundtable.card/v1\"", "\"article\":", "\"seats\":",
+                                 "\"takes\":", "\"rebuttals\":", "\"consensus\":", "\"usage\":"}) {
+            CHECK(text.find(name) != std::string::npos);
+        }
+        CHECK(text.find("\"status\":\"failed\"") != std::string::npos);
+        CHECK(text.find("\"error\":null") != std::string::npos);
+    }
+    SECTION("a split consensus is written as split and read back as no stance") {
+        Card card = sample_card();
+        card.consensus.stance.reset();
+        std::string text = to_json_text(card, -1);
+        CHECK(text.find("\"stance\":\"split\"") != std::string::npos);
+        CHECK_FALSE(card_from_json_text(text).consensus.stance.has_value());
+    }
+    SECTION("invalid JSON and a wrong schema are errors") {
+        CHECK_THROWS_WITH(card_from_json_text("{"), Catch::StartsWith("invalid card JSON"));
+        CHECK_THROWS_WITH(card_from_json_text(R"({"schema":"other"})"), Catch::Contains("not a roundtable.card/v1"));
+    }
+}
