@@ -1,0 +1,147 @@
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <roundtable/panel/card.hpp>
+#include <roundtable/render/render.hpp>
+#include <string>
+
+namespace roundtable::render {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json ref(std::string_view name) {
+    return Json{{"$ref", "#/$defs/" + std::string(name)}};
+}
+
+Json string_type() {
+    return Json{{"type", "string"}};
+}
+
+Json count_type() {
+    return Json{{"type", "integer"}, {"minimum", 0}};
+}
+
+Json share_type() {
+    return Json{{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
+}
+
+Json string_or_null() {
+    return Json{{"type", Json::array({"string", "null"})}};
+}
+
+// Returns an object schema whose listed properties are all required.
+Json object_of(std::initializer_list<std::pair<const char*, Json>> properties) {
+    Json props = Json::object();
+    Json required = Json::array();
+    for (const auto& [name, schema] : properties) {
+        props[name] = schema;
+        required.push_back(name);
+    }
+    return Json{{"type", "object"}, {"required", required}, {"properties", props}};
+}
+
+Json build_schema() {
+    Json defs = Json::object();
+    defs["stance"] =
+        Json{{"type", "string"}, {"enum", Json::array({"bearish", "neutral", "bullish"})}};
+    defs["strings"] = Json{{"type", "array"}, {"items", string_type()}};
+    defs["votes"] = object_of(
+        {{"bearish", count_type()}, {"neutral", count_type()}, {"bullish", count_type()}});
+
+    defs["article"] =
+        object_of({{"title", string_type()},
+                   {"source", string_type()},
+                   {"sha256", Json{{"type", "string"}, {"pattern", "^([0-9a-f]{64})?$"}}},
+                   {"chars", count_type()},
+                   {"bytes", count_type()}});
+
+    Json seat =
+        object_of({{"seat", string_type()},
+                   {"provider", string_type()},
+                   {"model", string_type()},
+                   {"status", Json{{"type", "string"}, {"enum", Json::array({"ok", "failed"})}}},
+                   {"error", string_or_null()}});
+    seat["allOf"] =
+        Json::array({Json{{"if", Json{{"properties", Json{{"status", Json{{"const", "ok"}}}}}}},
+                          {"then", Json{{"properties", Json{{"error", Json{{"type", "null"}}}}}}},
+                          {"else", Json{{"properties", Json{{"error", string_type()}}}}}}});
+    defs["seat"] = seat;
+
+    defs["take"] = object_of({{"seat", string_type()},
+                              {"stance", ref("stance")},
+                              {"confidence", share_type()},
+                              {"headline", string_type()},
+                              {"analysis", string_type()},
+                              {"counterpoint", string_type()},
+                              {"evidence", ref("strings")},
+                              {"ungrounded", ref("strings")}});
+
+    defs["rebuttal"] = object_of({{"seat", string_type()},
+                                  {"responds_to", ref("strings")},
+                                  {"headline", string_type()},
+                                  {"text", string_type()},
+                                  {"stance_after", ref("stance")},
+                                  {"confidence_after", share_type()},
+                                  {"ungrounded", ref("strings")}});
+
+    defs["shift"] =
+        object_of({{"seat", string_type()}, {"from", ref("stance")}, {"to", ref("stance")}});
+
+    defs["consensus"] = object_of(
+        {{"stance", Json{{"type", "string"},
+                         {"enum", Json::array({"bearish", "neutral", "bullish", "split"})}}},
+         {"vote", Json{{"type", "string"}, {"pattern", "^[0-9]+(-[0-9]+)+$"}}},
+         {"votes", ref("votes")},
+         {"initial_votes", ref("votes")},
+         {"agreement", share_type()},
+         {"summary", string_type()},
+         {"risk", string_type()},
+         {"opportunity", string_type()},
+         {"chair", string_type()},
+         {"synthesized", Json{{"type", "boolean"}}},
+         {"shifts", Json{{"type", "array"}, {"items", ref("shift")}}},
+         {"ungrounded", ref("strings")},
+         {"chair_error", string_or_null()}});
+
+    defs["usage"] = object_of({{"calls", count_type()},
+                               {"cache_hits", count_type()},
+                               {"input_tokens", count_type()},
+                               {"output_tokens", count_type()},
+                               {"cached_tokens", count_type()},
+                               {"cost_usd", Json{{"type", "number"}, {"minimum", 0}}},
+                               {"wall_ms", count_type()}});
+
+    Json top = object_of({{"schema", Json{{"const", std::string(panel::k_card_schema)}}},
+                          {"article", ref("article")},
+                          {"offline", Json{{"type", "boolean"}}},
+                          {"seats", Json{{"type", "array"}, {"items", ref("seat")}}},
+                          {"takes", Json{{"type", "array"}, {"items", ref("take")}}},
+                          {"rebuttals", Json{{"type", "array"}, {"items", ref("rebuttal")}}},
+                          {"consensus", ref("consensus")},
+                          {"usage", ref("usage")},
+                          {"methodology", string_type()}});
+
+    Json schema = Json::object();
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+    schema["title"] = "roundtable consensus card (roundtable.card/v1)";
+    schema["description"] =
+        "One consensus card as printed by `roundtable --format json`. More top-level "
+        "names may be added within v1; none are renamed.";
+    schema["type"] = "object";
+    schema["required"] = top["required"];
+    schema["properties"] = top["properties"];
+    schema["additionalProperties"] = true;
+    schema["$defs"] = defs;
+    return schema;
+}
+
+} // namespace
+
+std::string card_json_schema() {
+    std::string out = build_schema().dump(2);
+    out += '\n';
+    return out;
+}
+
+} // namespace roundtable::render
