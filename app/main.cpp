@@ -1,2 +1,153 @@
-#include <cstdio>
-int main() { std::puts("roundtable " ROUNDTABLE_VERSION); }
+// roundtable's entry point: CLI11 wiring only. Every command lives in
+// lib/roundtable/commands/; this file maps flags to their options, installs
+// the Ctrl-C handler and turns errors into exit codes (DESIGN §6).
+#include <roundtable/commands/run.hpp>
+#include <roundtable/http/abort.hpp>
+#include <roundtable/util/error.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <iostream>
+#include <unistd.h>
+
+namespace {
+
+using roundtable::Error;
+using roundtable::Exit;
+
+extern "C" void on_interrupt(int) {
+    roundtable::http::request_abort();
+}
+
+void install_interrupt_handler() {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+constexpr const char* k_examples = R"(Examples:
+  roundtable examples/bearish-truck-recall.txt          card for a file (offline panel with no API key)
+  curl -s https://example.com/story | roundtable -      card for a page piped on stdin
+  roundtable https://example.com/story --format json | jq .consensus
+  roundtable article.txt --panel claude,gpt --chair gpt -o card.md --format markdown
+  roundtable article.txt --dry-run                      show the exact requests, send nothing
+
+Exit codes: 0 card produced, 1 a policy matched (--max-ungrounded), 2 usage or input error,
+3 below quorum (providers failed), 4 configuration error, 130 interrupted.)";
+
+// Parses SEAT=MODEL into the pair config expects; throws CLI::ValidationError otherwise.
+std::pair<std::string, std::string> seat_model(const std::string& arg) {
+    auto eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size()) {
+        throw CLI::ValidationError("--model", "expected SEAT=MODEL, got '" + arg + "'");
+    }
+    return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+void add_panel_flags(CLI::App& app, roundtable::config::Overrides& o) {
+    app.add_option("--config", o.config_path, "TOML config file (default: $XDG_CONFIG_HOME/roundtable/config.toml)");
+    app.add_option("--panel", o.panel, "Seats to seat, in card order (e.g. claude,gpt,gemini)")->delimiter(',');
+    app.add_option_function<std::vector<std::string>>(
+           "--model",
+           [&o](const std::vector<std::string>& args) {
+               for (const auto& arg : args) {
+                   o.models.push_back(seat_model(arg));
+               }
+           },
+           "Model for a seat: SEAT=MODEL (repeatable)")
+        ->type_name("SEAT=MODEL");
+    app.add_option("--chair", o.chair, "Seat that writes the summary, risk and opportunity");
+    app.add_option("--timeout", o.timeout_s, "Per-call timeout in seconds")->check(CLI::PositiveNumber);
+    app.add_option("--retries", o.retries, "Retries per call after the first attempt")->check(CLI::Range(0, 10));
+    app.add_option("--quorum", o.quorum, "Seats that must answer (default 3, at most the panel size)");
+    app.add_flag("--offline", o.offline, "Use the offline analysts even if API keys are set");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    roundtable::commands::RunOptions run;
+    std::optional<std::string> prompts_dir;
+    bool show_version = false;
+
+    CLI::App app{"roundtable: a panel of AI models reads a news article, argues about it, and agrees "
+                 "on what it means.",
+                 "roundtable"};
+    app.footer(k_examples);
+    app.set_version_flag("--version", std::string("roundtable ") + ROUNDTABLE_VERSION);
+    app.add_option("input", run.input, "Article: a file, - for stdin, or an http(s) URL (default: piped stdin)");
+    app.add_option("-f,--format", run.format, "Output: text, markdown, json or html")->capture_default_str();
+    app.add_option("--color", run.color, "Colour: auto, always or never (NO_COLOR is honoured)")->capture_default_str();
+    app.add_option("-o,--output", run.output, "Write the card to FILE (atomically) instead of stdout");
+    app.add_flag("--dry-run", run.dry_run, "Print the exact requests each seat would receive; send nothing");
+    bool no_rebuttal = false;
+    app.add_flag("--no-rebuttal", no_rebuttal, "Skip the rebuttal round");
+    app.add_flag("--anonymize", run.anonymize, "Show the other seats as Panelist A-D in the rebuttal round");
+    app.add_option("--prompts", prompts_dir, "Read the round templates from DIR instead of the embedded ones");
+    app.add_option("--max-bytes", run.max_bytes, "Largest input accepted, in bytes (default 1 MiB)");
+    app.add_option("--max-ungrounded", run.max_ungrounded, "Exit 1 when more claims than N are not found in the article");
+    app.add_flag("-q,--quiet", run.quiet, "No notices on stderr");
+    add_panel_flags(app, run.overrides);
+    (void)show_version;
+
+    auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the JSON card");
+    auto* prompts = app.add_subcommand("prompts", "Print the round templates");
+    prompts->add_option("--prompts", prompts_dir, "Read the templates from DIR");
+    roundtable::config::Overrides provider_overrides;
+    auto* providers = app.add_subcommand("providers", "List the panel's seats, models and whether keys are set");
+    add_panel_flags(*providers, provider_overrides);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "roundtable: error: " << e.what() << " (see --help)\n";
+        return static_cast<int>(Exit::usage);
+    }
+
+    install_interrupt_handler();
+    try {
+        int code = 0;
+        if (*schema) {
+            code = roundtable::commands::run_schema(std::cout);
+        } else if (*prompts) {
+            code = roundtable::commands::run_prompts(prompts_dir, std::cout);
+        } else if (*providers) {
+            code = roundtable::commands::run_providers(provider_overrides, std::cout, std::cerr);
+        } else {
+            if (run.input.empty() && ::isatty(STDIN_FILENO)) {
+                std::cerr << app.help() << "\nroundtable: error: no article given: pass a file, - for "
+                                           "stdin, or a URL\n";
+                return static_cast<int>(Exit::usage);
+            }
+            run.rebuttal = !no_rebuttal;
+            run.prompts_dir = prompts_dir;
+            run.stdout_is_tty = ::isatty(STDOUT_FILENO) != 0;
+            code = roundtable::commands::run_card(run, std::cout, std::cerr);
+        }
+        if (roundtable::http::abort_requested()) {
+            std::cerr << "roundtable: interrupted\n";
+            return static_cast<int>(Exit::interrupted);
+        }
+        return code;
+    } catch (const Error& e) {
+        if (e.code() == Exit::interrupted || roundtable::http::abort_requested()) {
+            std::cerr << "roundtable: interrupted\n";
+            return static_cast<int>(Exit::interrupted);
+        }
+        std::cerr << "roundtable: error: " << e.what() << '\n';
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        std::cerr << "roundtable: error: " << e.what() << '\n';
+        return static_cast<int>(Exit::usage);
+    }
+}

@@ -1,0 +1,151 @@
+#include <roundtable/commands/run.hpp>
+
+#include <roundtable/article/article.hpp>
+#include <roundtable/commands/fetch.hpp>
+#include <roundtable/panel/pipeline.hpp>
+#include <roundtable/providers/factory.hpp>
+#include <roundtable/render/render.hpp>
+#include <roundtable/render/terminal.hpp>
+#include <roundtable/util/atomic_file.hpp>
+#include <roundtable/util/error.hpp>
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+namespace roundtable::commands {
+
+namespace {
+
+bool is_url(std::string_view input) {
+    return input.starts_with("http://") || input.starts_with("https://");
+}
+
+article::Article read_input(const RunOptions& options) {
+    article::ReadOptions read;
+    read.max_bytes = options.max_bytes;
+    read.size_flag = "--max-bytes";
+    if (options.input.empty() || options.input == "-") {
+        return article::read_stdin(read);
+    }
+    if (is_url(options.input)) {
+        return fetch_article(options.input, read);
+    }
+    return article::read_file(options.input, read);
+}
+
+std::vector<panel::Seat> make_seats(const config::PanelConfig& config) {
+    std::vector<panel::Seat> seats;
+    for (const auto& seat : config.seats) {
+        seats.push_back({seat, providers::make_provider(seat)});
+    }
+    return seats;
+}
+
+std::size_t count_ungrounded(const panel::Card& card) {
+    std::size_t n = card.consensus.ungrounded.size();
+    for (const auto& t : card.takes) {
+        n += t.ungrounded.size();
+    }
+    for (const auto& r : card.rebuttals) {
+        n += r.ungrounded.size();
+    }
+    return n;
+}
+
+} // namespace
+
+int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
+    auto format = render::parse_format(options.format);
+    if (!format) {
+        throw Error(Exit::usage, fmt::format("--format: unknown format '{}' (expected text, markdown, "
+                                             "json or html)",
+                                             options.format));
+    }
+    if (options.color != "auto" && options.color != "always" && options.color != "never") {
+        throw Error(Exit::usage, fmt::format("--color: expected auto, always or never (got '{}')", options.color));
+    }
+    config::PanelConfig config = config::load(options.overrides);
+    panel::PanelOptions panel_options;
+    if (options.prompts_dir) {
+        panel_options.prompts = panel::PromptSet::from_dir(*options.prompts_dir);
+    }
+    article::Article article = read_input(options);
+    if (!options.quiet) {
+        for (const auto& notice : config.notices) {
+            err << "roundtable: " << notice << '\n';
+        }
+    }
+    for (const auto& warning : article.warnings) {
+        err << "roundtable: warning: " << warning << '\n';
+    }
+    std::vector<panel::Seat> seats = make_seats(config);
+
+    if (options.dry_run) {
+        auto request = panel::take_request(panel_options.prompts, article);
+        for (const auto& seat : seats) {
+            request.max_tokens = seat.config.max_tokens;
+            request.temperature = seat.config.temperature;
+            out << fmt::format("=== seat {} ({} {}) — round 1 (take) ===\n", seat.config.name,
+                               seat.config.provider, seat.provider->model());
+            out << seat.provider->describe_request(request) << "\n\n";
+        }
+        out << "Rounds 2 (rebuttal) and 3 (chair) are built from round 1's replies; their prompts are "
+               "the same templates (roundtable prompts).\n";
+        return 0;
+    }
+
+    panel_options.rebuttal = options.rebuttal;
+    panel_options.anonymize = options.anonymize;
+    panel_options.quorum = config.quorum;
+    panel_options.chair = config.chair;
+    panel_options.offline = config.offline;
+    panel_options.cost = [prices = config.prices](const providers::SeatConfig& seat,
+                                                  const providers::TokenUsage& usage) {
+        return prices.cost(seat.provider, seat.model, usage.input_tokens, usage.output_tokens,
+                           usage.cached_tokens, usage.cache_write_tokens);
+    };
+    panel::Card card = panel::run_panel(article, seats, panel_options);
+
+    render::RenderOptions render_options;
+    render_options.format = *format;
+    bool to_terminal = options.output.empty() && options.stdout_is_tty;
+    render_options.color = render::want_color(options.color, to_terminal);
+    render_options.width = to_terminal ? render::terminal_width(80) : 80;
+    std::string text = render::render(card, render_options);
+    if (options.output.empty()) {
+        out << text;
+        out.flush();
+    } else {
+        util::write_file_atomic(options.output, text);
+    }
+
+    if (options.max_ungrounded) {
+        std::size_t found = count_ungrounded(card);
+        if (found > static_cast<std::size_t>(*options.max_ungrounded)) {
+            err << fmt::format("roundtable: {} ungrounded claims, over --max-ungrounded {}\n", found,
+                               *options.max_ungrounded);
+            return static_cast<int>(Exit::policy);
+        }
+    }
+    return 0;
+}
+
+int run_schema(std::ostream& out) {
+    out << render::card_json_schema() << '\n';
+    return 0;
+}
+
+int run_prompts(const std::optional<std::string>& prompts_dir, std::ostream& out) {
+    auto set = prompts_dir ? panel::PromptSet::from_dir(*prompts_dir) : panel::PromptSet::embedded();
+    for (const auto& [name, text] : set.files()) {
+        out << "==> " << name << " <==\n" << text;
+        if (!text.empty() && text.back() != '\n') {
+            out << '\n';
+        }
+        out << '\n';
+    }
+    return 0;
+}
+
+} // namespace roundtable::commands

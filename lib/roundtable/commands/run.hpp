@@ -1,0 +1,44 @@
+// The commands behind the CLI: each takes an options struct filled by app/
+// (CLI11 wiring only) and does the work, writing the card to `out` and
+// diagnostics to `err`. They return the exit code or throw roundtable::Error.
+#pragma once
+
+#include <roundtable/config/config.hpp>
+
+#include <cstddef>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace roundtable::commands {
+
+struct RunOptions {
+    std::string input;               // path, "-" for stdin, an http(s) URL; "" means stdin
+    std::string format = "text";     // text | markdown | json | html
+    std::string color = "auto";      // auto | always | never
+    std::string output;              // -o FILE; empty: `out`
+    bool dry_run = false;
+    bool rebuttal = true;
+    bool anonymize = false;
+    bool quiet = false;              // no notices on stderr
+    std::optional<std::string> prompts_dir;
+    std::size_t max_bytes = 1024 * 1024;
+    std::optional<int> max_ungrounded; // exit 1 when more ungrounded claims are found
+    config::Overrides overrides;
+    bool stdout_is_tty = false;      // set by app/ for colour and width decisions
+};
+
+// Reads the article, runs the panel and writes the card; returns 0, or 1 when
+// --max-ungrounded matched. Throws Error for usage, input, config and quorum failures.
+int run_card(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// Writes the JSON Schema of the JSON card.
+int run_schema(std::ostream& out);
+
+// Writes the round templates (embedded or from `prompts_dir`), each under a header line.
+int run_prompts(const std::optional<std::string>& prompts_dir, std::ostream& out);
+
+// Lists the panel's seats: provider, model, base URL, key present or missing.
+int run_providers(const config::Overrides& overrides, std::ostream& out, std::ostream& err);
+
+} // namespace roundtable::commands

@@ -1,0 +1,413 @@
+#include <roundtable/panel/pipeline.hpp>
+
+#include <roundtable/guard/grounding.hpp>
+#include <roundtable/guard/validate.hpp>
+#include <roundtable/http/abort.hpp>
+#include <roundtable/panel/vote.hpp>
+#include <roundtable/util/error.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <optional>
+
+namespace roundtable::panel {
+
+using nlohmann::json;
+using providers::Reply;
+using providers::Request;
+using providers::Round;
+using providers::TokenUsage;
+
+namespace {
+
+// What the pipeline knows of one call (or a call and its repair).
+struct CallResult {
+    std::optional<json> object; // the validated reply object
+    std::string error;          // why the seat failed this round
+    TokenUsage usage;
+    int calls = 0;
+    int cache_hits = 0;
+    double cost = 0.0;
+};
+
+struct Rendered {
+    std::string token;
+    std::string system;
+    std::string article_block;
+};
+
+Rendered render_fixed(const PromptSet& prompts, const article::Article& article) {
+    Rendered r;
+    r.token = fence_token(article.text, article.title);
+    std::map<std::string, std::string> values{
+        {"boundary", r.token}, {"title", article.title.empty() ? "(untitled)" : article.title},
+        {"article", article.text}};
+    r.system = render_template(prompts.system, values);
+    r.article_block = render_template(prompts.article, values);
+    return r;
+}
+
+Request make_request(const Rendered& fixed, Round round, std::string task) {
+    Request request;
+    request.round = round;
+    request.system = fixed.system;
+    request.user = fixed.article_block + task;
+    request.cacheable_prefix = fixed.article_block.size();
+    request.schema_name = std::string(guard::round_name(round));
+    request.json_schema = std::string(guard::round_schema(round));
+    return request;
+}
+
+void check_abort() {
+    if (http::abort_requested()) {
+        throw Error(Exit::interrupted, "interrupted");
+    }
+}
+
+// Calls `seat` with `request`; validates the reply and, if it is invalid, asks
+// once more with the validation error appended (DESIGN §5.1).
+CallResult call_seat(const Seat& seat, Request request, const PanelOptions& options) {
+    request.max_tokens = seat.config.max_tokens;
+    request.temperature = seat.config.temperature;
+    CallResult result;
+    std::string validation_error;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (attempt == 1) {
+            request.user += "\n" + guard::repair_instruction(request.round, validation_error);
+        }
+        auto reply = seat.provider->complete(request);
+        ++result.calls;
+        if (!reply) {
+            result.error = reply.error().describe();
+            return result;
+        }
+        result.usage += reply->usage;
+        result.cache_hits += reply->cached ? 1 : 0;
+        if (options.cost) {
+            result.cost += options.cost(seat.config, reply->usage);
+        }
+        auto clean = guard::validate_reply(request.round, reply->text);
+        if (clean) {
+            result.object = json::parse(*clean);
+            return result;
+        }
+        validation_error = clean.error();
+    }
+    result.error = fmt::format("invalid {} reply after one repair: {}",
+                               guard::round_name(request.round), validation_error);
+    return result;
+}
+
+// Runs `make(i)` for every index in parallel and returns the results in order.
+template <typename Fn>
+auto in_parallel(std::size_t count, Fn make) {
+    using Result = decltype(make(std::size_t{0}));
+    std::vector<std::future<Result>> futures;
+    futures.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        futures.push_back(std::async(std::launch::async, make, i));
+    }
+    std::vector<Result> results;
+    results.reserve(count);
+    for (auto& f : futures) {
+        results.push_back(f.get());
+    }
+    return results;
+}
+
+std::vector<std::string> string_list(const json& j) {
+    std::vector<std::string> out;
+    for (const auto& item : j) {
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+std::string join_lines(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (auto p : parts) {
+        out.append(p);
+        out.push_back('\n');
+    }
+    return out;
+}
+
+json take_for_prompt(const Take& take, const std::string& name) {
+    return json{{"panelist", name},
+                {"stance", stance_name(take.stance)},
+                {"confidence", take.confidence},
+                {"headline", take.headline},
+                {"analysis", take.analysis},
+                {"counterpoint", take.counterpoint},
+                {"evidence", take.evidence}};
+}
+
+std::string panelist_letter(std::size_t index) {
+    return fmt::format("Panelist {}", static_cast<char>('A' + index % 26));
+}
+
+std::string quorum_message(std::string_view round, int answered, std::size_t asked, int quorum,
+                           const std::vector<SeatStatus>& statuses) {
+    std::string why;
+    for (const auto& s : statuses) {
+        if (!s.ok) {
+            why += fmt::format("; {}: {}", s.seat, s.error);
+        }
+    }
+    return fmt::format("{}: only {} of {} seats answered (quorum {}){}", round, answered, asked,
+                       quorum, why);
+}
+
+// Fills risk and opportunity from the takes when the chair could not (labelled
+// not synthesized on the card).
+void fill_from_takes(Consensus& consensus, const std::vector<Take>& takes) {
+    consensus.synthesized = false;
+    const Take* bear = nullptr;
+    const Take* bull = nullptr;
+    for (const auto& t : takes) {
+        if (t.stance == Stance::bearish && (!bear || t.confidence > bear->confidence)) {
+            bear = &t;
+        }
+        if (t.stance == Stance::bullish && (!bull || t.confidence > bull->confidence)) {
+            bull = &t;
+        }
+    }
+    consensus.risk = bear ? bear->headline : (bull ? bull->counterpoint : std::string());
+    consensus.opportunity = bull ? bull->headline : (bear ? bear->counterpoint : std::string());
+    std::string summary;
+    for (const auto& t : takes) {
+        if (consensus.stance && t.stance == *consensus.stance) {
+            summary += (summary.empty() ? "" : " ") + t.headline;
+        }
+    }
+    consensus.summary = summary;
+}
+
+} // namespace
+
+providers::Request take_request(const PromptSet& prompts, const article::Article& article) {
+    Rendered fixed = render_fixed(prompts, article);
+    return make_request(fixed, Round::take, render_template(prompts.take, {{"boundary", fixed.token}}));
+}
+
+Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
+               const PanelOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    Card card;
+    card.article = {article.title, article.source, article.sha256, article.chars, article.bytes};
+    card.offline = options.offline;
+    Usage& usage = card.usage;
+    auto tally = [&](const CallResult& r) {
+        usage.calls += r.calls;
+        usage.cache_hits += r.cache_hits;
+        usage.input_tokens += r.usage.input_tokens;
+        usage.output_tokens += r.usage.output_tokens;
+        usage.cached_tokens += r.usage.cached_tokens;
+        usage.cost_usd += r.cost;
+    };
+
+    Rendered fixed = render_fixed(options.prompts, article);
+    guard::GroundingIndex index(article.text);
+
+    // Round 1: every seat gets the same request text.
+    check_abort();
+    Request take = make_request(fixed, Round::take,
+                                render_template(options.prompts.take, {{"boundary", fixed.token}}));
+    auto round1 = in_parallel(seats.size(), [&](std::size_t i) { return call_seat(seats[i], take, options); });
+    check_abort();
+
+    std::vector<std::optional<Take>> takes(seats.size());
+    int answered = 0;
+    for (std::size_t i = 0; i < seats.size(); ++i) {
+        const auto& seat = seats[i];
+        tally(round1[i]);
+        SeatStatus status{seat.config.name, seat.config.provider, seat.provider->model(), true, ""};
+        if (round1[i].object) {
+            const json& o = *round1[i].object;
+            Take t;
+            t.seat = seat.config.name;
+            t.stance = parse_stance(o.at("stance").get<std::string>()).value_or(Stance::neutral);
+            t.confidence = o.at("confidence").get<double>();
+            t.headline = o.at("headline").get<std::string>();
+            t.analysis = o.at("analysis").get<std::string>();
+            t.counterpoint = o.at("counterpoint").get<std::string>();
+            t.evidence = string_list(o.at("evidence"));
+            t.ungrounded = index.ungrounded(join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence);
+            takes[i] = std::move(t);
+            ++answered;
+        } else {
+            status.ok = false;
+            status.error = round1[i].error;
+        }
+        card.seats.push_back(std::move(status));
+    }
+    if (answered < options.quorum) {
+        throw Error(Exit::quorum, quorum_message("round 1", answered, seats.size(), options.quorum, card.seats));
+    }
+    for (const auto& t : takes) {
+        if (t) {
+            card.takes.push_back(*t);
+            card.consensus.initial_votes.add(t->stance);
+        }
+    }
+
+    // Round 2: each seat answers the others' takes (never its own).
+    std::vector<std::optional<Rebuttal>> rebuttals(seats.size());
+    if (options.rebuttal) {
+        auto display_name = [&](std::size_t i) {
+            return options.anonymize ? panelist_letter(i) : seats[i].config.name;
+        };
+        auto round2 = in_parallel(seats.size(), [&](std::size_t i) -> CallResult {
+            if (!takes[i]) {
+                return {};
+            }
+            json others = json::array();
+            for (std::size_t j = 0; j < seats.size(); ++j) {
+                if (j != i && takes[j]) {
+                    others.push_back(take_for_prompt(*takes[j], display_name(j)));
+                }
+            }
+            std::string task = render_template(
+                options.prompts.rebuttal,
+                {{"boundary", fixed.token},
+                 {"others", others.dump(2, ' ', false, json::error_handler_t::replace)},
+                 {"own_stance", std::string(stance_name(takes[i]->stance))},
+                 {"own_confidence", fmt::format("{:.2f}", takes[i]->confidence)},
+                 {"own_headline", takes[i]->headline}});
+            return call_seat(seats[i], make_request(fixed, Round::rebuttal, std::move(task)), options);
+        });
+        check_abort();
+        for (std::size_t i = 0; i < seats.size(); ++i) {
+            if (!takes[i]) {
+                continue;
+            }
+            tally(round2[i]);
+            if (!round2[i].object) {
+                card.seats[i].ok = false;
+                card.seats[i].error = "rebuttal: " + round2[i].error;
+                --answered;
+                continue;
+            }
+            const json& o = *round2[i].object;
+            Rebuttal r;
+            r.seat = seats[i].config.name;
+            for (const auto& name : string_list(o.at("responds_to"))) {
+                for (std::size_t j = 0; j < seats.size(); ++j) {
+                    bool match = name == display_name(j) || name == seats[j].config.name;
+                    if (match && j != i && takes[j] &&
+                        std::find(r.responds_to.begin(), r.responds_to.end(), seats[j].config.name) ==
+                            r.responds_to.end()) {
+                        r.responds_to.push_back(seats[j].config.name);
+                    }
+                }
+            }
+            r.headline = o.at("headline").get<std::string>();
+            r.text = o.at("text").get<std::string>();
+            r.stance_after = parse_stance(o.at("stance_after").get<std::string>()).value_or(takes[i]->stance);
+            r.confidence_after = o.at("confidence_after").get<double>();
+            r.ungrounded = index.ungrounded(join_lines({r.headline, r.text}), {});
+            if (r.stance_after != takes[i]->stance) {
+                card.consensus.shifts.push_back({r.seat, takes[i]->stance, r.stance_after});
+            }
+            rebuttals[i] = std::move(r);
+        }
+        if (answered < options.quorum) {
+            throw Error(Exit::quorum,
+                        quorum_message("round 2", answered, seats.size(), options.quorum, card.seats));
+        }
+        for (const auto& r : rebuttals) {
+            if (r) {
+                card.rebuttals.push_back(*r);
+            }
+        }
+    }
+
+    // The vote: final stances of the seats that are still standing.
+    std::vector<Ballot> ballots;
+    for (std::size_t i = 0; i < seats.size(); ++i) {
+        if (!takes[i] || !card.seats[i].ok) {
+            continue;
+        }
+        if (rebuttals[i]) {
+            ballots.push_back({seats[i].config.name, rebuttals[i]->stance_after, rebuttals[i]->confidence_after});
+        } else {
+            ballots.push_back({seats[i].config.name, takes[i]->stance, takes[i]->confidence});
+        }
+    }
+    VoteResult vote = count_votes(ballots);
+    Consensus& consensus = card.consensus;
+    consensus.stance = vote.stance;
+    consensus.votes = vote.votes;
+    consensus.agreement = vote.agreement;
+
+    // The chair: the configured seat if it is standing, else the first that is.
+    std::optional<std::size_t> chair;
+    for (std::size_t i = 0; i < seats.size(); ++i) {
+        if (card.seats[i].ok && (seats[i].config.name == options.chair || options.chair.empty())) {
+            chair = i;
+            break;
+        }
+    }
+    if (!chair) {
+        for (std::size_t i = 0; i < seats.size() && !chair; ++i) {
+            if (card.seats[i].ok) {
+                chair = i;
+            }
+        }
+    }
+    check_abort();
+    if (chair) {
+        consensus.chair = seats[*chair].config.name;
+        json debate{{"takes", json::array()}, {"rebuttals", json::array()}};
+        for (std::size_t i = 0; i < seats.size(); ++i) {
+            if (takes[i]) {
+                debate["takes"].push_back(take_for_prompt(*takes[i], seats[i].config.name));
+            }
+            if (rebuttals[i]) {
+                debate["rebuttals"].push_back({{"panelist", rebuttals[i]->seat},
+                                               {"responds_to", rebuttals[i]->responds_to},
+                                               {"headline", rebuttals[i]->headline},
+                                               {"text", rebuttals[i]->text},
+                                               {"stance_after", stance_name(rebuttals[i]->stance_after)},
+                                               {"confidence_after", rebuttals[i]->confidence_after}});
+            }
+        }
+        std::string task = render_template(
+            options.prompts.consensus,
+            {{"boundary", fixed.token},
+             {"debate", debate.dump(2, ' ', false, json::error_handler_t::replace)},
+             {"stance", consensus.stance_label()},
+             {"vote", consensus.vote_label()}});
+        CallResult synthesis =
+            call_seat(seats[*chair], make_request(fixed, Round::consensus, std::move(task)), options);
+        tally(synthesis);
+        if (synthesis.object) {
+            consensus.summary = synthesis.object->at("summary").get<std::string>();
+            consensus.risk = synthesis.object->at("risk").get<std::string>();
+            consensus.opportunity = synthesis.object->at("opportunity").get<std::string>();
+            consensus.ungrounded = index.ungrounded(
+                join_lines({consensus.summary, consensus.risk, consensus.opportunity}), {});
+        } else {
+            consensus.chair_error = synthesis.error;
+            fill_from_takes(consensus, card.takes);
+        }
+    } else {
+        fill_from_takes(consensus, card.takes);
+    }
+
+    card.methodology = options.offline
+        ? "Offline analysts, no language model: four extractive lenses read the same article; every "
+          "sentence they write is quoted from it. The stance is counted from their final votes."
+        : "Every seat received byte-identical prompts; replies were schema-checked and every figure and "
+          "quotation was looked up in the article. The stance is counted from the seats' final votes.";
+    usage.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    return card;
+}
+
+} // namespace roundtable::panel

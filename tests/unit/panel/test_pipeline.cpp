@@ -1,0 +1,283 @@
+// Seat scripts are written as partial aggregates; the omitted fields keep their defaults.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include <roundtable/panel/pipeline.hpp>
+#include <roundtable/util/error.hpp>
+#include <roundtable/util/hash.hpp>
+
+#include <support/scripted_provider.hpp>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <map>
+
+using namespace roundtable;
+using namespace roundtable::panel;
+using roundtable::testing::ScriptedProvider;
+
+namespace {
+
+article::Article make_article() {
+    article::Article a;
+    a.title = "Widgets Inc. posts record quarter";
+    a.source = "test";
+    a.text = "Widgets Inc. posted revenue of $36.6 million, up 12% from a year earlier.\n\n"
+             "The company warned that debt of $90 million matures in 2027.";
+    a.sha256 = util::sha256_hex(a.text);
+    a.chars = a.text.size();
+    a.bytes = a.text.size();
+    return a;
+}
+
+struct SeatScript {
+    std::string stance = "bearish";
+    double confidence = 0.7;
+    std::string stance_after; // empty: same as stance
+    bool fail_take = false;
+    bool fail_rebuttal = false;
+    bool fail_chair = false;
+    std::string responds_to; // empty: first other panelist seen
+    int invalid_takes = 0;   // how many invalid take replies before a valid one
+};
+
+std::string take_json(const std::string& seat, const SeatScript& s) {
+    return fmt::format(R"({{"stance":"{}","confidence":{},"headline":"{} headline","analysis":"Revenue was $36.6 million.","counterpoint":"Debt of $90 million.","evidence":["up 12% from a year earlier"]}})",
+                       s.stance, s.confidence, seat);
+}
+
+struct Panel {
+    std::vector<Seat> seats;
+    std::vector<std::shared_ptr<ScriptedProvider>> providers;
+};
+
+Panel make_panel(std::map<std::string, SeatScript> scripts, std::vector<std::string> order) {
+    Panel panel;
+    for (const auto& name : order) {
+        SeatScript s = scripts[name];
+        auto invalid_left = std::make_shared<std::atomic<int>>(s.invalid_takes);
+        auto provider = std::make_shared<ScriptedProvider>(
+            name + "-model",
+            [name, s, invalid_left](const providers::Request& r) -> std::expected<providers::Reply, providers::Failure> {
+                using providers::Round;
+                if (r.round == Round::take) {
+                    if (s.fail_take) {
+                        return std::unexpected(providers::Failure{"scripted", 500, "server_error", "boom", "req-1", 3});
+                    }
+                    if ((*invalid_left)-- > 0) {
+                        return ScriptedProvider::text_reply("Sure! Here is my take: {\"stance\": \"sideways\"}");
+                    }
+                    return ScriptedProvider::text_reply(take_json(name, s));
+                }
+                if (r.round == Round::rebuttal) {
+                    if (s.fail_rebuttal) {
+                        return std::unexpected(providers::Failure{"scripted", 503, "overloaded", "busy", "", 3});
+                    }
+                    std::string target = s.responds_to;
+                    if (target.empty()) {
+                        auto pos = r.user.find("\"panelist\": \"");
+                        auto start = pos + 13;
+                        target = r.user.substr(start, r.user.find('"', start) - start);
+                    }
+                    std::string after = s.stance_after.empty() ? s.stance : s.stance_after;
+                    return ScriptedProvider::text_reply(fmt::format(
+                        R"({{"responds_to":["{}"],"headline":"{} rebuts","text":"Revenue rose 12%.","stance_after":"{}","confidence_after":{}}})",
+                        target, name, after, s.confidence));
+                }
+                if (s.fail_chair) {
+                    return std::unexpected(providers::Failure{"scripted", 0, "timeout", "no reply", "", 3});
+                }
+                return ScriptedProvider::text_reply(
+                    R"({"summary":"The panel leans one way.","risk":"Debt of $90 million matures in 2027.","opportunity":"Revenue of $36.6 million."})");
+            });
+        panel.providers.push_back(provider);
+        providers::SeatConfig config;
+        config.name = name;
+        config.provider = "scripted";
+        config.model = name + "-model";
+        panel.seats.push_back({config, provider});
+    }
+    return panel;
+}
+
+std::string panel_block(const std::string& user) {
+    auto begin = user.find("<<<PANEL ");
+    auto end = user.find("<<<END PANEL ");
+    REQUIRE(begin != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    return user.substr(begin, end - begin);
+}
+
+const std::vector<std::string> k_four{"claude", "gpt", "gemini", "grok"};
+
+} // namespace
+
+TEST_CASE("pipeline::run_panel") {
+    auto article = make_article();
+    PanelOptions options;
+
+    SECTION("a full panel: identical round-1 prompts, rebuttals without one's own take, computed vote") {
+        auto panel = make_panel({{"claude", {"bearish", 0.8}}, {"gpt", {"bearish", 0.6}},
+                                 {"gemini", {"bearish", 0.7}}, {"grok", {"bullish", 0.9}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        REQUIRE(card.takes.size() == 4);
+        REQUIRE(card.rebuttals.size() == 4);
+        CHECK(card.consensus.stance == Stance::bearish);
+        CHECK(card.consensus.vote_label() == "3-1");
+        CHECK(card.consensus.chair == "claude");
+        CHECK(card.consensus.synthesized);
+        CHECK(card.consensus.risk == "Debt of $90 million matures in 2027.");
+        CHECK(card.usage.calls == 9);
+        CHECK(card.usage.input_tokens == 900);
+
+        std::vector<providers::Request> firsts;
+        for (const auto& p : panel.providers) {
+            auto requests = p->requests();
+            REQUIRE(requests.size() >= 2);
+            firsts.push_back(requests[0]);
+        }
+        for (const auto& r : firsts) {
+            CHECK(r.system == firsts[0].system);
+            CHECK(r.user == firsts[0].user);
+            CHECK(r.user.substr(0, r.cacheable_prefix) == firsts[0].user.substr(0, firsts[0].cacheable_prefix));
+        }
+        for (std::size_t i = 0; i < k_four.size(); ++i) {
+            auto rebuttal = panel.providers[i]->requests().at(1);
+            CHECK(rebuttal.round == providers::Round::rebuttal);
+            // The shared prefix (system + fenced article) is the same as in round 1.
+            CHECK(rebuttal.user.substr(0, rebuttal.cacheable_prefix) == firsts[0].user.substr(0, firsts[0].cacheable_prefix));
+            std::string block = panel_block(rebuttal.user);
+            CHECK(block.find(k_four[i] + " headline") == std::string::npos);
+            for (std::size_t j = 0; j < k_four.size(); ++j) {
+                if (j != i) {
+                    CHECK(block.find(k_four[j] + " headline") != std::string::npos);
+                }
+            }
+        }
+        for (const auto& r : card.rebuttals) {
+            REQUIRE(r.responds_to.size() == 1);
+            CHECK(r.responds_to[0] != r.seat);
+        }
+    }
+
+    SECTION("one seat failing gives a three-seat card with that seat marked failed") {
+        auto panel = make_panel({{"claude", {"bullish"}}, {"gpt", {.fail_take = true}},
+                                 {"gemini", {"bullish"}}, {"grok", {"neutral"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK(card.takes.size() == 3);
+        CHECK(card.rebuttals.size() == 3);
+        REQUIRE(card.seats.size() == 4);
+        CHECK_FALSE(card.seats[1].ok);
+        CHECK(card.seats[1].error == "scripted: HTTP 500 server_error: boom (request req-1, 3 attempts)");
+        CHECK(card.consensus.stance == Stance::bullish);
+        CHECK(card.consensus.vote_label() == "2-1");
+        // The failed seat is offered to nobody in round 2.
+        for (std::size_t i : {0u, 2u, 3u}) {
+            CHECK(panel_block(panel.providers[i]->requests().at(1).user).find("\"gpt\"") == std::string::npos);
+        }
+    }
+
+    SECTION("two seats failing is below quorum") {
+        auto panel = make_panel({{"claude", {"bullish"}}, {"gpt", {.fail_take = true}},
+                                 {"gemini", {.fail_take = true}}, {"grok", {"neutral"}}},
+                                k_four);
+        try {
+            run_panel(article, panel.seats, options);
+            FAIL("expected quorum error");
+        } catch (const Error& e) {
+            CHECK(e.code() == Exit::quorum);
+            CHECK_THAT(e.what(), Catch::StartsWith("round 1: only 2 of 4 seats answered (quorum 3)"));
+            CHECK_THAT(e.what(), Catch::Contains("gpt: scripted: HTTP 500"));
+        }
+    }
+
+    SECTION("a seat failing in round 2 keeps its take but is marked failed; quorum still applies") {
+        auto panel = make_panel({{"claude", {"bullish"}}, {"gpt", {.stance = "bullish", .fail_rebuttal = true}},
+                                 {"gemini", {"bullish"}}, {"grok", {"neutral"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK(card.takes.size() == 4);
+        CHECK(card.rebuttals.size() == 3);
+        CHECK_FALSE(card.seats[1].ok);
+        CHECK_THAT(card.seats[1].error, Catch::StartsWith("rebuttal: scripted: HTTP 503"));
+        CHECK(card.consensus.votes.total() == 3);
+    }
+
+    SECTION("stance shifts are recorded and the final vote uses stances after the debate") {
+        auto panel = make_panel({{"claude", {"bullish", 0.6, "bearish"}}, {"gpt", {"bullish", 0.6, "bearish"}},
+                                 {"gemini", {"bearish"}}, {"grok", {"bullish"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK(card.consensus.initial_votes.bullish == 3);
+        CHECK(card.consensus.votes.bearish == 3);
+        CHECK(card.consensus.stance == Stance::bearish);
+        REQUIRE(card.consensus.shifts.size() == 2);
+        CHECK(card.consensus.shifts[0].seat == "claude");
+        CHECK(card.consensus.shifts[0].from == Stance::bullish);
+        CHECK(card.consensus.shifts[0].to == Stance::bearish);
+    }
+
+    SECTION("--anonymize shows the others as panelists and maps answers back to seats") {
+        options.anonymize = true;
+        auto panel = make_panel({{"claude", {"bearish"}}, {"gpt", {"bearish"}}, {"gemini", {"bearish"}},
+                                 {"grok", {.stance = "bullish", .responds_to = "Panelist A"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        std::string block = panel_block(panel.providers[3]->requests().at(1).user);
+        CHECK(block.find("Panelist A") != std::string::npos);
+        CHECK(block.find("\"claude\"") == std::string::npos);
+        CHECK(block.find("Panelist D") == std::string::npos); // grok's own letter
+        REQUIRE(card.rebuttals.size() == 4);
+        CHECK(card.rebuttals[3].responds_to == std::vector<std::string>{"claude"});
+    }
+
+    SECTION("an invalid reply is repaired once and the repair call is counted") {
+        auto panel = make_panel({{"claude", {.stance = "bearish", .invalid_takes = 1}}, {"gpt", {"bearish"}},
+                                 {"gemini", {"bearish"}}, {"grok", {"bullish"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK(card.seats[0].ok);
+        CHECK(card.usage.calls == 10);
+        auto requests = panel.providers[0]->requests();
+        REQUIRE(requests.size() >= 2);
+        CHECK(requests[1].round == providers::Round::take);
+        CHECK(requests[1].user.size() > requests[0].user.size());
+        CHECK(requests[1].user.compare(0, requests[0].user.size(), requests[0].user) == 0);
+    }
+
+    SECTION("a reply still invalid after the repair fails the seat with the validation error") {
+        auto panel = make_panel({{"claude", {.stance = "bearish", .invalid_takes = 5}}, {"gpt", {"bearish"}},
+                                 {"gemini", {"bearish"}}, {"grok", {"bullish"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK_FALSE(card.seats[0].ok);
+        CHECK_THAT(card.seats[0].error, Catch::StartsWith("invalid take reply after one repair: "));
+        CHECK(card.consensus.chair == "gpt"); // the chair falls to the first standing seat
+    }
+
+    SECTION("a failed chair leaves the vote and fills risk and opportunity from the takes, unsynthesized") {
+        auto panel = make_panel({{"claude", {.stance = "bearish", .fail_chair = true}}, {"gpt", {"bearish"}},
+                                 {"gemini", {"bullish"}}, {"grok", {"bearish"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK(card.consensus.stance == Stance::bearish);
+        CHECK_FALSE(card.consensus.synthesized);
+        CHECK_FALSE(card.consensus.chair_error.empty());
+        CHECK_FALSE(card.consensus.risk.empty());
+        CHECK_FALSE(card.consensus.opportunity.empty());
+    }
+
+    SECTION("--no-rebuttal skips round 2") {
+        options.rebuttal = false;
+        auto panel = make_panel({{"claude", {"bearish"}}, {"gpt", {"bearish"}}, {"gemini", {"bearish"}},
+                                 {"grok", {"bullish"}}},
+                                k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK(card.rebuttals.empty());
+        CHECK(card.usage.calls == 5);
+        CHECK(card.consensus.stance == Stance::bearish);
+    }
+}
