@@ -83,6 +83,8 @@ int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
 
     if (options.dry_run) {
         auto request = panel::take_request(panel_options.prompts, article);
+        out << "=== round 1 (take): system text, identical for every seat ===\n" << request.system
+            << "\n=== round 1 (take): user text, identical for every seat ===\n" << request.user << "\n";
         for (const auto& seat : seats) {
             request.max_tokens = seat.config.max_tokens;
             request.temperature = seat.config.temperature;

@@ -1,0 +1,68 @@
+// Configuration of a panel: built-in defaults, the TOML file, environment
+// variables and flags (lowest to highest precedence) resolved into the seats,
+// chair, quorum and price table of one run (DESIGN §3).
+//
+// The file is $XDG_CONFIG_HOME/roundtable/config.toml, else
+// ~/.config/roundtable/config.toml (optional), or the path in ROUNDTABLE_CONFIG or
+// --config (must exist). API keys are read from the environment only: load()
+// checks that they are set but never copies, prints or logs them. The schema is
+// strict: unknown keys and wrong types are configuration errors with a line.
+//
+// load() reads the environment only through the Env seam it is given, so tests
+// are hermetic; it keeps no state and is safe to call from several threads as
+// long as their Env functions are.
+#pragma once
+
+#include <roundtable/config/prices.hpp>
+#include <roundtable/providers/seat_config.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace roundtable::config {
+
+// What the flags say; an empty vector / nullopt / false means "not given".
+struct Overrides {
+    std::optional<std::string> config_path;                  // --config PATH
+    std::vector<std::string> panel;                          // --panel claude,gpt (entries may hold commas)
+    std::vector<std::pair<std::string, std::string>> models; // --model SEAT=MODEL
+    std::optional<std::string> chair;                        // --chair SEAT
+    std::optional<double> timeout_s;                         // --timeout SECONDS, every seat
+    std::optional<int> retries;                              // --retries N, every seat
+    std::optional<int> quorum;                               // --quorum N
+    bool offline = false;                                    // --offline: the offline panel whatever keys are set
+};
+
+// The environment seam: get(name) returns a variable's value, or nullopt if it is unset.
+struct Env {
+    std::function<std::optional<std::string>(const std::string&)> get;
+
+    // Returns an Env that reads the process environment (getenv); never fails.
+    static Env process();
+    // Returns an Env that reads `variables` only (for tests); never fails.
+    static Env from_map(std::map<std::string, std::string> variables);
+};
+
+struct PanelConfig {
+    std::vector<providers::SeatConfig> seats; // in card order
+    std::string chair;                        // a seat name in `seats`
+    int quorum = 3;                           // 1..seats.size()
+    bool offline = false;                     // every seat is an offline analyst
+    std::vector<std::string> notices;         // for stderr and the card, e.g. "no API key set (...)"
+    std::string config_file;                  // the file read, or "" when none
+    PriceTable prices;                        // data/models.toml plus the file's [models]
+};
+
+// The names of the built-in seats, in order: claude, gpt, gemini, grok, bull, bear, skeptic, quant.
+const std::vector<std::string>& builtin_seat_names();
+
+// Resolves the panel from defaults, the config file, `env` and `overrides`; throws
+// Error(Exit::config, message) for a missing or invalid file, an unknown seat, a
+// missing key of a seat asked for by name, a chair outside the panel or a bad quorum.
+PanelConfig load(const Overrides& overrides, const Env& env = Env::process());
+
+} // namespace roundtable::config
