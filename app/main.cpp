@@ -97,9 +97,10 @@ int main(int argc, char** argv) {
     auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the JSON card");
     auto* prompts = app.add_subcommand("prompts", "Print the round templates");
     prompts->add_option("--prompts", prompts_dir, "Read the templates from DIR");
-    roundtable::config::Overrides provider_overrides;
+    roundtable::commands::ProvidersOptions providers_options;
     auto* providers = app.add_subcommand("providers", "List the panel's seats, models and whether keys are set");
-    add_panel_flags(*providers, provider_overrides);
+    add_panel_flags(*providers, providers_options.overrides);
+    providers->add_flag("--check", providers_options.check, "Make one tiny call per seat; report status and latency");
 
     try {
         app.parse(argc, argv);
@@ -122,7 +123,7 @@ int main(int argc, char** argv) {
         } else if (*prompts) {
             code = roundtable::commands::run_prompts(prompts_dir, std::cout);
         } else if (*providers) {
-            code = roundtable::commands::run_providers(provider_overrides, std::cout, std::cerr);
+            code = roundtable::commands::run_providers(providers_options, std::cout, std::cerr);
         } else {
             if (run.input.empty() && ::isatty(STDIN_FILENO)) {
                 std::cerr << app.help() << "\nroundtable: error: no article given: pass a file, - for "

@@ -1,38 +1,88 @@
 #include <roundtable/commands/run.hpp>
 
+#include <roundtable/guard/schema.hpp>
 #include <roundtable/providers/defaults.hpp>
+#include <roundtable/providers/factory.hpp>
 
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <future>
 #include <ostream>
 
 namespace roundtable::commands {
 
-int run_providers(const config::Overrides& overrides, std::ostream& out, std::ostream& err) {
+namespace {
+
+bool key_is_set(const providers::SeatConfig& seat) {
+    const char* value = seat.api_key_env.empty() ? nullptr : std::getenv(seat.api_key_env.c_str());
+    return value != nullptr && *value != '\0';
+}
+
+// One tiny call: the consensus schema with a fixed, short answer.
+providers::Request check_request() {
+    providers::Request request;
+    request.round = guard::Round::consensus;
+    request.system = "You are checking connectivity. Answer with the JSON object you are asked for.";
+    request.user = R"(Reply with exactly {"summary": "ok", "risk": "none", "opportunity": "none"})";
+    request.schema_name = "consensus";
+    request.json_schema = std::string(guard::round_schema(guard::Round::consensus));
+    request.max_tokens = 64;
+    return request;
+}
+
+} // namespace
+
+int run_providers(const ProvidersOptions& options, std::ostream& out, std::ostream& err) {
+    config::Overrides overrides = options.overrides;
+    overrides.require_keys = false;
     config::PanelConfig config = config::load(overrides);
     for (const auto& notice : config.notices) {
         err << "roundtable: " << notice << '\n';
     }
-    out << fmt::format("{:<10} {:<18} {:<28} {:<44} {}\n", "SEAT", "PROVIDER", "MODEL", "BASE URL", "KEY");
+    out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}\n", "SEAT", "PROVIDER", "MODEL", "BASE URL", "KEY");
     for (const auto& seat : config.seats) {
-        std::string key = "-";
-        if (!seat.api_key_env.empty()) {
-            const char* value = std::getenv(seat.api_key_env.c_str());
-            key = fmt::format("{} {}", seat.api_key_env, value && *value ? "set" : "missing");
-        }
-        std::string base = seat.base_url;
-        if (base.empty()) {
-            base = std::string(providers::default_base_url(seat.provider));
-        }
-        if (base.empty()) {
-            base = "-";
-        }
-        out << fmt::format("{:<10} {:<18} {:<28} {:<44} {}{}\n", seat.name, seat.provider, seat.model,
-                           base, key, seat.name == config.chair ? "  (chair)" : "");
+        std::string key = seat.api_key_env.empty()
+                              ? std::string("-")
+                              : fmt::format("{} {}", seat.api_key_env, key_is_set(seat) ? "set" : "missing");
+        std::string base = seat.base_url.empty() ? std::string(providers::default_base_url(seat.provider))
+                                                 : seat.base_url;
+        out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}{}\n", seat.name, seat.provider, seat.model,
+                           base.empty() ? "-" : base, key, seat.name == config.chair ? "  (chair)" : "");
     }
     out << fmt::format("quorum {} of {}\n", config.quorum, config.seats.size());
-    return 0;
+    if (!options.check) {
+        return 0;
+    }
+
+    // --check: one tiny call per seat, all at once.
+    out << "\nCHECK\n";
+    std::vector<std::future<std::string>> checks;
+    for (const auto& seat : config.seats) {
+        checks.push_back(std::async(std::launch::async, [seat]() -> std::string {
+            if (!seat.api_key_env.empty() && !key_is_set(seat) && seat.provider != "openai-compatible") {
+                return fmt::format("{:<10} skipped: {} is not set", seat.name, seat.api_key_env);
+            }
+            try {
+                auto provider = providers::make_provider(seat);
+                auto reply = provider->complete(check_request());
+                if (!reply) {
+                    return fmt::format("{:<10} failed: {}", seat.name, reply.error().describe());
+                }
+                return fmt::format("{:<10} ok  {} ms  model {}", seat.name, reply->latency.count(),
+                                   reply->model.empty() ? seat.model : reply->model);
+            } catch (const std::exception& e) {
+                return fmt::format("{:<10} failed: {}", seat.name, e.what());
+            }
+        }));
+    }
+    int failed = 0;
+    for (auto& check : checks) {
+        std::string line = check.get();
+        failed += line.find(" failed: ") != std::string::npos ? 1 : 0;
+        out << line << '\n';
+    }
+    return failed == 0 ? 0 : static_cast<int>(Exit::quorum);
 }
 
 } // namespace roundtable::commands

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <roundtable/config/config.hpp>
+#include <roundtable/util/error.hpp>
 
 #include <cstddef>
 #include <iosfwd>
@@ -38,7 +39,13 @@ int run_schema(std::ostream& out);
 // Writes the round templates (embedded or from `prompts_dir`), each under a header line.
 int run_prompts(const std::optional<std::string>& prompts_dir, std::ostream& out);
 
-// Lists the panel's seats: provider, model, base URL, key present or missing.
-int run_providers(const config::Overrides& overrides, std::ostream& out, std::ostream& err);
+struct ProvidersOptions {
+    config::Overrides overrides;
+    bool check = false; // make one tiny call per seat and report status and latency
+};
+
+// Lists the panel's seats: provider, model, base URL, key set or missing (never the
+// key). With `check`, calls each seat once; returns 3 when any check failed.
+int run_providers(const ProvidersOptions& options, std::ostream& out, std::ostream& err);
 
 } // namespace roundtable::commands

@@ -601,7 +601,7 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
             if (std::find(names.begin(), names.end(), name) != names.end()) {
                 throw Error(Exit::config, fmt::format("seat '{}' appears twice in the panel", name));
             }
-            if (needs_key(spec->seat) && !is_set(env, spec->seat.api_key_env)) {
+            if (overrides.require_keys && needs_key(spec->seat) && !is_set(env, spec->seat.api_key_env)) {
                 throw Error(Exit::config, fmt::format("seat '{}' needs {}: set it in the environment, or leave the "
                                                       "seat out of the panel",
                                                       name, key_name_for_message(spec->seat)));

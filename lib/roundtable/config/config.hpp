@@ -35,6 +35,7 @@ struct Overrides {
     std::optional<int> retries;                              // --retries N, every seat
     std::optional<int> quorum;                               // --quorum N
     bool offline = false;                                    // --offline: the offline panel whatever keys are set
+    bool require_keys = true; // false: seats named without their key are kept (`roundtable providers`)
 };
 
 // The environment seam: get(name) returns a variable's value, or nullopt if it is unset.

@@ -1,0 +1,656 @@
+#include <roundtable/providers/offline.hpp>
+
+#include <roundtable/providers/offline_analysis.hpp>
+#include <roundtable/util/error.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <numeric>
+
+namespace roundtable::providers {
+
+namespace {
+
+using offline::Analysis;
+using offline::SentenceFeatures;
+using Json = nlohmann::ordered_json;
+
+// Stance from the lens-weighted sentiment margin: |margin| below the band is neutral.
+constexpr double k_neutral_band = 0.15;
+// A rebuttal shifts one step toward the panel only when at least two others lie
+// on that side and their evidence outweighs ours by this factor.
+constexpr double k_shift_margin = 1.25;
+constexpr std::size_t npos = std::string::npos;
+
+std::string_view lens_name(Lens lens) {
+    switch (lens) {
+    case Lens::bull:
+        return "bull";
+    case Lens::bear:
+        return "bear";
+    case Lens::skeptic:
+        return "skeptic";
+    case Lens::quant:
+        return "quant";
+    }
+    return "bull";
+}
+
+std::string_view stance_name(int direction) {
+    return direction > 0 ? "bullish" : (direction < 0 ? "bearish" : "neutral");
+}
+
+int stance_direction(std::string_view stance) {
+    if (stance == "bullish") {
+        return 1;
+    }
+    if (stance == "bearish") {
+        return -1;
+    }
+    return 0;
+}
+
+int sign(double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+
+double round2(double x) { return std::round(x * 100.0) / 100.0; }
+
+// How much a lens cares about a sentence at all.
+double lens_weight(Lens lens, const SentenceFeatures& s) {
+    switch (lens) {
+    case Lens::bull:
+    case Lens::bear:
+        return 1.0;
+    case Lens::skeptic: {
+        double w = s.cues.hedge > 0 ? 0.35 : 1.0; // claims and forecasts count for little
+        if (s.cues.figures > 0 && s.cues.hedge == 0) {
+            w *= 1.4; // numbers reported as fact
+        }
+        return w;
+    }
+    case Lens::quant:
+        return s.cues.figures > 0 ? 1.0 + 0.25 * std::min(s.cues.figures, 3) : 0.25;
+    }
+    return 1.0;
+}
+
+// The lens's signed reading of a sentence, and its magnitude.
+std::pair<double, double> lens_signal(Lens lens, const SentenceFeatures& s) {
+    double up = s.cues.opportunity;
+    double down = s.cues.risk;
+    if (lens == Lens::bull) {
+        up *= 1.6;
+        down *= 0.8;
+    } else if (lens == Lens::bear) {
+        up *= 0.8;
+        down *= 1.6;
+    }
+    double w = lens_weight(lens, s);
+    return {w * (up - down), w * (up + down)};
+}
+
+// Penalizes fragments (headings) and run-on sentences as quotations.
+double length_factor(const SentenceFeatures& s) {
+    if (s.cues.words < 5) {
+        return 0.3;
+    }
+    return s.cues.words > 60 ? 0.6 : 1.0;
+}
+
+double base(const SentenceFeatures& s) { return (0.25 + s.salience) * length_factor(s); }
+
+struct View {
+    std::vector<double> signal;
+    int direction = 0;
+    double confidence = 0.5;
+    double margin = 0;
+};
+
+View lens_view(Lens lens, const Analysis& a) {
+    View v;
+    double num = 0;
+    double den = 0;
+    for (const auto& s : a.sentences) {
+        auto [signal, magnitude] = lens_signal(lens, s);
+        v.signal.push_back(signal);
+        num += (0.5 + s.salience) * signal;
+        den += (0.5 + s.salience) * magnitude;
+    }
+    v.margin = den > 0 ? num / den : 0.0;
+    double m = std::abs(v.margin);
+    if (m < k_neutral_band) {
+        v.direction = 0;
+        v.confidence = 0.5 + 0.3 * (1.0 - m / k_neutral_band);
+    } else {
+        v.direction = sign(v.margin);
+        v.confidence = 0.5 + 0.45 * std::min(1.0, (m - k_neutral_band) / 0.6);
+    }
+    v.confidence = std::clamp(round2(v.confidence), 0.5, 0.95);
+    return v;
+}
+
+// Returns the indices of the best `count` sentences by `score` (score <= 0 excluded),
+// highest first, ties by article order.
+std::vector<std::size_t> top(const Analysis& a, std::size_t count, const std::function<double(std::size_t)>& score) {
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t i = 0; i < a.sentences.size(); ++i) {
+        double s = score(i);
+        if (s > 0) {
+            ranked.emplace_back(s, i);
+        }
+    }
+    std::size_t keep = std::min(count, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+                      [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+    std::vector<std::size_t> out;
+    for (std::size_t k = 0; k < keep; ++k) {
+        out.push_back(ranked[k].second);
+    }
+    return out;
+}
+
+std::size_t best(const Analysis& a, const std::function<double(std::size_t)>& score) {
+    auto picked = top(a, 1, score);
+    return picked.empty() ? npos : picked.front();
+}
+
+std::string join(const Analysis& a, std::vector<std::size_t> indices) {
+    std::sort(indices.begin(), indices.end());
+    std::string out;
+    for (std::size_t i : indices) {
+        if (!out.empty()) {
+            out += ' ';
+        }
+        out += a.sentence_text(i);
+    }
+    return out;
+}
+
+bool contains(const std::vector<std::size_t>& v, std::size_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+struct Take {
+    int direction = 0;
+    double confidence = 0.5;
+    std::size_t headline = npos;
+    std::vector<std::size_t> analysis;
+    std::size_t counterpoint = npos;
+    std::vector<std::size_t> evidence;
+};
+
+Take make_take(Lens lens, const Analysis& a) {
+    View v = lens_view(lens, a);
+    Take t;
+    t.direction = v.direction;
+    t.confidence = v.confidence;
+    auto align = [&](std::size_t i) {
+        int s = sign(v.signal[i]);
+        if (v.direction == 0) {
+            return 1.0;
+        }
+        return s == v.direction ? 1.5 : (s == 0 ? 0.6 : 0.3);
+    };
+    auto score = [&](std::size_t i) {
+        const auto& s = a.sentences[i];
+        return base(s) * lens_weight(lens, s) * (0.4 + std::min(1.0, std::abs(v.signal[i]) / 2.0)) * align(i);
+    };
+    t.headline = best(a, score);
+    t.analysis = top(a, 4, [&](std::size_t i) { return i == t.headline ? 0.0 : score(i); });
+    if (t.analysis.size() < 3 && t.headline != npos) {
+        t.analysis.push_back(t.headline);
+    }
+    // Counterpoint: the strongest sentence against the stance (by the plain reading).
+    int against = v.direction != 0 ? -v.direction : -sign(v.margin);
+    if (against != 0) {
+        t.counterpoint = best(a, [&](std::size_t i) {
+            const auto& s = a.sentences[i];
+            return sign(s.net()) == against ? std::abs(s.net()) * base(s) : 0.0;
+        });
+    }
+    if (t.counterpoint == npos) {
+        t.counterpoint = best(a, [&](std::size_t i) { return a.sentences[i].cues.hedge * base(a.sentences[i]); });
+    }
+    if (t.counterpoint == npos) {
+        t.counterpoint = best(a, [&](std::size_t i) { return i == t.headline ? 0.0 : base(a.sentences[i]); });
+    }
+    if (t.counterpoint == npos) {
+        t.counterpoint = t.headline;
+    }
+    // Evidence: sentences that carry the stance, filled up with the lens's top sentences.
+    if (v.direction != 0) {
+        t.evidence = top(a, 4, [&](std::size_t i) {
+            return sign(v.signal[i]) == v.direction ? std::abs(v.signal[i]) * base(a.sentences[i]) : 0.0;
+        });
+    }
+    if (t.evidence.size() < 2) {
+        for (std::size_t i : top(a, 4, score)) {
+            if (t.evidence.size() >= (v.direction == 0 ? 4u : 2u)) {
+                break;
+            }
+            if (!contains(t.evidence, i)) {
+                t.evidence.push_back(i);
+            }
+        }
+    }
+    std::sort(t.evidence.begin(), t.evidence.end());
+    return t;
+}
+
+struct Fenced {
+    std::string_view body;
+    std::size_t after = 0; // offset just past the closing line
+};
+
+std::expected<Fenced, std::string> find_fenced(std::string_view user, std::string_view kind, std::size_t from,
+                                               std::string_view what) {
+    std::string open = fmt::format("<<<{} ", kind);
+    std::size_t pos = from;
+    while (true) {
+        pos = user.find(open, pos);
+        if (pos == npos) {
+            return std::unexpected(fmt::format("missing the line \"<<<{} TOKEN>>>\" that opens the {}", kind, what));
+        }
+        if (pos == 0 || user[pos - 1] == '\n') {
+            break;
+        }
+        pos += open.size();
+    }
+    std::size_t line_end = user.find('\n', pos);
+    std::string_view line = user.substr(pos, line_end == npos ? npos : line_end - pos);
+    if (!line.ends_with(">>>") || line.size() <= open.size() + 3 || line_end == npos) {
+        return std::unexpected(fmt::format("missing the line \"<<<{} TOKEN>>>\" that opens the {}", kind, what));
+    }
+    std::string_view token = line.substr(open.size(), line.size() - open.size() - 3);
+    std::string close = fmt::format("<<<END {} {}>>>", kind, token);
+    std::size_t body_begin = line_end + 1;
+    std::size_t close_pos = user.find(close, body_begin);
+    while (close_pos != npos && close_pos != body_begin && user[close_pos - 1] != '\n') {
+        close_pos = user.find(close, close_pos + 1);
+    }
+    if (close_pos == npos) {
+        return std::unexpected(fmt::format("missing the line \"{}\" that closes the {}", close, what));
+    }
+    std::size_t body_end = close_pos;
+    if (body_end > body_begin && user[body_end - 1] == '\n') {
+        --body_end;
+    }
+    return Fenced{user.substr(body_begin, body_end - body_begin), close_pos + close.size()};
+}
+
+std::string_view article_of(std::string_view body) {
+    if (body.starts_with("Title:")) {
+        std::size_t nl = body.find('\n');
+        body = nl == npos ? std::string_view{} : body.substr(nl + 1);
+        if (body.starts_with('\n')) {
+            body.remove_prefix(1);
+        }
+    }
+    return body;
+}
+
+std::string text_field(const Json& object, const char* key) {
+    if (object.is_object()) {
+        auto it = object.find(key);
+        if (it != object.end() && it->is_string()) {
+            return it->get<std::string>();
+        }
+    }
+    return {};
+}
+
+std::vector<std::string> quotes_of(const Json& take) {
+    std::vector<std::string> out;
+    if (take.is_object()) {
+        auto it = take.find("evidence");
+        if (it != take.end() && it->is_array()) {
+            for (const auto& item : *it) {
+                if (item.is_string()) {
+                    out.push_back(item.get<std::string>());
+                }
+            }
+        }
+    }
+    return out;
+}
+
+// Weight of quoted evidence: the plain cue strength of the sentences it quotes.
+double evidence_weight(const Analysis& a, const std::vector<std::string>& quotes) {
+    double total = 0;
+    for (const auto& q : quotes) {
+        std::size_t i = a.locate(q);
+        if (i != npos) {
+            total += std::abs(a.sentences[i].net());
+        }
+    }
+    return total;
+}
+
+struct Other {
+    std::string name;
+    int direction = 0;
+    double confidence = 0.5;
+    Json take;
+};
+
+Json rebuttal_reply(Lens lens, const Analysis& a, const Json& panel) {
+    Take mine = make_take(lens, a);
+    std::vector<Other> others;
+    for (const auto& item : panel) {
+        if (!item.is_object()) {
+            continue;
+        }
+        Other o;
+        o.name = text_field(item, "panelist");
+        o.direction = stance_direction(text_field(item, "stance"));
+        auto c = item.find("confidence");
+        o.confidence = (c != item.end() && c->is_number()) ? c->get<double>() : 0.5;
+        o.take = item;
+        others.push_back(std::move(o));
+    }
+    Json reply;
+    // The panelist whose stance differs most from ours; ties: highest confidence, then name.
+    const Other* target = nullptr;
+    for (const auto& o : others) {
+        if (target == nullptr) {
+            target = &o;
+            continue;
+        }
+        int d = std::abs(o.direction - mine.direction);
+        int td = std::abs(target->direction - mine.direction);
+        if (d != td ? d > td : (o.confidence != target->confidence ? o.confidence > target->confidence : o.name < target->name)) {
+            target = &o;
+        }
+    }
+    reply["responds_to"] = Json::array();
+    std::size_t headline = npos;
+    std::vector<std::size_t> text;
+    if (target != nullptr) {
+        reply["responds_to"].push_back(target->name);
+        std::string topic = text_field(target->take, "headline") + " " + text_field(target->take, "analysis") + " " +
+                            text_field(target->take, "counterpoint");
+        std::vector<std::size_t> quoted;
+        for (const auto& q : quotes_of(target->take)) {
+            topic += " " + q;
+            if (std::size_t i = a.locate(q); i != npos) {
+                quoted.push_back(i);
+            }
+        }
+        std::vector<std::uint32_t> topic_terms = a.terms_of(topic);
+        int want = target->direction != 0 ? -target->direction : mine.direction;
+        auto overlap = [&](std::size_t i) {
+            const auto& terms = a.sentences[i].terms;
+            std::size_t common = 0;
+            for (auto t : terms) {
+                common += std::binary_search(topic_terms.begin(), topic_terms.end(), t) ? 1 : 0;
+            }
+            return static_cast<double>(common) / static_cast<double>(std::max<std::size_t>(1, terms.size()));
+        };
+        auto score = [&](std::size_t i) {
+            const auto& s = a.sentences[i];
+            double fresh = contains(quoted, i) ? 0.2 : 1.0;
+            if (want != 0) {
+                return sign(s.net()) == want ? std::abs(s.net()) * base(s) * (0.3 + overlap(i)) * fresh : 0.0;
+            }
+            return s.cues.hedge * base(s) * (0.3 + overlap(i)) * fresh; // both neutral: question their claims
+        };
+        auto ranked = top(a, 4, score);
+        if (ranked.empty()) {
+            ranked = top(a, 3, [&](std::size_t i) { return base(a.sentences[i]) * (0.3 + overlap(i)); });
+        }
+        if (!ranked.empty()) {
+            headline = ranked.front();
+            text.assign(ranked.begin() + 1, ranked.end());
+            if (text.empty()) {
+                text.push_back(headline);
+            }
+        }
+    }
+    if (headline == npos) {
+        headline = mine.headline;
+        text = mine.analysis;
+    }
+    reply["headline"] = headline == npos ? std::string() : std::string(a.sentence_text(headline));
+    reply["text"] = join(a, text);
+
+    // Stance after the debate: one step toward the others only on a clear margin.
+    int after = mine.direction;
+    double confidence = mine.confidence;
+    int toward = 0;
+    for (const auto& o : others) {
+        toward += o.direction - mine.direction;
+    }
+    toward = sign(toward);
+    std::size_t agreeing = 0;
+    std::size_t on_side = 0;
+    double side_weight = 0;
+    for (const auto& o : others) {
+        if (o.direction == mine.direction) {
+            ++agreeing;
+        } else if (toward != 0 && sign(o.direction - mine.direction) == toward) {
+            ++on_side;
+            side_weight += evidence_weight(a, quotes_of(o.take));
+        }
+    }
+    std::vector<std::string> my_quotes;
+    for (std::size_t i : mine.evidence) {
+        my_quotes.emplace_back(a.sentence_text(i));
+    }
+    double my_weight = evidence_weight(a, my_quotes);
+    if (on_side >= 2 && side_weight / static_cast<double>(on_side) > k_shift_margin * my_weight) {
+        after = std::clamp(mine.direction + toward, -1, 1);
+        confidence = 0.5 + (mine.confidence - 0.5) * 0.5;
+    } else if (!others.empty() && agreeing == others.size()) {
+        confidence = mine.confidence + 0.05;
+    } else if (on_side > 0) {
+        confidence = mine.confidence - 0.05;
+    }
+    reply["stance_after"] = stance_name(after);
+    reply["confidence_after"] = std::clamp(round2(confidence), 0.5, 0.95);
+    return reply;
+}
+
+Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stance) {
+    std::vector<int> citations(a.sentences.size(), 0);
+    auto cite = [&](const std::string& quote) {
+        if (std::size_t i = a.locate(quote); i != npos) {
+            ++citations[i];
+        }
+    };
+    if (panel.is_object()) {
+        if (auto takes = panel.find("takes"); takes != panel.end() && takes->is_array()) {
+            for (const auto& t : *takes) {
+                for (const auto& q : quotes_of(t)) {
+                    cite(q);
+                }
+            }
+        }
+        if (auto rebuttals = panel.find("rebuttals"); rebuttals != panel.end() && rebuttals->is_array()) {
+            for (const auto& r : *rebuttals) {
+                cite(text_field(r, "headline"));
+            }
+        }
+    }
+    int direction = stance_direction(stance);
+    std::vector<std::size_t> summary;
+    if (direction != 0) {
+        summary = top(a, 3, [&](std::size_t i) {
+            const auto& s = a.sentences[i];
+            int n = sign(s.net());
+            return n == -direction ? 0.0 : base(s) * (n == direction ? 1.5 : 1.0);
+        });
+    } else {
+        // Neutral or split: the most central sentence and the best of each side.
+        auto central = best(a, [&](std::size_t i) { return base(a.sentences[i]); });
+        for (int side : {1, -1}) {
+            auto pick = best(a, [&](std::size_t i) {
+                const auto& s = a.sentences[i];
+                return i != central && sign(s.net()) == side ? base(s) * std::abs(s.net()) : 0.0;
+            });
+            if (pick != npos) {
+                summary.push_back(pick);
+            }
+        }
+        if (central != npos) {
+            summary.push_back(central);
+        }
+    }
+    if (summary.size() < 2) {
+        for (std::size_t i : top(a, 3, [&](std::size_t k) { return base(a.sentences[k]); })) {
+            if (summary.size() >= 2) {
+                break;
+            }
+            if (!contains(summary, i)) {
+                summary.push_back(i);
+            }
+        }
+    }
+    std::size_t risk = best(a, [&](std::size_t i) {
+        const auto& s = a.sentences[i];
+        return s.cues.risk > s.cues.opportunity ? s.cues.risk * (1.0 + citations[i]) * base(s) : 0.0;
+    });
+    if (risk == npos) {
+        risk = best(a, [&](std::size_t i) { return a.sentences[i].cues.risk * base(a.sentences[i]); });
+    }
+    std::size_t opportunity = best(a, [&](std::size_t i) {
+        const auto& s = a.sentences[i];
+        return i != risk && s.cues.opportunity > 0 ? s.cues.opportunity * (1.0 + citations[i]) * base(s) : 0.0;
+    });
+    if (risk == npos) {
+        risk = best(a, [&](std::size_t i) {
+            return i != opportunity ? (0.1 + a.sentences[i].cues.hedge) * base(a.sentences[i]) : 0.0;
+        });
+    }
+    if (opportunity == npos) {
+        opportunity = best(a, [&](std::size_t i) { return i != risk ? base(a.sentences[i]) : 0.0; });
+    }
+    Json reply;
+    reply["summary"] = join(a, summary);
+    reply["risk"] = risk == npos ? std::string() : std::string(a.sentence_text(risk));
+    reply["opportunity"] = opportunity == npos ? std::string() : std::string(a.sentence_text(opportunity));
+    return reply;
+}
+
+Json take_reply(Lens lens, const Analysis& a) {
+    Take t = make_take(lens, a);
+    Json reply;
+    reply["stance"] = stance_name(t.direction);
+    reply["confidence"] = t.confidence;
+    reply["headline"] = std::string(a.sentence_text(t.headline));
+    reply["analysis"] = join(a, t.analysis);
+    reply["counterpoint"] = std::string(a.sentence_text(t.counterpoint));
+    reply["evidence"] = Json::array();
+    for (std::size_t i : t.evidence) {
+        reply["evidence"].push_back(std::string(a.sentence_text(i)));
+    }
+    return reply;
+}
+
+// The stance the chair is told, from "the consensus stance is X (vote)"; the
+// majority of the takes when the sentence is missing.
+std::string chair_stance(std::string_view task, const Json& panel) {
+    constexpr std::string_view k_phrase = "the consensus stance is ";
+    if (std::size_t pos = task.find(k_phrase); pos != npos) {
+        std::string_view rest = task.substr(pos + k_phrase.size());
+        std::size_t end = 0;
+        while (end < rest.size() && rest[end] >= 'a' && rest[end] <= 'z') {
+            ++end;
+        }
+        return std::string(rest.substr(0, end));
+    }
+    int total = 0;
+    if (panel.is_object()) {
+        if (auto takes = panel.find("takes"); takes != panel.end() && takes->is_array()) {
+            for (const auto& t : *takes) {
+                total += stance_direction(text_field(t, "stance"));
+            }
+        }
+    }
+    return std::string(stance_name(sign(total)));
+}
+
+Failure bad_prompt(std::string message) {
+    Failure f;
+    f.provider = "offline";
+    f.type = "bad_prompt";
+    f.message = std::move(message);
+    return f;
+}
+
+} // namespace
+
+OfflineProvider::OfflineProvider(std::string seat_name, Lens lens)
+    : m_seat_name(std::move(seat_name)), m_lens(lens), m_model(fmt::format("offline-{}", lens_name(lens))) {}
+
+std::expected<Reply, Failure> OfflineProvider::complete(const Request& request) {
+    auto start = std::chrono::steady_clock::now();
+    std::string_view user = request.user;
+    auto fenced = find_fenced(user, "ARTICLE", 0, "article");
+    if (!fenced) {
+        return std::unexpected(bad_prompt(fenced.error()));
+    }
+    std::string_view article_text = article_of(fenced->body);
+    Json panel;
+    std::string_view task = user.substr(fenced->after);
+    if (request.round != Round::take) {
+        auto fenced_panel = find_fenced(user, "PANEL", fenced->after, "panel data");
+        if (!fenced_panel) {
+            return std::unexpected(bad_prompt(fenced_panel.error()));
+        }
+        panel = Json::parse(fenced_panel->body, nullptr, false);
+        if (panel.is_discarded()) {
+            return std::unexpected(bad_prompt("the panel data is not valid JSON"));
+        }
+        task = user.substr(fenced_panel->after);
+    }
+    try {
+        std::shared_ptr<const Analysis> analysis = offline::analyze(article_text);
+        if (analysis->sentences.empty()) {
+            return std::unexpected(bad_prompt("the article has no sentences"));
+        }
+        Json reply;
+        switch (request.round) {
+        case Round::take:
+            reply = take_reply(m_lens, *analysis);
+            break;
+        case Round::rebuttal:
+            if (!panel.is_array()) {
+                return std::unexpected(bad_prompt("the panel data of a rebuttal is not a JSON array of takes"));
+            }
+            reply = rebuttal_reply(m_lens, *analysis, panel);
+            break;
+        case Round::consensus:
+            reply = consensus_reply(*analysis, panel, chair_stance(task, panel));
+            break;
+        }
+        Reply out;
+        out.text = reply.dump(-1, ' ', false, Json::error_handler_t::replace);
+        out.model = m_model;
+        out.finish_reason = "stop";
+        out.latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        return out;
+    } catch (const std::exception& e) {
+        Failure f = bad_prompt(e.what());
+        f.type = "internal";
+        return std::unexpected(f);
+    }
+}
+
+std::string OfflineProvider::describe_request(const Request& request) const {
+    return fmt::format("offline analyst {} (lens {}, round {}): extractive, no network; system {} bytes, user {} bytes",
+                       m_seat_name, lens_name(m_lens), guard::round_name(request.round), request.system.size(),
+                       request.user.size());
+}
+
+std::unique_ptr<Provider> make_offline_provider(const SeatConfig& seat) {
+    for (Lens lens : {Lens::bull, Lens::bear, Lens::skeptic, Lens::quant}) {
+        if (seat.model == lens_name(lens)) {
+            return std::make_unique<OfflineProvider>(seat.name, lens);
+        }
+    }
+    throw Error(Exit::config, fmt::format("seat {}: unknown offline lens \"{}\" (expected bull, bear, skeptic or quant)",
+                                          seat.name, seat.model));
+}
+
+} // namespace roundtable::providers
