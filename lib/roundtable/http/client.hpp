@@ -33,7 +33,7 @@ struct Request {
 
 struct Response {
     int status = 0;
-    Headers headers;  // as received; names compared case-insensitively
+    Headers headers; // as received; names compared case-insensitively
     std::string body;
     std::string effective_url;
     std::chrono::milliseconds elapsed{0};

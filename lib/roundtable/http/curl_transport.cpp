@@ -1,0 +1,354 @@
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <mutex>
+#include <roundtable/http/abort.hpp>
+#include <roundtable/http/curl_transport.hpp>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+namespace roundtable::http {
+
+namespace {
+
+constexpr int k_poll_slice_ms = 50;
+
+void init_curl_once() {
+    static std::once_flag once;
+    static CURLcode result = CURLE_OK;
+    std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+    if (result != CURLE_OK) {
+        throw std::runtime_error(
+            fmt::format("cannot initialise libcurl: {}", curl_easy_strerror(result)));
+    }
+}
+
+// What one transfer collects through the callbacks.
+struct TransferState {
+    std::size_t max_bytes = 0;
+    bool too_large = false;
+    Response response;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* state = static_cast<TransferState*>(user);
+    const std::size_t n = size * count;
+    if (state->response.body.size() + n > state->max_bytes) {
+        state->too_large = true;
+        return 0; // makes curl fail with CURLE_WRITE_ERROR
+    }
+    state->response.body.append(data, n);
+    return n;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* state = static_cast<TransferState*>(user);
+    const std::size_t n = size * count;
+    const std::string_view line(data, n);
+    if (line.starts_with("HTTP/")) {
+        state->response.headers.clear(); // a new response (after a redirect or a 100 Continue)
+        return n;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        state->response.headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                             std::string(trim(line.substr(colon + 1))));
+    }
+    return n;
+}
+
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return abort_requested() ? 1 : 0;
+}
+
+TransportError::Kind kind_of(CURLcode code, bool too_large) {
+    using Kind = TransportError::Kind;
+    if (too_large) {
+        return Kind::too_large;
+    }
+    switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return Kind::connect;
+    case CURLE_OPERATION_TIMEDOUT:
+        return Kind::timeout;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return Kind::dropped;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return Kind::aborted;
+    case CURLE_FILESIZE_EXCEEDED:
+        return Kind::too_large;
+    default:
+        return Kind::other;
+    }
+}
+
+std::string one_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        out.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return out;
+}
+
+// Owns an easy handle and the multi handle it runs in; the multi handle keeps
+// the connection cache, so a pooled pair reuses its connections.
+struct Handle {
+    CURL* easy = nullptr;
+    CURLM* multi = nullptr;
+
+    Handle() = default;
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    ~Handle() {
+        if (multi != nullptr) {
+            curl_multi_cleanup(multi);
+        }
+        if (easy != nullptr) {
+            curl_easy_cleanup(easy);
+        }
+    }
+};
+
+class CurlTransportImpl final : public CurlTransport {
+public:
+    explicit CurlTransportImpl(TransportOptions options) : m_options(std::move(options)) {
+        init_curl_once();
+        m_share = curl_share_init();
+        if (m_share == nullptr) {
+            throw std::runtime_error("cannot initialise libcurl: no share handle");
+        }
+        curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, &CurlTransportImpl::lock);
+        curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, &CurlTransportImpl::unlock);
+        curl_share_setopt(m_share, CURLSHOPT_USERDATA, &m_locks);
+        curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+
+    CurlTransportImpl(const CurlTransportImpl&) = delete;
+    CurlTransportImpl& operator=(const CurlTransportImpl&) = delete;
+
+    ~CurlTransportImpl() override {
+        m_idle.clear(); // easy handles go before the share handle they use
+        curl_share_cleanup(m_share);
+    }
+
+    std::expected<Response, TransportError> perform(const Request& request) override {
+        auto handle = acquire();
+        auto result = run(*handle, request);
+        release(std::move(handle));
+        return result;
+    }
+
+    std::size_t connections_opened() const override { return m_connections.load(); }
+
+private:
+    using Locks = std::array<std::mutex, CURL_LOCK_DATA_LAST>;
+
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+        (*static_cast<Locks*>(user))[static_cast<std::size_t>(data)].lock();
+    }
+
+    static void unlock(CURL*, curl_lock_data data, void* user) {
+        (*static_cast<Locks*>(user))[static_cast<std::size_t>(data)].unlock();
+    }
+
+    std::unique_ptr<Handle> acquire() {
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_idle.empty()) {
+                auto handle = std::move(m_idle.back());
+                m_idle.pop_back();
+                return handle;
+            }
+        }
+        auto handle = std::make_unique<Handle>();
+        handle->easy = curl_easy_init();
+        handle->multi = curl_multi_init();
+        if (handle->easy == nullptr || handle->multi == nullptr) {
+            throw std::runtime_error("cannot initialise libcurl: no easy or multi handle");
+        }
+        return handle;
+    }
+
+    void release(std::unique_ptr<Handle> handle) {
+        std::lock_guard lock(m_mutex);
+        if (m_idle.size() < m_options.max_connections) {
+            m_idle.push_back(std::move(handle));
+        }
+    }
+
+    std::expected<Response, TransportError> run(Handle& handle, const Request& request) {
+        CURL* easy = handle.easy;
+        curl_easy_reset(easy);
+
+        TransferState state;
+        state.max_bytes = request.max_response_bytes;
+        std::array<char, CURL_ERROR_SIZE> error_buffer{};
+
+        curl_slist* header_list = nullptr;
+        for (const auto& [name, value] : request.headers) {
+            const auto line = value.empty() ? name + ";" : name + ": " + value;
+            header_list = curl_slist_append(header_list, line.c_str());
+        }
+        header_list = curl_slist_append(header_list, "Expect:"); // no 100-continue round trip
+
+        curl_easy_setopt(easy, CURLOPT_SHARE, m_share);
+        curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer.data());
+        curl_easy_setopt(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_list);
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(request.connect_timeout.count()));
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+        curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                         static_cast<curl_off_t>(request.max_response_bytes));
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &state);
+        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
+        curl_easy_setopt(easy, CURLOPT_HEADERDATA, &state);
+        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &on_progress);
+        if (request.max_redirects > 0) {
+            curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+            curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request.max_redirects));
+            curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        } else {
+            curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+        }
+
+        if (request.method == "GET") {
+            curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+        } else if (request.method == "HEAD") {
+            curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        } else {
+            if (request.method == "POST" || !request.body.empty()) {
+                curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+                curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                                 static_cast<curl_off_t>(request.body.size()));
+            }
+            if (request.method != "POST") {
+                curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+            }
+        }
+
+        const auto started = std::chrono::steady_clock::now();
+        const auto [code, aborted] = drive(handle);
+        const auto elapsed = std::chrono::steady_clock::now() - started;
+        curl_slist_free_all(header_list);
+
+        long connects = 0;
+        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+        m_connections += static_cast<std::size_t>(connects > 0 ? connects : 0);
+
+        if (aborted || code != CURLE_OK) {
+            TransportError error;
+            error.kind = aborted ? TransportError::Kind::aborted : kind_of(code, state.too_large);
+            std::string detail = aborted ? std::string("transfer stopped on request")
+                                         : std::string(error_buffer.data());
+            if (detail.empty()) {
+                detail = curl_easy_strerror(code);
+            }
+            if (error.kind == TransportError::Kind::too_large) {
+                detail = fmt::format("response larger than {} bytes", request.max_response_bytes);
+            }
+            error.message = one_line(fmt::format("{} error: {}", error.kind_name(), detail));
+            return std::unexpected(std::move(error));
+        }
+
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        char* effective_url = nullptr;
+        curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective_url);
+        state.response.status = static_cast<int>(status);
+        state.response.effective_url = effective_url != nullptr ? effective_url : request.url;
+        state.response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
+        return std::move(state.response);
+    }
+
+    // Runs the transfer in the handle's multi stack, polling in short slices so
+    // an abort is seen quickly; returns curl's result and whether it was aborted.
+    static std::pair<CURLcode, bool> drive(Handle& handle) {
+        if (curl_multi_add_handle(handle.multi, handle.easy) != CURLM_OK) {
+            return {CURLE_FAILED_INIT, false};
+        }
+        CURLcode code = CURLE_OK;
+        bool aborted = false;
+        bool done = false;
+        while (!done) {
+            int running = 0;
+            if (curl_multi_perform(handle.multi, &running) != CURLM_OK) {
+                code = CURLE_FAILED_INIT;
+                break;
+            }
+            int left = 0;
+            while (CURLMsg* message = curl_multi_info_read(handle.multi, &left)) {
+                if (message->msg == CURLMSG_DONE && message->easy_handle == handle.easy) {
+                    code = message->data.result;
+                    done = true;
+                }
+            }
+            if (done || running == 0) {
+                break;
+            }
+            if (abort_requested()) {
+                aborted = true;
+                break;
+            }
+            if (curl_multi_poll(handle.multi, nullptr, 0, k_poll_slice_ms, nullptr) != CURLM_OK) {
+                code = CURLE_FAILED_INIT;
+                break;
+            }
+        }
+        curl_multi_remove_handle(handle.multi, handle.easy);
+        if (code == CURLE_ABORTED_BY_CALLBACK) {
+            aborted = true;
+        }
+        return {code, aborted};
+    }
+
+    TransportOptions m_options;
+    CURLSH* m_share = nullptr;
+    Locks m_locks;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<Handle>> m_idle;
+    std::atomic<std::size_t> m_connections{0};
+};
+
+} // namespace
+
+std::shared_ptr<CurlTransport> make_curl_transport(TransportOptions options) {
+    return std::make_shared<CurlTransportImpl>(std::move(options));
+}
+
+} // namespace roundtable::http

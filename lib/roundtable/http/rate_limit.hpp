@@ -1,0 +1,43 @@
+// Reading rate-limit headers: how many requests and tokens are left and when
+// the limits reset, from Anthropic's anthropic-ratelimit-* headers (reset as an
+// RFC 3339 time) and OpenAI's x-ratelimit-* headers (reset as a duration such
+// as "6ms" or "1m2s"). Gemini sends none: every field stays empty.
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <roundtable/http/client.hpp>
+#include <string_view>
+
+namespace roundtable::http {
+
+struct RateLimitInfo {
+    std::optional<std::int64_t> remaining_requests;
+    std::optional<std::int64_t> remaining_tokens;
+    std::optional<std::chrono::milliseconds> reset_requests; // time until the request limit resets
+    std::optional<std::chrono::milliseconds> reset_tokens;   // time until the token limit resets
+
+    // Returns whether no field is set; never fails.
+    bool empty() const {
+        return !remaining_requests && !remaining_tokens && !reset_requests && !reset_tokens;
+    }
+};
+
+// Reads the rate-limit headers of `response` (Anthropic or OpenAI style); fields
+// whose header is absent or malformed stay empty. Anthropic reset times are made
+// relative to `now` (a past time gives 0 ms); Anthropic "tokens" falls back to
+// the smaller of "input-tokens" and "output-tokens".
+RateLimitInfo parse_rate_limit(const Response& response, std::chrono::system_clock::time_point now);
+
+// Parses a Go-style duration such as "6ms", "1m2s", "0.5s" or "1h30m"; returns nullopt if
+// malformed.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+// Parses an RFC 3339 time such as "2026-01-02T03:04:05Z" or "...05.5+01:00"; returns nullopt if
+// malformed.
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
+
+} // namespace roundtable::http
