@@ -166,12 +166,13 @@ void from_json(const json& j, Votes& v) {
 }
 
 void to_json(json& j, const Shift& s) {
-    j = json{{"seat", s.seat}, {"from", s.from}, {"to", s.to}};
+    j = json{{"seat", s.seat}, {"from", s.from}, {"to", s.to}, {"new_evidence", s.new_evidence}};
 }
 void from_json(const json& j, Shift& s) {
     j.at("seat").get_to(s.seat);
     j.at("from").get_to(s.from);
     j.at("to").get_to(s.to);
+    s.new_evidence = j.value("new_evidence", true);
 }
 
 void to_json(json& j, const Consensus& c) {

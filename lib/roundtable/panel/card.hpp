@@ -74,6 +74,7 @@ struct Shift {
     std::string seat;
     Stance from = Stance::neutral;
     Stance to = Stance::neutral;
+    bool new_evidence = true; // false: the seat shifted without citing anything new from the article
 };
 
 struct Consensus {

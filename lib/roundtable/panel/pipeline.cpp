@@ -1,5 +1,6 @@
 #include <roundtable/panel/pipeline.hpp>
 
+#include <roundtable/article/sentences.hpp>
 #include <roundtable/guard/grounding.hpp>
 #include <roundtable/guard/validate.hpp>
 #include <roundtable/http/abort.hpp>
@@ -162,22 +163,49 @@ std::string quorum_message(std::string_view round, int answered, std::size_t ask
                        quorum, why);
 }
 
-// Fills risk and opportunity from the takes when the chair could not (labelled
-// not synthesized on the card).
-void fill_from_takes(Consensus& consensus, const std::vector<Take>& takes) {
-    consensus.synthesized = false;
-    const Take* bear = nullptr;
-    const Take* bull = nullptr;
+// Returns the evidence item cited by the most takes of `side` (first seen wins a
+// tie), else the headline of its most confident take, else "".
+std::string most_cited(const std::vector<Take>& takes, Stance side) {
+    std::vector<std::pair<std::string, int>> counts;
+    const Take* best = nullptr;
     for (const auto& t : takes) {
-        if (t.stance == Stance::bearish && (!bear || t.confidence > bear->confidence)) {
-            bear = &t;
+        if (t.stance != side) {
+            continue;
         }
-        if (t.stance == Stance::bullish && (!bull || t.confidence > bull->confidence)) {
-            bull = &t;
+        if (!best || t.confidence > best->confidence) {
+            best = &t;
+        }
+        for (const auto& item : t.evidence) {
+            auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == item; });
+            if (it == counts.end()) {
+                counts.emplace_back(item, 1);
+            } else {
+                ++it->second;
+            }
         }
     }
-    consensus.risk = bear ? bear->headline : (bull ? bull->counterpoint : std::string());
-    consensus.opportunity = bull ? bull->headline : (bear ? bear->counterpoint : std::string());
+    auto top = std::max_element(counts.begin(), counts.end(),
+                                [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (top != counts.end() && top->second > 1) {
+        return top->first;
+    }
+    return best ? best->headline : std::string();
+}
+
+// Fills summary, risk and opportunity from the takes when the chair could not
+// (the card labels them as not synthesized).
+void fill_from_takes(Consensus& consensus, const std::vector<Take>& takes) {
+    consensus.synthesized = false;
+    consensus.risk = most_cited(takes, Stance::bearish);
+    consensus.opportunity = most_cited(takes, Stance::bullish);
+    for (const auto& t : takes) { // one-sided panels: the other side's strongest counterpoint
+        if (consensus.risk.empty() && t.stance == Stance::bullish) {
+            consensus.risk = t.counterpoint;
+        }
+        if (consensus.opportunity.empty() && t.stance == Stance::bearish) {
+            consensus.opportunity = t.counterpoint;
+        }
+    }
     std::string summary;
     for (const auto& t : takes) {
         if (consensus.stance && t.stance == *consensus.stance) {
@@ -185,6 +213,47 @@ void fill_from_takes(Consensus& consensus, const std::vector<Take>& takes) {
         }
     }
     consensus.summary = summary;
+    consensus.ungrounded.clear();
+}
+
+// Returns whether `rebuttal` quotes the article with something its own take did
+// not already cite: a quoted phrase or a sentence of 20+ bytes found in the article.
+bool cites_new_evidence(const Rebuttal& rebuttal, const Take& own, const guard::GroundingIndex& index) {
+    std::vector<std::string> fragments;
+    for (const auto& claim : guard::extract_claims(rebuttal.text)) {
+        if (claim.kind == guard::Claim::Kind::quote) {
+            fragments.push_back(claim.text);
+        }
+    }
+    for (const auto& s : article::split_sentences(rebuttal.text)) {
+        fragments.push_back(rebuttal.text.substr(s.begin, s.end - s.begin));
+    }
+    auto already_cited = [&](const std::string& f) {
+        auto in = [&](const std::string& field) { return field.find(f) != std::string::npos; };
+        return in(own.analysis) || in(own.headline) || in(own.counterpoint) ||
+               std::any_of(own.evidence.begin(), own.evidence.end(), in);
+    };
+    for (auto& f : fragments) {
+        // Trim quote marks (straight or curly) that a quoted-phrase claim keeps.
+        while (!f.empty() && (f.front() == '"' || f.front() == '\'')) {
+            f.erase(0, 1);
+        }
+        for (std::string_view mark : {"\u201c", "\u201d"}) {
+            if (f.starts_with(mark)) {
+                f.erase(0, mark.size());
+            }
+            if (f.ends_with(mark)) {
+                f.erase(f.size() - mark.size());
+            }
+        }
+        while (!f.empty() && (f.back() == '"' || f.back() == '\'')) {
+            f.pop_back();
+        }
+        if (f.size() >= 20 && index.contains_quote(f) && !already_cited(f)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace
@@ -311,7 +380,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             r.confidence_after = o.at("confidence_after").get<double>();
             r.ungrounded = index.ungrounded(join_lines({r.headline, r.text}), {});
             if (r.stance_after != takes[i]->stance) {
-                card.consensus.shifts.push_back({r.seat, takes[i]->stance, r.stance_after});
+                card.consensus.shifts.push_back(
+                    {r.seat, takes[i]->stance, r.stance_after, cites_new_evidence(r, *takes[i], index)});
             }
             rebuttals[i] = std::move(r);
         }
@@ -385,7 +455,12 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         CallResult synthesis =
             call_seat(seats[*chair], make_request(fixed, Round::consensus, std::move(task)), options);
         tally(synthesis);
-        if (synthesis.object) {
+        if (synthesis.object && contradicts_stance(synthesis.object->at("summary").get<std::string>(),
+                                                   consensus.stance)) {
+            consensus.chair_error = fmt::format("the chair's summary contradicts the computed stance ({})",
+                                                consensus.stance_label());
+            fill_from_takes(consensus, card.takes);
+        } else if (synthesis.object) {
             consensus.summary = synthesis.object->at("summary").get<std::string>();
             consensus.risk = synthesis.object->at("risk").get<std::string>();
             consensus.opportunity = synthesis.object->at("opportunity").get<std::string>();

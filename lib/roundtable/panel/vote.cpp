@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <string>
 
 namespace roundtable::panel {
 
@@ -42,6 +44,26 @@ VoteResult count_votes(const std::vector<Ballot>& ballots) {
     }
     result.agreement = static_cast<double>(top) / static_cast<double>(ballots.size());
     return result;
+}
+
+bool contradicts_stance(std::string_view text, std::optional<Stance> stance) {
+    if (!stance) {
+        return false;
+    }
+    std::string lower(text);
+    for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    auto names = [&](Stance s) { return lower.find(stance_name(s)) != std::string::npos; };
+    if (names(*stance)) {
+        return false;
+    }
+    for (Stance other : {Stance::bearish, Stance::neutral, Stance::bullish}) {
+        if (other != *stance && names(other)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace roundtable::panel

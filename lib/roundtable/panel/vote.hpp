@@ -24,4 +24,9 @@ struct VoteResult {
 // broken by their summed confidence, and an exact tie (or no ballots) is split.
 VoteResult count_votes(const std::vector<Ballot>& ballots);
 
+// Returns whether `text` (the chair's summary) names a stance other than `stance`
+// without naming `stance` itself, e.g. "the panel is bullish" under a bearish vote;
+// false for a split vote or a text that names no stance.
+bool contradicts_stance(std::string_view text, std::optional<Stance> stance);
+
 } // namespace roundtable::panel

@@ -171,6 +171,8 @@ std::string join(const Analysis& a, std::vector<std::size_t> indices) {
 
 bool contains(const std::vector<std::size_t>& v, std::size_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
+bool quotable(const Analysis& a, std::size_t i) { return !a.sentences[i].heading; }
+
 struct Take {
     int direction = 0;
     double confidence = 0.5;
@@ -180,40 +182,106 @@ struct Take {
     std::vector<std::size_t> evidence;
 };
 
+constexpr Lens k_lenses[] = {Lens::bull, Lens::bear, Lens::skeptic, Lens::quant};
+// How many of its best headline candidates a lens offers to the headline assignment.
+constexpr std::size_t k_headline_candidates = 6;
+// A title or heading may be a headline, at this discount; it is never quoted elsewhere.
+constexpr double k_heading_headline_factor = 0.6;
+
+// How well sentence `i` serves as a quote for `lens` holding the view `v`.
+double take_score(Lens lens, const Analysis& a, const View& v, std::size_t i) {
+    const auto& s = a.sentences[i];
+    int s_sign = sign(v.signal[i]);
+    double align = v.direction == 0 ? 1.0 : (s_sign == v.direction ? 1.5 : (s_sign == 0 ? 0.6 : 0.3));
+    return base(s) * lens_weight(lens, s) * (0.4 + std::min(1.0, std::abs(v.signal[i]) / 2.0)) * align;
+}
+
+// Gives each lens a headline: its own top sentence where the article allows it,
+// so that two lenses share a headline only when one has no other candidate.
+// Greedy on each lens's scores relative to its best; ties by lens order, then
+// article order. Deterministic.
+std::size_t assign_headline(Lens lens, const Analysis& a) {
+    struct Candidate {
+        double relative;
+        std::size_t lens;
+        std::size_t sentence;
+    };
+    std::vector<Candidate> candidates;
+    std::vector<std::size_t> first_choice(std::size(k_lenses), npos);
+    for (std::size_t l = 0; l < std::size(k_lenses); ++l) {
+        View v = lens_view(k_lenses[l], a);
+        auto ranked = top(a, k_headline_candidates, [&](std::size_t i) {
+            double score = take_score(k_lenses[l], a, v, i);
+            return a.sentences[i].heading ? score * k_heading_headline_factor : score;
+        });
+        if (ranked.empty()) {
+            continue;
+        }
+        first_choice[l] = ranked.front();
+        double best_score = take_score(k_lenses[l], a, v, ranked.front()) *
+                            (a.sentences[ranked.front()].heading ? k_heading_headline_factor : 1.0);
+        for (std::size_t i : ranked) {
+            double score = take_score(k_lenses[l], a, v, i) * (a.sentences[i].heading ? k_heading_headline_factor : 1.0);
+            candidates.push_back({best_score > 0 ? score / best_score : 0.0, l, i});
+        }
+    }
+    std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
+        if (x.relative != y.relative) {
+            return x.relative > y.relative;
+        }
+        return x.lens != y.lens ? x.lens < y.lens : x.sentence < y.sentence;
+    });
+    std::vector<std::size_t> assigned(std::size(k_lenses), npos);
+    std::vector<std::size_t> used;
+    for (const auto& c : candidates) {
+        if (assigned[c.lens] == npos && !contains(used, c.sentence)) {
+            assigned[c.lens] = c.sentence;
+            used.push_back(c.sentence);
+        }
+    }
+    std::size_t me = static_cast<std::size_t>(std::find(std::begin(k_lenses), std::end(k_lenses), lens) - std::begin(k_lenses));
+    return assigned[me] != npos ? assigned[me] : first_choice[me];
+}
+
 Take make_take(Lens lens, const Analysis& a) {
     View v = lens_view(lens, a);
     Take t;
     t.direction = v.direction;
     t.confidence = v.confidence;
-    auto align = [&](std::size_t i) {
-        int s = sign(v.signal[i]);
-        if (v.direction == 0) {
-            return 1.0;
-        }
-        return s == v.direction ? 1.5 : (s == 0 ? 0.6 : 0.3);
-    };
-    auto score = [&](std::size_t i) {
-        const auto& s = a.sentences[i];
-        return base(s) * lens_weight(lens, s) * (0.4 + std::min(1.0, std::abs(v.signal[i]) / 2.0)) * align(i);
-    };
-    t.headline = best(a, score);
+    auto score = [&](std::size_t i) { return quotable(a, i) ? take_score(lens, a, v, i) : 0.0; };
+    t.headline = assign_headline(lens, a);
+    // Analysis: the lens's best sentences but the headline, read in article order.
     t.analysis = top(a, 4, [&](std::size_t i) { return i == t.headline ? 0.0 : score(i); });
-    if (t.analysis.size() < 3 && t.headline != npos) {
+    for (std::size_t i : top(a, 4, [&](std::size_t k) { return quotable(a, k) && k != t.headline ? base(a.sentences[k]) : 0.0; })) {
+        if (t.analysis.size() >= 3) {
+            break;
+        }
+        if (!contains(t.analysis, i)) {
+            t.analysis.push_back(i);
+        }
+    }
+    if (t.analysis.size() < 3 && t.headline != npos && !contains(t.analysis, t.headline)) {
         t.analysis.push_back(t.headline);
     }
-    // Counterpoint: the strongest sentence against the stance (by the plain reading).
+    if (t.analysis.empty()) {
+        t.analysis.push_back(t.headline);
+    }
+    // Counterpoint: the strongest sentence against the stance (by the plain
+    // reading), else the most hedged claim, else the most central other sentence.
     int against = v.direction != 0 ? -v.direction : -sign(v.margin);
     if (against != 0) {
         t.counterpoint = best(a, [&](std::size_t i) {
             const auto& s = a.sentences[i];
-            return sign(s.net()) == against ? std::abs(s.net()) * base(s) : 0.0;
+            return quotable(a, i) && sign(s.net()) == against ? std::abs(s.net()) * base(s) : 0.0;
         });
     }
     if (t.counterpoint == npos) {
-        t.counterpoint = best(a, [&](std::size_t i) { return a.sentences[i].cues.hedge * base(a.sentences[i]); });
+        t.counterpoint = best(a, [&](std::size_t i) {
+            return quotable(a, i) && i != t.headline ? a.sentences[i].cues.hedge * base(a.sentences[i]) : 0.0;
+        });
     }
     if (t.counterpoint == npos) {
-        t.counterpoint = best(a, [&](std::size_t i) { return i == t.headline ? 0.0 : base(a.sentences[i]); });
+        t.counterpoint = best(a, [&](std::size_t i) { return quotable(a, i) && i != t.headline ? base(a.sentences[i]) : 0.0; });
     }
     if (t.counterpoint == npos) {
         t.counterpoint = t.headline;
@@ -221,7 +289,7 @@ Take make_take(Lens lens, const Analysis& a) {
     // Evidence: sentences that carry the stance, filled up with the lens's top sentences.
     if (v.direction != 0) {
         t.evidence = top(a, 4, [&](std::size_t i) {
-            return sign(v.signal[i]) == v.direction ? std::abs(v.signal[i]) * base(a.sentences[i]) : 0.0;
+            return quotable(a, i) && sign(v.signal[i]) == v.direction ? std::abs(v.signal[i]) * base(a.sentences[i]) : 0.0;
         });
     }
     if (t.evidence.size() < 2) {
@@ -233,6 +301,9 @@ Take make_take(Lens lens, const Analysis& a) {
                 t.evidence.push_back(i);
             }
         }
+    }
+    if (t.evidence.size() < 2 && t.headline != npos && !contains(t.evidence, t.headline)) {
+        t.evidence.push_back(t.headline);
     }
     std::sort(t.evidence.begin(), t.evidence.end());
     return t;
@@ -334,6 +405,90 @@ struct Other {
     Json take;
 };
 
+// The sentences, best first (at most 3), with which `lens` answers `target`:
+// on a disagreement, those that best contradict the target's take from this
+// lens's viewpoint; on an agreement, what the target did not cite from this
+// lens's angle (the bull the upside, the bear the downside, the skeptic the
+// hedged claims, the quant the figures). The target's own evidence and
+// headline are left out, this seat's headline is used only as a last resort.
+std::vector<std::size_t> rebuttal_sentences(Lens lens, const Analysis& a, const Take& mine, const Other& target) {
+    std::string topic = text_field(target.take, "headline") + " " + text_field(target.take, "analysis") + " " +
+                        text_field(target.take, "counterpoint");
+    std::vector<std::size_t> cited;
+    for (const auto& q : quotes_of(target.take)) {
+        topic += " " + q;
+        if (std::size_t i = a.locate(q); i != npos) {
+            cited.push_back(i);
+        }
+    }
+    if (std::size_t i = a.locate(text_field(target.take, "headline")); i != npos) {
+        cited.push_back(i);
+    }
+    std::vector<std::uint32_t> topic_terms = a.terms_of(topic);
+    auto overlap = [&](std::size_t i) {
+        const auto& terms = a.sentences[i].terms;
+        std::size_t common = 0;
+        for (auto t : terms) {
+            common += std::binary_search(topic_terms.begin(), topic_terms.end(), t) ? 1 : 0;
+        }
+        return static_cast<double>(common) / static_cast<double>(std::max<std::size_t>(1, terms.size()));
+    };
+    auto usable = [&](std::size_t i) { return quotable(a, i) && !contains(cited, i); };
+    auto own = [&](std::size_t i) { return i == mine.headline ? 0.3 : 1.0; };
+    std::function<double(std::size_t)> score;
+    if (target.direction != mine.direction) {
+        int want = mine.direction != 0 ? mine.direction : -target.direction;
+        score = [&, want](std::size_t i) {
+            const auto& s = a.sentences[i];
+            auto [signal, magnitude] = lens_signal(lens, s);
+            (void)magnitude;
+            return usable(i) && sign(signal) == want ? std::abs(signal) * base(s) * (0.3 + overlap(i)) * own(i) : 0.0;
+        };
+    } else {
+        int side = target.direction;
+        score = [&, side](std::size_t i) {
+            const auto& s = a.sentences[i];
+            if (!usable(i)) {
+                return 0.0;
+            }
+            double value = 0.0;
+            switch (lens) {
+            case Lens::bull:
+                value = s.cues.opportunity > s.cues.risk ? s.cues.opportunity : 0.0;
+                break;
+            case Lens::bear:
+                value = s.cues.risk > s.cues.opportunity ? s.cues.risk : 0.0;
+                break;
+            case Lens::skeptic:
+                value = s.cues.hedge * (0.5 + std::abs(s.net()));
+                break;
+            case Lens::quant:
+                value = s.cues.figures > 0 && (side == 0 || sign(s.net()) != -side)
+                            ? std::min(s.cues.figures, 4) * (0.5 + std::abs(s.net()))
+                            : 0.0;
+                break;
+            }
+            return value * base(s) * own(i);
+        };
+    }
+    auto ranked = top(a, 3, score);
+    if (ranked.empty()) {
+        // Nothing new from this angle: the target's own counterpoint, then the lens's best unquoted sentence.
+        if (std::size_t i = a.locate(text_field(target.take, "counterpoint")); i != npos && quotable(a, i)) {
+            ranked.push_back(i);
+        }
+        for (std::size_t i : top(a, 3, [&](std::size_t k) { return usable(k) ? base(a.sentences[k]) * own(k) : 0.0; })) {
+            if (ranked.size() >= 3) {
+                break;
+            }
+            if (!contains(ranked, i)) {
+                ranked.push_back(i);
+            }
+        }
+    }
+    return ranked;
+}
+
 Json rebuttal_reply(Lens lens, const Analysis& a, const Json& panel) {
     Take mine = make_take(lens, a);
     std::vector<Other> others;
@@ -368,48 +523,25 @@ Json rebuttal_reply(Lens lens, const Analysis& a, const Json& panel) {
     std::vector<std::size_t> text;
     if (target != nullptr) {
         reply["responds_to"].push_back(target->name);
-        std::string topic = text_field(target->take, "headline") + " " + text_field(target->take, "analysis") + " " +
-                            text_field(target->take, "counterpoint");
-        std::vector<std::size_t> quoted;
-        for (const auto& q : quotes_of(target->take)) {
-            topic += " " + q;
-            if (std::size_t i = a.locate(q); i != npos) {
-                quoted.push_back(i);
-            }
-        }
-        std::vector<std::uint32_t> topic_terms = a.terms_of(topic);
-        int want = target->direction != 0 ? -target->direction : mine.direction;
-        auto overlap = [&](std::size_t i) {
-            const auto& terms = a.sentences[i].terms;
-            std::size_t common = 0;
-            for (auto t : terms) {
-                common += std::binary_search(topic_terms.begin(), topic_terms.end(), t) ? 1 : 0;
-            }
-            return static_cast<double>(common) / static_cast<double>(std::max<std::size_t>(1, terms.size()));
-        };
-        auto score = [&](std::size_t i) {
-            const auto& s = a.sentences[i];
-            double fresh = contains(quoted, i) ? 0.2 : 1.0;
-            if (want != 0) {
-                return sign(s.net()) == want ? std::abs(s.net()) * base(s) * (0.3 + overlap(i)) * fresh : 0.0;
-            }
-            return s.cues.hedge * base(s) * (0.3 + overlap(i)) * fresh; // both neutral: question their claims
-        };
-        auto ranked = top(a, 4, score);
-        if (ranked.empty()) {
-            ranked = top(a, 3, [&](std::size_t i) { return base(a.sentences[i]) * (0.3 + overlap(i)); });
-        }
+        auto ranked = rebuttal_sentences(lens, a, mine, *target);
         if (!ranked.empty()) {
             headline = ranked.front();
             text.assign(ranked.begin() + 1, ranked.end());
-            if (text.empty()) {
-                text.push_back(headline);
-            }
         }
     }
     if (headline == npos) {
         headline = mine.headline;
         text = mine.analysis;
+    }
+    if (text.empty()) {
+        text = mine.analysis;
+        std::erase(text, headline);
+        if (text.size() > 2) {
+            text.resize(2);
+        }
+    }
+    if (text.empty()) {
+        text.push_back(headline);
     }
     reply["headline"] = headline == npos ? std::string() : std::string(a.sentence_text(headline));
     reply["text"] = join(a, text);
@@ -466,11 +598,6 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
                 }
             }
         }
-        if (auto rebuttals = panel.find("rebuttals"); rebuttals != panel.end() && rebuttals->is_array()) {
-            for (const auto& r : *rebuttals) {
-                cite(text_field(r, "headline"));
-            }
-        }
     }
     int direction = stance_direction(stance);
     std::vector<std::size_t> summary;
@@ -478,15 +605,15 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
         summary = top(a, 3, [&](std::size_t i) {
             const auto& s = a.sentences[i];
             int n = sign(s.net());
-            return n == -direction ? 0.0 : base(s) * (n == direction ? 1.5 : 1.0);
+            return n == -direction || !quotable(a, i) ? 0.0 : base(s) * (n == direction ? 1.5 : 1.0);
         });
     } else {
         // Neutral or split: the most central sentence and the best of each side.
-        auto central = best(a, [&](std::size_t i) { return base(a.sentences[i]); });
+        auto central = best(a, [&](std::size_t i) { return quotable(a, i) ? base(a.sentences[i]) : 0.0; });
         for (int side : {1, -1}) {
             auto pick = best(a, [&](std::size_t i) {
                 const auto& s = a.sentences[i];
-                return i != central && sign(s.net()) == side ? base(s) * std::abs(s.net()) : 0.0;
+                return quotable(a, i) && i != central && sign(s.net()) == side ? base(s) * std::abs(s.net()) : 0.0;
             });
             if (pick != npos) {
                 summary.push_back(pick);
@@ -497,7 +624,7 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
         }
     }
     if (summary.size() < 2) {
-        for (std::size_t i : top(a, 3, [&](std::size_t k) { return base(a.sentences[k]); })) {
+        for (std::size_t i : top(a, 3, [&](std::size_t k) { return quotable(a, k) ? base(a.sentences[k]) : 0.0; })) {
             if (summary.size() >= 2) {
                 break;
             }
@@ -506,21 +633,51 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
             }
         }
     }
+    // Risk: among risk-cued sentences, the one the takes cite most as evidence;
+    // ties by cue strength and salience.
+    auto risk_cued = [&](std::size_t i) {
+        const auto& s = a.sentences[i];
+        return quotable(a, i) && s.cues.risk > s.cues.opportunity;
+    };
+    int most_cited = 0;
+    for (std::size_t i = 0; i < a.sentences.size(); ++i) {
+        if (risk_cued(i)) {
+            most_cited = std::max(most_cited, citations[i]);
+        }
+    }
     std::size_t risk = best(a, [&](std::size_t i) {
         const auto& s = a.sentences[i];
-        return s.cues.risk > s.cues.opportunity ? s.cues.risk * (1.0 + citations[i]) * base(s) : 0.0;
+        return risk_cued(i) && citations[i] == most_cited ? s.cues.risk * base(s) : 0.0;
     });
     if (risk == npos) {
-        risk = best(a, [&](std::size_t i) { return a.sentences[i].cues.risk * base(a.sentences[i]); });
+        risk = best(a, [&](std::size_t i) { return quotable(a, i) ? a.sentences[i].cues.risk * base(a.sentences[i]) : 0.0; });
     }
+    // Opportunity: the strongest opportunity-cued sentence, whatever the stance.
     std::size_t opportunity = best(a, [&](std::size_t i) {
         const auto& s = a.sentences[i];
-        return i != risk && s.cues.opportunity > 0 ? s.cues.opportunity * (1.0 + citations[i]) * base(s) : 0.0;
+        return quotable(a, i) && i != risk && s.cues.opportunity > s.cues.risk
+                   ? (s.cues.opportunity - 0.5 * s.cues.risk) * base(s)
+                   : 0.0;
     });
+    if (opportunity == npos) {
+        opportunity = best(a, [&](std::size_t i) {
+            const auto& s = a.sentences[i];
+            return quotable(a, i) && i != risk ? s.cues.opportunity * base(s) : 0.0;
+        });
+    }
     if (risk == npos) {
         risk = best(a, [&](std::size_t i) {
-            return i != opportunity ? (0.1 + a.sentences[i].cues.hedge) * base(a.sentences[i]) : 0.0;
+            return quotable(a, i) && i != opportunity ? (0.1 + a.sentences[i].cues.hedge) * base(a.sentences[i]) : 0.0;
         });
+    }
+    if (opportunity == npos) {
+        opportunity = best(a, [&](std::size_t i) {
+            const auto& s = a.sentences[i];
+            return quotable(a, i) && i != risk ? (0.1 + s.cues.hedge + std::max(0.0, s.net())) * base(s) : 0.0;
+        });
+    }
+    if (risk == npos) {
+        risk = best(a, [&](std::size_t i) { return i != opportunity ? base(a.sentences[i]) : 0.0; });
     }
     if (opportunity == npos) {
         opportunity = best(a, [&](std::size_t i) { return i != risk ? base(a.sentences[i]) : 0.0; });

@@ -97,7 +97,17 @@ bool negator_at(const std::vector<Token>& tokens, std::size_t k) {
         return true;
     }
     const Cue* cue = find_cue(stem(w));
-    return cue != nullptr && cue->kind == CueKind::negator;
+    if (cue == nullptr || cue->kind != CueKind::negator) {
+        return false;
+    }
+    // "not every risk", "not only losses": partial or additive, not a negation.
+    if (k + 1 < tokens.size()) {
+        const std::string& next = tokens[k + 1].word;
+        if (next == "every" || next == "all" || next == "only" || next == "just" || next == "merely") {
+            return false;
+        }
+    }
+    return true;
 }
 
 std::size_t common_terms(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
@@ -261,6 +271,20 @@ CueScore score_cues(std::string_view sentence) {
     return score;
 }
 
+bool looks_like_heading(std::string_view sentence) {
+    while (!sentence.empty()) {
+        if (sentence.ends_with('"') || sentence.ends_with('\'') || sentence.ends_with(')') || sentence.ends_with(']')) {
+            sentence.remove_suffix(1);
+        } else if (sentence.ends_with("\xE2\x80\x9D") || sentence.ends_with("\xE2\x80\x99")) { // ” ’
+            sentence.remove_suffix(3);
+        } else {
+            break;
+        }
+    }
+    return !(sentence.ends_with('.') || sentence.ends_with('!') || sentence.ends_with('?') ||
+             sentence.ends_with("\xE2\x80\xA6")); // …
+}
+
 std::string_view Analysis::sentence_text(std::size_t i) const {
     const SentenceFeatures& s = sentences[i];
     return std::string_view(text).substr(s.begin, s.end - s.begin);
@@ -320,6 +344,17 @@ Analysis analyze_uncached(std::string_view article) {
         std::sort(features.terms.begin(), features.terms.end());
         features.terms.erase(std::unique(features.terms.begin(), features.terms.end()), features.terms.end());
         analysis.sentences.push_back(std::move(features));
+    }
+    bool all_headings = true;
+    for (auto& features : analysis.sentences) {
+        features.heading = looks_like_heading(
+            std::string_view(analysis.text).substr(features.begin, features.end - features.begin));
+        all_headings = all_headings && features.heading;
+    }
+    if (all_headings) {
+        for (auto& features : analysis.sentences) {
+            features.heading = false;
+        }
     }
     text_rank(analysis.sentences);
     return analysis;

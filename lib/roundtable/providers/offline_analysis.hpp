@@ -57,6 +57,8 @@ struct SentenceFeatures {
     std::vector<std::uint32_t> terms; // sorted unique content-term ids
     double salience = 0;              // TextRank centrality with a small lead bonus, in [0, 1]
     CueScore cues;
+    bool heading = false; // a title or heading line (no final punctuation): never quoted as a claim
+
 
     double net() const { return cues.opportunity - cues.risk; }
 };
@@ -77,7 +79,12 @@ struct Analysis {
     std::vector<std::uint32_t> terms_of(std::string_view text) const;
 };
 
+// Returns whether `sentence` reads as a title or heading rather than a sentence:
+// it does not end in . ! ? or an ellipsis (closing quotes and brackets aside); never fails.
+bool looks_like_heading(std::string_view sentence);
+
 // Builds the analysis of `article` without the cache; never fails but on allocation.
+// When every sentence looks like a heading, none is flagged as one.
 Analysis analyze_uncached(std::string_view article);
 
 // Returns the shared analysis of `article`, computed once per process (a cache

@@ -42,6 +42,13 @@ constexpr Entry k_risk[] = {
     {"dilution", 0.8},    {"overdue", 0.8},      {"recession", 1.2},    {"tariff", 0.7},
     {"sanction", 0.9},    {"outage", 1.0},       {"hack", 1.1},         {"negative", 0.9},
     {"disappoint", 1.1},  {"disappointing", 1.1}, {"hurt", 1.0},        {"problem", 0.9},
+    {"cost", 0.7},        {"withdraw", 1.3},     {"withdrew", 1.3},     {"covenant", 0.9},
+    {"burn", 0.8},        {"slip", 1.0},         {"stretched", 0.8},    {"painful", 1.1},
+    {"betrayal", 0.8},    {"depend", 0.6},       {"down", 0.6},         {"close", 0.5},
+    {"divided", 0.5},     {"trip", 0.7},         {"worry", 0.9},        {"fear", 1.0},
+    {"doubt", 0.8},       {"erode", 1.0},        {"squeeze", 0.9},      {"cancel", 1.0},
+    {"scrap", 0.9},       {"abandon", 1.0},      {"downturn", 1.1},     {"bleak", 1.1},
+    {"shut", 1.0},        {"unprofitable", 1.1}, {"writeoff", 1.2},     {"sold", 0.4},
 };
 
 constexpr Entry k_opportunity[] = {
@@ -65,6 +72,9 @@ constexpr Entry k_opportunity[] = {
     {"leader", 0.7},       {"milestone", 0.9},    {"award", 0.8},       {"contract", 0.6},
     {"raise", 0.6},        {"upside", 1.0},       {"cheaper", 0.6},     {"affordable", 0.6},
     {"expanded", 1.1},     {"new", 0.3},          {"best", 0.9},        {"better", 0.8},
+    {"survive", 1.0},      {"loyal", 1.0},        {"loyalty", 0.8},     {"floor", 0.8},
+    {"double", 0.9},       {"buy", 0.4},          {"deliver", 0.5},     {"incentive", 0.5},
+    {"easy", 0.6},         {"resilient", 1.0},    {"rally", 1.1},       {"guarantee", 0.5},
 };
 
 constexpr std::string_view k_hedges[] = {
@@ -83,7 +93,8 @@ constexpr Entry k_intensifiers[] = {
     {"sharply", 1.5},  {"significantly", 1.4}, {"very", 1.3},     {"deeply", 1.4},  {"steep", 1.4},
     {"massive", 1.5},  {"severe", 1.5},        {"severely", 1.5}, {"major", 1.3},   {"huge", 1.4},
     {"strongly", 1.4}, {"dramatically", 1.5},  {"substantially", 1.4}, {"serious", 1.4}, {"big", 1.2},
-    {"biggest", 1.4},  {"largest", 1.3},       {"widespread", 1.4},
+    {"biggest", 1.4},  {"largest", 1.3},       {"widespread", 1.4},   {"widen", 1.3},   {"deepen", 1.3},
+    {"steepest", 1.4}, {"sharpest", 1.4},
 };
 
 constexpr std::string_view k_stop_words[] = {

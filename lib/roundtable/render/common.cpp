@@ -87,6 +87,15 @@ std::optional<panel::Stance> shifted_from(const panel::Card& card,
     return std::nullopt;
 }
 
+bool shifted_without_evidence(const panel::Card& card, std::string_view seat) {
+    for (const panel::Shift& shift : card.consensus.shifts) {
+        if (shift.seat == seat) {
+            return !shift.new_evidence;
+        }
+    }
+    return false;
+}
+
 std::vector<std::string> ungrounded_of(const panel::Card& card, std::string_view seat) {
     std::vector<std::string> out;
     if (const panel::Take* take = find_take(card, seat)) {

@@ -47,6 +47,12 @@ const panel::Take* find_take(const panel::Card& card, std::string_view seat);
 // (the card's recorded shift, else the seat's take); nullopt when the stance held.
 std::optional<panel::Stance> shifted_from(const panel::Card& card, const panel::Rebuttal& rebuttal);
 
+// Returns whether `seat` shifted its stance without citing new evidence from the article.
+bool shifted_without_evidence(const panel::Card& card, std::string_view seat);
+
+// The flag shown beside such a shift.
+inline constexpr std::string_view k_no_new_evidence = " (shifted without citing new evidence)";
+
 // Returns every claim of `seat` (take and rebuttal) not found in the article; never fails.
 std::vector<std::string> ungrounded_of(const panel::Card& card, std::string_view seat);
 

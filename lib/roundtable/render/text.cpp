@@ -169,8 +169,9 @@ void write_rebuttal(TextWriter& w, const panel::Card& card, const panel::Rebutta
     w.lines(w.paint(rebuttal.headline, k_bold), "  ", "  ");
     w.lines(rebuttal.text, "  ", "  ");
     if (const auto from = shifted_from(card, rebuttal)) {
-        w.lines(fmt::format("stance after: {} → {}", panel::stance_name(*from),
-                            w.paint(panel::stance_name(rebuttal.stance_after), k_bold)),
+        w.lines(fmt::format("stance after: {} → {}{}", panel::stance_name(*from),
+                            w.paint(panel::stance_name(rebuttal.stance_after), k_bold),
+                            shifted_without_evidence(card, rebuttal.seat) ? k_no_new_evidence : ""),
                 "  ", "  ");
     } else {
         w.lines(fmt::format("stance after: {} (held)", w.stance(rebuttal.stance_after)), "  ",

@@ -1,0 +1,265 @@
+#include <roundtable/guard/extract.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <vector>
+
+namespace roundtable::guard {
+
+namespace {
+
+constexpr std::size_t k_excerpt_chars = 60;
+constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_space(s.front())) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && is_space(s.back())) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+// The first `k_excerpt_chars` bytes of `text` (never cutting a UTF-8
+// sequence), whitespace runs shown as one space, "..." when cut.
+std::string excerpt(std::string_view text) {
+    std::string out;
+    bool cut = false;
+    bool in_space = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (is_space(c)) {
+            in_space = true;
+            continue;
+        }
+        if (in_space && !out.empty()) {
+            out += ' ';
+        }
+        in_space = false;
+        const auto byte = static_cast<unsigned char>(c);
+        if (out.size() >= k_excerpt_chars && (byte & 0xC0U) != 0x80U) {
+            cut = true;
+            break;
+        }
+        out += c;
+    }
+    if (cut) {
+        out += "...";
+    }
+    return out;
+}
+
+// The end (one past '}') of the balanced object starting at `open`, or nullopt
+// when the text ends first.
+std::optional<std::size_t> balanced_end(std::string_view text, std::size_t open) {
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (std::size_t i = open; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '{') {
+            ++depth;
+        } else if (c == '}') {
+            --depth;
+            if (depth == 0) {
+                return i + 1;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+// `text` without commas that (outside strings) are followed only by
+// whitespace and a closing } or ].
+std::string drop_trailing_commas(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool in_string = false;
+    bool escaped = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == ',') {
+            std::size_t j = i + 1;
+            while (j < text.size() && is_space(text[j])) {
+                ++j;
+            }
+            if (j < text.size() && (text[j] == '}' || text[j] == ']')) {
+                continue;
+            }
+        }
+        out += c;
+    }
+    return out;
+}
+
+// The parser's message without its "[json.exception...] " prefix.
+std::string parse_message(const nlohmann::json::parse_error& error) {
+    std::string_view what = error.what();
+    if (const auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string_view::npos) {
+        what.remove_prefix(close + 2);
+    }
+    return std::string(what);
+}
+
+struct Attempt {
+    std::optional<std::string> object;  // the object text, when it parsed
+    std::optional<std::string> problem; // why a candidate was rejected
+};
+
+// Parses `candidate` as a JSON object, retrying without trailing commas.
+Attempt try_object(std::string_view candidate) {
+    try {
+        const auto value = nlohmann::json::parse(candidate);
+        if (value.is_object()) {
+            return {std::string(candidate), std::nullopt};
+        }
+        return {std::nullopt, std::nullopt};
+    } catch (const nlohmann::json::parse_error& first) {
+        std::string repaired = drop_trailing_commas(candidate);
+        if (repaired.size() != candidate.size()) {
+            try {
+                if (nlohmann::json::parse(repaired).is_object()) {
+                    return {std::move(repaired), std::nullopt};
+                }
+            } catch (const nlohmann::json::parse_error&) {
+                // Report the first error: it is about the text as sent.
+            }
+        }
+        return {std::nullopt, parse_message(first)};
+    }
+}
+
+// The bodies of the ``` fences in `text`, in order (an unclosed fence runs to
+// the end of the text).
+std::vector<std::string_view> fence_bodies(std::string_view text) {
+    std::vector<std::string_view> bodies;
+    std::size_t pos = 0;
+    while (true) {
+        const std::size_t open = text.find("```", pos);
+        if (open == std::string_view::npos) {
+            break;
+        }
+        // Skip the info string ("json", "JSON", ...) up to the end of the line.
+        std::size_t body = text.find('\n', open + 3);
+        if (body == std::string_view::npos) {
+            body = open + 3;
+            while (body < text.size() && text[body] != '{' && text[body] != '[') {
+                ++body;
+            }
+        } else {
+            ++body;
+        }
+        const std::size_t close = text.find("```", body);
+        if (close == std::string_view::npos) {
+            bodies.push_back(text.substr(body));
+            break;
+        }
+        bodies.push_back(text.substr(body, close - body));
+        pos = close + 3;
+    }
+    return bodies;
+}
+
+// Scans `text` for the first balanced {...} that parses.
+std::expected<std::string, std::string> scan(std::string_view text, std::string_view whole) {
+    std::optional<std::string> first_problem;
+    std::size_t pos = 0;
+    while (true) {
+        const std::size_t open = text.find('{', pos);
+        if (open == std::string_view::npos) {
+            break;
+        }
+        const auto end = balanced_end(text, open);
+        if (!end) {
+            if (first_problem) {
+                break;
+            }
+            return std::unexpected(std::string("the JSON object in the reply is incomplete (truncated?)"));
+        }
+        Attempt attempt = try_object(text.substr(open, *end - open));
+        if (attempt.object) {
+            return std::move(*attempt.object);
+        }
+        if (attempt.problem && !first_problem) {
+            // Only a candidate that looks like JSON ({ then a key or }) counts.
+            const std::string_view inner = trim(text.substr(open + 1));
+            if (!inner.empty() && (inner.front() == '"' || inner.front() == '}')) {
+                first_problem = std::move(attempt.problem);
+            }
+        }
+        // Do not look inside a rejected candidate: its inner objects are not the reply.
+        pos = *end;
+    }
+    if (first_problem) {
+        return std::unexpected(fmt::format("the JSON object in the reply does not parse: {}", *first_problem));
+    }
+    return std::unexpected(fmt::format("no JSON object in the reply (starts with: \"{}\")", excerpt(whole)));
+}
+
+bool is_json_array(std::string_view text) {
+    if (text.empty() || text.front() != '[') {
+        return false;
+    }
+    return nlohmann::json::accept(text);
+}
+
+} // namespace
+
+std::expected<std::string, std::string> extract_json_object(std::string_view reply) {
+    if (reply.starts_with(k_bom)) {
+        reply.remove_prefix(k_bom.size());
+    }
+    const std::string_view text = trim(reply);
+    if (text.empty()) {
+        return std::unexpected(std::string("the reply is empty"));
+    }
+    for (const std::string_view body : fence_bodies(text)) {
+        const std::string_view inner = trim(body);
+        if (is_json_array(inner)) {
+            return std::unexpected(std::string("the reply is a JSON array, not an object"));
+        }
+        if (inner.starts_with('{')) {
+            auto found = scan(inner, text);
+            if (found) {
+                return found;
+            }
+            return std::unexpected(found.error());
+        }
+    }
+    if (is_json_array(text)) {
+        return std::unexpected(std::string("the reply is a JSON array, not an object"));
+    }
+    return scan(text, text);
+}
+
+} // namespace roundtable::guard

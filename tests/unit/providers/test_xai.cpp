@@ -1,0 +1,143 @@
+#include <roundtable/providers/codec.hpp>
+
+#include <fake/replies.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+using namespace roundtable;
+using namespace roundtable::providers;
+using nlohmann::json;
+
+namespace {
+
+const std::string k_key = "xai-SENTINEL-0123456789";
+
+SeatConfig seat()
+{
+    SeatConfig s;
+    s.name = "grok";
+    s.provider = "xai";
+    s.model = "grok-4";
+    s.api_key_env = "XAI_API_KEY";
+    return s;
+}
+
+Request request()
+{
+    Request r;
+    r.system = "You are an analyst.";
+    r.user = "Give your take.";
+    r.schema_name = "rebuttal";
+    r.json_schema = R"({"type":"object"})";
+    r.max_tokens = 700;
+    return r;
+}
+
+http::Response response(int status, std::string body, http::Headers headers = {})
+{
+    http::Response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.headers = std::move(headers);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("xai::build")
+{
+    const auto codec = make_xai_codec();
+    REQUIRE(codec->kind() == "xai");
+
+    SECTION("posts to xAI's chat completions with a bearer key")
+    {
+        const auto built = codec->build(request(), seat(), k_key);
+        CHECK(built.url == "https://api.x.ai/v1/chat/completions");
+        bool found = false;
+        for (const auto& [name, value] : built.headers) {
+            found = found || (name == "authorization" && value == "Bearer " + k_key);
+        }
+        CHECK(found);
+        const json body = json::parse(built.body);
+        CHECK(body.at("model") == "grok-4");
+        CHECK(body.at("max_completion_tokens") == 700);
+        CHECK(body.at("response_format").at("json_schema").at("name") == "rebuttal");
+        CHECK_FALSE(body.contains("temperature"));
+    }
+}
+
+TEST_CASE("xai::parse")
+{
+    const auto codec = make_xai_codec();
+
+    SECTION("adds reasoning tokens to output tokens")
+    {
+        testing::ReplyUsage usage;
+        usage.input = 120;
+        usage.cached = 100;
+        usage.output = 30;
+        usage.reasoning = 200;
+        const auto reply = codec->parse(
+            response(200, testing::openai_text_reply("{}", usage, "stop", "grok-4"), {{"x-request-id", "x-1"}}),
+            request(), seat());
+        REQUIRE(reply);
+        CHECK(reply->usage.input_tokens == 120);
+        CHECK(reply->usage.cached_tokens == 100);
+        CHECK(reply->usage.output_tokens == 230);
+        CHECK(reply->request_id == "x-1");
+        CHECK(reply->model == "grok-4");
+    }
+    SECTION("reads the flat error shape")
+    {
+        const auto reply = codec->parse(
+            response(422, testing::xai_error("Client specified an invalid argument", "Unknown field 'foo'")),
+            request(), seat());
+        REQUIRE_FALSE(reply);
+        CHECK(reply.error().describe()
+              == "xai: HTTP 422 Client specified an invalid argument: Unknown field 'foo'");
+    }
+    SECTION("names the variable to check for a bad key on 400")
+    {
+        const auto reply = codec->parse(
+            response(400, testing::xai_error("Client specified an invalid argument",
+                                             "Incorrect API key provided: " + k_key.substr(0, 6)
+                                                 + "***. You can obtain an API key from https://console.x.ai.")),
+            request(), seat());
+        REQUIRE_FALSE(reply);
+        CHECK(reply.error().message == "the API key was rejected: check XAI_API_KEY in the environment");
+        CHECK(reply.error().describe().find(k_key.substr(0, 6)) == std::string::npos);
+    }
+    SECTION("keeps the provider's message for other 400s")
+    {
+        const auto reply = codec->parse(
+            response(400, testing::xai_error("Client specified an invalid argument", "Model not found")), request(),
+            seat());
+        REQUIRE_FALSE(reply);
+        CHECK(reply.error().message == "Model not found");
+    }
+}
+
+TEST_CASE("xai::classify")
+{
+    const auto codec = make_xai_codec();
+
+    SECTION("retries a plain rate limit")
+    {
+        CHECK(codec->classify(response(429, testing::xai_error("Too many requests", "Rate limit exceeded"))).retry);
+    }
+    SECTION("never retries exhausted credits or a reached spending limit")
+    {
+        const auto credits = codec->classify(response(
+            429, testing::xai_error("Some resource has been exhausted",
+                                    "Your team has used all available credits or reached its monthly spending limit.")));
+        CHECK_FALSE(credits.retry);
+        CHECK(credits.reason == "credits or spending limit exhausted");
+    }
+    SECTION("never retries a bad key")
+    {
+        CHECK_FALSE(codec->classify(response(400, testing::xai_error("x", "Incorrect API key provided"))).retry);
+    }
+}
