@@ -1,0 +1,290 @@
+// End to end over real HTTP: the roundtable binary runs a four-seat panel
+// (anthropic, openai, gemini, xai) against the loopback fake provider server,
+// configured with a base_url per seat and sentinel keys in the environment.
+#include <fake/fake_server.hpp>
+#include <fake/replies.hpp>
+#include <support/run_binary.hpp>
+#include <support/temp_dir.hpp>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace roundtable::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::string k_article = "examples/bearish-truck-recall.txt";
+
+// Sentinel keys: obvious fakes that must never appear in any output or file.
+const std::map<std::string, std::string> k_keys{{"ANTHROPIC_API_KEY", "SENTINEL-ANTHROPIC-KEY-0001"},
+                                                {"OPENAI_API_KEY", "SENTINEL-OPENAI-KEY-0002"},
+                                                {"GEMINI_API_KEY", "SENTINEL-GEMINI-KEY-0003"},
+                                                {"XAI_API_KEY", "SENTINEL-XAI-KEY-0004"}};
+
+enum class RoundKind { take, rebuttal, consensus };
+
+RoundKind round_of(const std::string& body) {
+    if (body.find("Task: you chair the panel") != std::string::npos) {
+        return RoundKind::consensus;
+    }
+    if (body.find("Task: the other panelists") != std::string::npos) {
+        return RoundKind::rebuttal;
+    }
+    return RoundKind::take;
+}
+
+// The JSON object a seat answers with in each round; figures are from the article.
+std::string object_for(RoundKind round, const std::string& stance, const std::string& target) {
+    switch (round) {
+    case RoundKind::take:
+        return json{{"stance", stance},
+                    {"confidence", 0.8},
+                    {"headline", "The recall costs up to $1.5 billion"},
+                    {"analysis", "Quarterly revenue fell 18% to $6.4 billion and debt is $9.3 billion."},
+                    {"counterpoint", "The brand still has loyal buyers."},
+                    {"evidence", {"Shares fell 23% in early trading"}}}
+            .dump();
+    case RoundKind::rebuttal:
+        return json{{"responds_to", {target}},
+                    {"headline", "The debt matters more"},
+                    {"text", "$2.1 billion of bonds mature in March 2027."},
+                    {"stance_after", stance},
+                    {"confidence_after", 0.75}}
+            .dump();
+    case RoundKind::consensus:
+        return json{{"summary", "The panel is bearish: the recall and the debt weigh on Corvane."},
+                    {"risk", "Cash burn could breach loan covenants."},
+                    {"opportunity", "Loyal buyers may cushion the fall."}}
+            .dump();
+    }
+    return "{}";
+}
+
+struct FakeProviders {
+    FakeServer server;
+    std::map<std::string, std::string> stance{{"claude", "bearish"}, {"gpt", "bearish"},
+                                              {"gemini", "bearish"}, {"grok", "bullish"}};
+
+    FakeProviders() {
+        server.set_handler("/v1/messages", [this](const RecordedRequest& r) {
+            auto round = round_of(r.body);
+            std::string tool = round == RoundKind::take       ? "submit_take"
+                               : round == RoundKind::rebuttal ? "submit_rebuttal"
+                                                              : "submit_consensus";
+            return json_reply(200, anthropic_tool_reply(tool, object_for(round, stance["claude"], "grok"),
+                                                        {1200, 300, 1000, 0, 0}),
+                              {{"request-id", "req_fake_claude"}});
+        });
+        server.set_handler("/v1/chat/completions", [this](const RecordedRequest& r) {
+            return json_reply(200, openai_text_reply(object_for(round_of(r.body), stance["gpt"], "grok"),
+                                                     {1000, 200, 0, 0, 50}));
+        });
+        server.set_handler("/xai/v1/chat/completions", [this](const RecordedRequest& r) {
+            return json_reply(200, openai_text_reply(object_for(round_of(r.body), stance["grok"], "claude"),
+                                                     {1000, 200, 0, 0, 0}, "stop", "grok-4"));
+        });
+        server.set_handler("/v1beta/models/gemini-2.5-pro:generateContent", [this](const RecordedRequest& r) {
+            return json_reply(200, gemini_text_reply(object_for(round_of(r.body), stance["gemini"], "grok"),
+                                                     {1000, 200, 0, 0, 0}));
+        });
+    }
+
+    std::string config() const {
+        std::string base = server.base_url();
+        return fmt::format(R"(
+[panel]
+seats = ["claude", "gpt", "gemini", "grok"]
+chair = "claude"
+
+[seats.claude]
+provider = "anthropic"
+model = "claude-sonnet-4-6"
+base_url = "{0}"
+retries = 1
+
+[seats.gpt]
+provider = "openai"
+model = "gpt-5"
+base_url = "{0}/v1"
+retries = 1
+
+[seats.gemini]
+provider = "gemini"
+model = "gemini-2.5-pro"
+base_url = "{0}"
+retries = 1
+
+[seats.grok]
+provider = "xai"
+model = "grok-4"
+base_url = "{0}/xai/v1"
+retries = 1
+)",
+                           base);
+    }
+};
+
+RunResult run_panel(const FakeProviders& fake, TempDir& dir, std::vector<std::string> extra = {}) {
+    RunSpec spec;
+    auto cfg = dir.write("config.toml", fake.config());
+    spec.args = {source_path(k_article), "--config", cfg.string(), "--format", "json"};
+    spec.args.insert(spec.args.end(), extra.begin(), extra.end());
+    spec.env = k_keys;
+    spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+    spec.timeout = std::chrono::seconds(60);
+    return run_binary(spec);
+}
+
+void check_no_keys(const std::string& text) {
+    for (const auto& [name, key] : k_keys) {
+        INFO(name);
+        CHECK(text.find(key) == std::string::npos);
+    }
+}
+
+void check_no_keys_in_dir(const std::filesystem::path& dir) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file()) {
+            std::ifstream in(entry.path(), std::ios::binary);
+            std::ostringstream s;
+            s << in.rdbuf();
+            INFO(entry.path());
+            check_no_keys(s.str());
+        }
+    }
+}
+
+} // namespace
+
+TEST_CASE("e2e::four real providers against the fake server") {
+    FakeProviders fake;
+    TempDir dir;
+
+    SECTION("a full card from four protocols") {
+        auto r = run_panel(fake, dir);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        json card = json::parse(r.out);
+        CHECK(card.at("offline") == false);
+        REQUIRE(card.at("takes").size() == 4);
+        REQUIRE(card.at("rebuttals").size() == 4);
+        CHECK(card.at("consensus").at("stance") == "bearish");
+        CHECK(card.at("consensus").at("vote") == "3-1");
+        CHECK(card.at("consensus").at("risk") == "Cash burn could breach loan covenants.");
+        CHECK(card.at("usage").at("calls") == 9);
+        CHECK(card.at("usage").at("input_tokens").get<long>() > 0);
+        CHECK(card.at("usage").at("cost_usd").get<double>() > 0.0);
+        for (const auto& seat : card.at("seats")) {
+            CHECK(seat.at("status") == "ok");
+        }
+        // Every seat got byte-identical round-1 prompt text: the fenced article appears whole in
+        // each protocol's request.
+        auto requests = fake.server.requests();
+        CHECK(requests.size() == 9);
+        for (const auto& req : requests) {
+            CHECK(req.body.find("Corvane Motors said on Tuesday") != std::string::npos);
+        }
+        // The keys went where each protocol wants them, and nowhere else.
+        bool saw_anthropic = false, saw_gemini = false;
+        for (const auto& req : requests) {
+            if (req.path == "/v1/messages") {
+                saw_anthropic = true;
+                CHECK(req.header("x-api-key") == k_keys.at("ANTHROPIC_API_KEY"));
+                CHECK(req.header("anthropic-version") == "2023-06-01");
+            } else if (req.path.find(":generateContent") != std::string::npos) {
+                saw_gemini = true;
+                CHECK(req.header("x-goog-api-key") == k_keys.at("GEMINI_API_KEY"));
+            } else if (req.path == "/xai/v1/chat/completions") {
+                CHECK(req.header("authorization") == "Bearer " + k_keys.at("XAI_API_KEY"));
+            } else {
+                CHECK(req.header("authorization") == "Bearer " + k_keys.at("OPENAI_API_KEY"));
+            }
+            CHECK(req.header("user-agent").rfind("roundtable/", 0) == 0);
+        }
+        CHECK(saw_anthropic);
+        CHECK(saw_gemini);
+        check_no_keys(r.out);
+        check_no_keys(r.err);
+        check_no_keys_in_dir(dir.path());
+    }
+
+    SECTION("one seat always failing gives a three-seat card with that seat marked failed") {
+        fake.server.set_handler("/v1beta/models/gemini-2.5-pro:generateContent", [](const RecordedRequest&) {
+            return json_reply(500, gemini_error(500, "INTERNAL", "An internal error has occurred."));
+        });
+        auto r = run_panel(fake, dir);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        json card = json::parse(r.out);
+        CHECK(card.at("takes").size() == 3);
+        auto gemini = card.at("seats").at(2);
+        CHECK(gemini.at("seat") == "gemini");
+        CHECK(gemini.at("status") == "failed");
+        CHECK(gemini.at("error").get<std::string>().find("500") != std::string::npos);
+        check_no_keys(r.out);
+        check_no_keys(r.err);
+    }
+
+    SECTION("two seats failing is below quorum: exit 3, nothing on stdout") {
+        fake.server.set_handler("/v1beta/models/gemini-2.5-pro:generateContent", [](const RecordedRequest&) {
+            return json_reply(400, gemini_error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."));
+        });
+        fake.server.set_handler("/v1/chat/completions", [](const RecordedRequest&) {
+            return json_reply(401, openai_error("Incorrect API key provided: SENTINEL-OPENAI-KEY-0002.",
+                                                "invalid_request_error", "invalid_api_key"));
+        });
+        auto r = run_panel(fake, dir);
+        CHECK(r.exit_code == 3);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("only 2 of 4 seats answered (quorum 3)") != std::string::npos);
+        CHECK(r.err.find("GEMINI_API_KEY") != std::string::npos);
+        // A bad key is not retried: one request each.
+        int gemini_calls = 0;
+        for (const auto& req : fake.server.requests()) {
+            gemini_calls += req.path.find(":generateContent") != std::string::npos ? 1 : 0;
+        }
+        CHECK(gemini_calls == 1);
+        check_no_keys(r.out);
+        check_no_keys(r.err);
+    }
+
+    SECTION("--dry-run redacts the keys") {
+        auto r = run_panel(fake, dir, {"--dry-run"});
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.out.find("x-api-key") != std::string::npos);
+        check_no_keys(r.out);
+        check_no_keys(r.err);
+        CHECK(fake.server.requests().empty());
+    }
+
+    SECTION("providers lists seats and whether keys are set, never the keys") {
+        RunSpec spec;
+        auto cfg = dir.write("config.toml", fake.config());
+        spec.args = {"providers", "--config", cfg.string()};
+        spec.env = k_keys;
+        spec.env.erase("XAI_API_KEY");
+        auto ok = run_binary(spec);
+        INFO(ok.err);
+        REQUIRE(ok.exit_code == 0);
+        CHECK(ok.out.find("ANTHROPIC_API_KEY set") != std::string::npos);
+        CHECK(ok.out.find("XAI_API_KEY missing") != std::string::npos);
+        CHECK(ok.out.find(fake.server.base_url()) != std::string::npos);
+        check_no_keys(ok.out);
+        CHECK(fake.server.requests().empty());
+
+        spec.args.push_back("--check");
+        auto checked = run_binary(spec);
+        INFO(checked.out);
+        CHECK(checked.exit_code == 0);
+        CHECK(checked.out.find("claude     ok") != std::string::npos);
+        CHECK(checked.out.find("grok       skipped: XAI_API_KEY is not set") != std::string::npos);
+        CHECK(fake.server.requests().size() == 3);
+        check_no_keys(checked.out);
+    }
+}
