@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -130,10 +131,11 @@ retries = 1
     }
 };
 
-RunResult run_panel(const FakeProviders& fake, TempDir& dir, std::vector<std::string> extra = {}) {
+RunResult run_panel(const FakeProviders& fake, TempDir& dir, std::vector<std::string> extra = {},
+                    const std::string& format = "json") {
     RunSpec spec;
     auto cfg = dir.write("config.toml", fake.config());
-    spec.args = {source_path(k_article), "--config", cfg.string(), "--format", "json"};
+    spec.args = {source_path(k_article), "--config", cfg.string(), "--format", format};
     spec.args.insert(spec.args.end(), extra.begin(), extra.end());
     spec.env = k_keys;
     spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
@@ -252,6 +254,70 @@ TEST_CASE("e2e::four real providers against the fake server") {
         CHECK(gemini_calls == 1);
         check_no_keys(r.out);
         check_no_keys(r.err);
+    }
+
+    SECTION("a planted invented figure and quote land in exactly that seat's ungrounded list") {
+        fake.server.set_handler("/v1/chat/completions", [](const RecordedRequest& r) {
+            auto round = round_of(r.body);
+            std::string body = object_for(round, "bearish", "grok");
+            if (round == RoundKind::take) {
+                json o = json::parse(body);
+                o["analysis"] = "Revenue fell 18% and the recall will cost $41 million, a \"record-breaking "
+                                "collapse of the brand\" as one trader put it.";
+                body = o.dump();
+            }
+            return json_reply(200, openai_text_reply(body));
+        });
+        auto r = run_panel(fake, dir, {"--max-ungrounded", "0"});
+        INFO(r.err);
+        CHECK(r.exit_code == 1); // the policy matched, and the card was still printed whole
+        json card = json::parse(r.out);
+        for (const auto& take : card.at("takes")) {
+            std::vector<std::string> ungrounded = take.at("ungrounded");
+            if (take.at("seat") == "gpt") {
+                CHECK(ungrounded.size() == 2);
+                CHECK(std::find(ungrounded.begin(), ungrounded.end(), "$41 million") != ungrounded.end());
+                CHECK(std::any_of(ungrounded.begin(), ungrounded.end(), [](const std::string& u) {
+                    return u.find("record-breaking collapse of the brand") != std::string::npos;
+                }));
+            } else {
+                INFO(take.at("seat"));
+                CHECK(ungrounded.empty());
+            }
+        }
+        for (const auto& reb : card.at("rebuttals")) {
+            CHECK(reb.at("ungrounded").empty());
+        }
+        CHECK(card.at("consensus").at("ungrounded").empty());
+        CHECK(r.err.find("2 ungrounded claims, over --max-ungrounded 0") != std::string::npos);
+        auto text = run_panel(fake, dir, {}, "text");
+        INFO(text.out);
+        CHECK(text.exit_code == 0);
+        auto guards = text.out.find("GUARDS");
+        REQUIRE(guards != std::string::npos);
+        CHECK(text.out.find("$41 million", guards) != std::string::npos); // listed against the seat
+    }
+
+    SECTION("an invalid reply is repaired once: the card is whole and usage counts both calls") {
+        fake.server.enqueue("/v1/chat/completions",
+                            json_reply(200, openai_text_reply("Here is my analysis. {\"stance\": \"sideways\", "
+                                                              "\"confidence\": 0.5} Hope this helps!")));
+        auto r = run_panel(fake, dir);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        json card = json::parse(r.out);
+        CHECK(card.at("usage").at("calls") == 10);
+        CHECK(card.at("seats").at(1).at("status") == "ok");
+        int gpt_takes = 0;
+        for (const auto& req : fake.server.requests()) {
+            if (req.path == "/v1/chat/completions" && round_of(req.body) == RoundKind::take) {
+                ++gpt_takes;
+                if (gpt_takes == 2) {
+                    CHECK(req.body.find("sideways") != std::string::npos); // the error is quoted back
+                }
+            }
+        }
+        CHECK(gpt_takes == 2);
     }
 
     SECTION("--dry-run redacts the keys") {
