@@ -291,3 +291,18 @@ TEST_CASE("cli::JSON cards validate against roundtable schema") {
     }
     CHECK(std::system((command + " >/dev/null").c_str()) == 0);
 }
+
+TEST_CASE("cli::no article on a terminal prints usage and exits 2") {
+    // script(1) gives the binary a pseudo-terminal as stdin.
+    if (!std::filesystem::exists("/usr/bin/script")) {
+        FAIL("script(1) from util-linux is needed for this test");
+    }
+    RunSpec spec;
+    spec.program = "/usr/bin/script";
+    spec.args = {"-qec", std::string(RT_BINARY), "/dev/null"};
+    auto r = run_binary(spec);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("no article given") != std::string::npos); // the pty merges stdout and stderr
+    CHECK(r.out.find("Usage:") != std::string::npos);
+}
+

@@ -1,19 +1,17 @@
 // End to end over real HTTP: the roundtable binary runs a four-seat panel
 // (anthropic, openai, gemini, xai) against the loopback fake provider server,
 // configured with a base_url per seat and sentinel keys in the environment.
-#include <fake/fake_server.hpp>
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <fake/fake_panel.hpp>
 #include <fake/replies.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <support/run_binary.hpp>
 #include <support/temp_dir.hpp>
-
-#include <catch2/catch.hpp>
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 using namespace roundtable::testing;
 using nlohmann::json;
@@ -23,115 +21,13 @@ namespace {
 const std::string k_article = "examples/bearish-truck-recall.txt";
 
 // Sentinel keys: obvious fakes that must never appear in any output or file.
-const std::map<std::string, std::string> k_keys{{"ANTHROPIC_API_KEY", "SENTINEL-ANTHROPIC-KEY-0001"},
-                                                {"OPENAI_API_KEY", "SENTINEL-OPENAI-KEY-0002"},
-                                                {"GEMINI_API_KEY", "SENTINEL-GEMINI-KEY-0003"},
-                                                {"XAI_API_KEY", "SENTINEL-XAI-KEY-0004"}};
+const std::map<std::string, std::string> k_keys{
+    {"ANTHROPIC_API_KEY", "SENTINEL-ANTHROPIC-KEY-0001"},
+    {"OPENAI_API_KEY", "SENTINEL-OPENAI-KEY-0002"},
+    {"GEMINI_API_KEY", "SENTINEL-GEMINI-KEY-0003"},
+    {"XAI_API_KEY", "SENTINEL-XAI-KEY-0004"}};
 
-enum class RoundKind { take, rebuttal, consensus };
-
-RoundKind round_of(const std::string& body) {
-    if (body.find("Task: you chair the panel") != std::string::npos) {
-        return RoundKind::consensus;
-    }
-    if (body.find("Task: the other panelists") != std::string::npos) {
-        return RoundKind::rebuttal;
-    }
-    return RoundKind::take;
-}
-
-// The JSON object a seat answers with in each round; figures are from the article.
-std::string object_for(RoundKind round, const std::string& stance, const std::string& target) {
-    switch (round) {
-    case RoundKind::take:
-        return json{{"stance", stance},
-                    {"confidence", 0.8},
-                    {"headline", "The recall costs up to $1.5 billion"},
-                    {"analysis", "Quarterly revenue fell 18% to $6.4 billion and debt is $9.3 billion."},
-                    {"counterpoint", "The brand still has loyal buyers."},
-                    {"evidence", {"Shares fell 23% in early trading"}}}
-            .dump();
-    case RoundKind::rebuttal:
-        return json{{"responds_to", {target}},
-                    {"headline", "The debt matters more"},
-                    {"text", "$2.1 billion of bonds mature in March 2027."},
-                    {"stance_after", stance},
-                    {"confidence_after", 0.75}}
-            .dump();
-    case RoundKind::consensus:
-        return json{{"summary", "The panel is bearish: the recall and the debt weigh on Corvane."},
-                    {"risk", "Cash burn could breach loan covenants."},
-                    {"opportunity", "Loyal buyers may cushion the fall."}}
-            .dump();
-    }
-    return "{}";
-}
-
-struct FakeProviders {
-    FakeServer server;
-    std::map<std::string, std::string> stance{{"claude", "bearish"}, {"gpt", "bearish"},
-                                              {"gemini", "bearish"}, {"grok", "bullish"}};
-
-    FakeProviders() {
-        server.set_handler("/v1/messages", [this](const RecordedRequest& r) {
-            auto round = round_of(r.body);
-            std::string tool = round == RoundKind::take       ? "submit_take"
-                               : round == RoundKind::rebuttal ? "submit_rebuttal"
-                                                              : "submit_consensus";
-            return json_reply(200, anthropic_tool_reply(tool, object_for(round, stance["claude"], "grok"),
-                                                        {1200, 300, 1000, 0, 0}),
-                              {{"request-id", "req_fake_claude"}});
-        });
-        server.set_handler("/v1/chat/completions", [this](const RecordedRequest& r) {
-            return json_reply(200, openai_text_reply(object_for(round_of(r.body), stance["gpt"], "grok"),
-                                                     {1000, 200, 0, 0, 50}));
-        });
-        server.set_handler("/xai/v1/chat/completions", [this](const RecordedRequest& r) {
-            return json_reply(200, openai_text_reply(object_for(round_of(r.body), stance["grok"], "claude"),
-                                                     {1000, 200, 0, 0, 0}, "stop", "grok-4"));
-        });
-        server.set_handler("/v1beta/models/gemini-2.5-pro:generateContent", [this](const RecordedRequest& r) {
-            return json_reply(200, gemini_text_reply(object_for(round_of(r.body), stance["gemini"], "grok"),
-                                                     {1000, 200, 0, 0, 0}));
-        });
-    }
-
-    std::string config() const {
-        std::string base = server.base_url();
-        return fmt::format(R"(
-[panel]
-seats = ["claude", "gpt", "gemini", "grok"]
-chair = "claude"
-
-[seats.claude]
-provider = "anthropic"
-model = "claude-sonnet-4-6"
-base_url = "{0}"
-retries = 1
-
-[seats.gpt]
-provider = "openai"
-model = "gpt-5"
-base_url = "{0}/v1"
-retries = 1
-
-[seats.gemini]
-provider = "gemini"
-model = "gemini-2.5-pro"
-base_url = "{0}"
-retries = 1
-
-[seats.grok]
-provider = "xai"
-model = "grok-4"
-base_url = "{0}/xai/v1"
-retries = 1
-)",
-                           base);
-    }
-};
-
-RunResult run_panel(const FakeProviders& fake, TempDir& dir, std::vector<std::string> extra = {},
+RunResult run_panel(const FakePanel& fake, TempDir& dir, std::vector<std::string> extra = {},
                     const std::string& format = "json") {
     RunSpec spec;
     auto cfg = dir.write("config.toml", fake.config());
@@ -165,7 +61,7 @@ void check_no_keys_in_dir(const std::filesystem::path& dir) {
 } // namespace
 
 TEST_CASE("e2e::four real providers against the fake server") {
-    FakeProviders fake;
+    FakePanel fake;
     TempDir dir;
 
     SECTION("a full card from four protocols") {
@@ -217,9 +113,11 @@ TEST_CASE("e2e::four real providers against the fake server") {
     }
 
     SECTION("one seat always failing gives a three-seat card with that seat marked failed") {
-        fake.server.set_handler("/v1beta/models/gemini-2.5-pro:generateContent", [](const RecordedRequest&) {
-            return json_reply(500, gemini_error(500, "INTERNAL", "An internal error has occurred."));
-        });
+        fake.server.set_handler(
+            "/v1beta/models/gemini-2.5-pro:generateContent", [](const RecordedRequest&) {
+                return json_reply(500,
+                                  gemini_error(500, "INTERNAL", "An internal error has occurred."));
+            });
         auto r = run_panel(fake, dir);
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
@@ -234,12 +132,16 @@ TEST_CASE("e2e::four real providers against the fake server") {
     }
 
     SECTION("two seats failing is below quorum: exit 3, nothing on stdout") {
-        fake.server.set_handler("/v1beta/models/gemini-2.5-pro:generateContent", [](const RecordedRequest&) {
-            return json_reply(400, gemini_error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."));
-        });
+        fake.server.set_handler(
+            "/v1beta/models/gemini-2.5-pro:generateContent", [](const RecordedRequest&) {
+                return json_reply(400,
+                                  gemini_error(400, "INVALID_ARGUMENT",
+                                               "API key not valid. Please pass a valid API key."));
+            });
         fake.server.set_handler("/v1/chat/completions", [](const RecordedRequest&) {
-            return json_reply(401, openai_error("Incorrect API key provided: SENTINEL-OPENAI-KEY-0002.",
-                                                "invalid_request_error", "invalid_api_key"));
+            return json_reply(401,
+                              openai_error("Incorrect API key provided: SENTINEL-OPENAI-KEY-0002.",
+                                           "invalid_request_error", "invalid_api_key"));
         });
         auto r = run_panel(fake, dir);
         CHECK(r.exit_code == 3);
@@ -262,8 +164,9 @@ TEST_CASE("e2e::four real providers against the fake server") {
             std::string body = object_for(round, "bearish", "grok");
             if (round == RoundKind::take) {
                 json o = json::parse(body);
-                o["analysis"] = "Revenue fell 18% and the recall will cost $41 million, a \"record-breaking "
-                                "collapse of the brand\" as one trader put it.";
+                o["analysis"] =
+                    "Revenue fell 18% and the recall will cost $41 million, a \"record-breaking "
+                    "collapse of the brand\" as one trader put it.";
                 body = o.dump();
             }
             return json_reply(200, openai_text_reply(body));
@@ -276,7 +179,8 @@ TEST_CASE("e2e::four real providers against the fake server") {
             std::vector<std::string> ungrounded = take.at("ungrounded");
             if (take.at("seat") == "gpt") {
                 CHECK(ungrounded.size() == 2);
-                CHECK(std::find(ungrounded.begin(), ungrounded.end(), "$41 million") != ungrounded.end());
+                CHECK(std::find(ungrounded.begin(), ungrounded.end(), "$41 million") !=
+                      ungrounded.end());
                 CHECK(std::any_of(ungrounded.begin(), ungrounded.end(), [](const std::string& u) {
                     return u.find("record-breaking collapse of the brand") != std::string::npos;
                 }));
@@ -299,9 +203,10 @@ TEST_CASE("e2e::four real providers against the fake server") {
     }
 
     SECTION("an invalid reply is repaired once: the card is whole and usage counts both calls") {
-        fake.server.enqueue("/v1/chat/completions",
-                            json_reply(200, openai_text_reply("Here is my analysis. {\"stance\": \"sideways\", "
-                                                              "\"confidence\": 0.5} Hope this helps!")));
+        fake.server.enqueue(
+            "/v1/chat/completions",
+            json_reply(200, openai_text_reply("Here is my analysis. {\"stance\": \"sideways\", "
+                                              "\"confidence\": 0.5} Hope this helps!")));
         auto r = run_panel(fake, dir);
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
@@ -313,7 +218,8 @@ TEST_CASE("e2e::four real providers against the fake server") {
             if (req.path == "/v1/chat/completions" && round_of(req.body) == RoundKind::take) {
                 ++gpt_takes;
                 if (gpt_takes == 2) {
-                    CHECK(req.body.find("sideways") != std::string::npos); // the error is quoted back
+                    CHECK(req.body.find("sideways") !=
+                          std::string::npos); // the error is quoted back
                 }
             }
         }
@@ -354,3 +260,26 @@ TEST_CASE("e2e::four real providers against the fake server") {
         check_no_keys(checked.out);
     }
 }
+
+TEST_CASE("e2e::Ctrl-C aborts in-flight calls, exits 130 and writes nothing") {
+    FakePanel fake(std::chrono::seconds(10));
+    TempDir dir;
+    RunSpec spec;
+    auto cfg = dir.write("config.toml", fake.config());
+    auto out = dir.path() / "card.json";
+    spec.args = {source_path(k_article), "--config", cfg.string(), "--format", "json", "-o", out.string()};
+    spec.env = k_keys;
+    spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+    spec.interrupt_after = std::chrono::milliseconds(700);
+    auto start = std::chrono::steady_clock::now();
+    auto r = run_binary(spec);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    INFO(r.err);
+    CHECK(r.exit_code == 130);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("interrupted") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+    CHECK(elapsed < std::chrono::seconds(5)); // far less than the 10 s each call would take
+    CHECK(fake.server.requests().size() == 4); // round 1 was in flight, nothing after it
+}
+
