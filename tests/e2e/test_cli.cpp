@@ -1,14 +1,12 @@
 // End-to-end tests: run the built binary and check stdout, stderr and exit codes.
-#include <support/run_binary.hpp>
-#include <support/temp_dir.hpp>
-
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <support/run_binary.hpp>
+#include <support/temp_dir.hpp>
 
 using namespace roundtable::testing;
 using nlohmann::json;
@@ -53,7 +51,8 @@ bool quoted_from(const std::string& field, const std::string& article) {
             return false;
         }
         p += lo;
-        bool at_break = p == field.size() || field[p] == ' ' || field[p] == '\n' || field[p - 1] == ' ';
+        bool at_break =
+            p == field.size() || field[p] == ' ' || field[p] == '\n' || field[p - 1] == ' ';
         if (!at_break) {
             return false; // the quoted span ends mid-word: words were added or changed
         }
@@ -104,7 +103,8 @@ TEST_CASE("cli::offline card for each example") {
             REQUIRE(card.at("takes").size() == 4);
             REQUIRE(card.at("rebuttals").size() == 4);
             std::string stance = card.at("consensus").at("stance");
-            CHECK((stance == "bearish" || stance == "neutral" || stance == "bullish" || stance == "split"));
+            CHECK((stance == "bearish" || stance == "neutral" || stance == "bullish" ||
+                   stance == "split"));
             CHECK_FALSE(card.at("consensus").at("risk").get<std::string>().empty());
             CHECK_FALSE(card.at("consensus").at("opportunity").get<std::string>().empty());
             CHECK(card.at("consensus").at("risk") != card.at("consensus").at("opportunity"));
@@ -148,13 +148,15 @@ TEST_CASE("cli::input sources") {
         REQUIRE(r.exit_code == 0);
         auto card = json::parse(r.out);
         CHECK(card.at("article").at("source") == "stdin");
-        CHECK(card.at("article").at("title") == "Corvane Motors recalls 410,000 trucks as losses deepen and lenders circle");
+        CHECK(card.at("article").at("title") ==
+              "Corvane Motors recalls 410,000 trucks as losses deepen and lenders circle");
     }
     SECTION("an HTML file becomes text with its <title>") {
         TempDir dir;
         auto path = dir.write("page.html",
                               "<!doctype html><html><head><title>Helionyx beats forecasts</title>"
-                              "<script>var x = 'do not read';</script></head><body><nav>Home | News</nav><article><p>" +
+                              "<script>var x = 'do not read';</script></head><body><nav>Home | "
+                              "News</nav><article><p>" +
                                   text + "</p></article></body></html>");
         auto r = run({path.string(), "--format", "json"});
         INFO(r.err);
@@ -177,14 +179,18 @@ TEST_CASE("cli::input errors") {
         big[i] = '\n';
     }
     std::vector<Case> cases{
-        {"missing path", {(dir.path() / "nope.txt").string()}, (dir.path() / "nope.txt").string() + ": no such file"},
+        {"missing path",
+         {(dir.path() / "nope.txt").string()},
+         (dir.path() / "nope.txt").string() + ": no such file"},
         {"directory", {dir.path().string()}, dir.path().string() + ": is a directory"},
         {"empty file", {dir.write("empty.txt", "").string()}, "input is empty"},
         {"whitespace only", {dir.write("ws.txt", " \n\t\n  \r\n").string()}, "input is empty"},
         {"binary", {dir.write("bin.dat", std::string("abc\0def\x01\x02", 9)).string()}, "binary"},
         {"over the size limit", {dir.write("big.txt", big).string()}, "--max-bytes"},
         {"unknown flag", {"--frobnicate"}, "--frobnicate"},
-        {"unknown format", {source_path(k_examples[0]), "--format", "yaml"}, "--format: unknown format 'yaml'"},
+        {"unknown format",
+         {source_path(k_examples[0]), "--format", "yaml"},
+         "--format: unknown format 'yaml'"},
         {"bad colour", {source_path(k_examples[0]), "--color", "sometimes"}, "--color"},
     };
     for (const auto& c : cases) {
@@ -199,9 +205,11 @@ TEST_CASE("cli::input errors") {
         }
     }
     SECTION("--max-bytes raises the limit") {
-        auto r = run({dir.write("big2.txt", big.substr(0, 300000)).string(), "--max-bytes", "100000"});
+        auto r =
+            run({dir.write("big2.txt", big.substr(0, 300000)).string(), "--max-bytes", "100000"});
         CHECK(r.exit_code == 2);
-        auto ok = run({dir.write("big3.txt", read_all(source_path(k_examples[0]))).string(), "--max-bytes", "4000", "--format", "json"});
+        auto ok = run({dir.write("big3.txt", read_all(source_path(k_examples[0]))).string(),
+                       "--max-bytes", "4000", "--format", "json"});
         CHECK(ok.exit_code == 0);
     }
 }
@@ -271,7 +279,8 @@ TEST_CASE("cli::outputs") {
     SECTION("schema and prompts subcommands") {
         auto s = run({"schema"});
         REQUIRE(s.exit_code == 0);
-        CHECK(json::parse(s.out).at("$schema").get<std::string>().find("json-schema.org") != std::string::npos);
+        CHECK(json::parse(s.out).at("$schema").get<std::string>().find("json-schema.org") !=
+              std::string::npos);
         auto p = run({"prompts"});
         REQUIRE(p.exit_code == 0);
         CHECK(p.out.find("==> take.txt <==") != std::string::npos);
@@ -283,7 +292,8 @@ TEST_CASE("cli::JSON cards validate against roundtable schema") {
     auto schema = run({"schema"});
     REQUIRE(schema.exit_code == 0);
     auto schema_path = dir.write("schema.json", schema.out);
-    std::string command = "python3 " + source_path("tests/schema/validate_card.py") + " " + schema_path.string();
+    std::string command =
+        "python3 " + source_path("tests/schema/validate_card.py") + " " + schema_path.string();
     for (std::size_t i = 0; i < k_examples.size(); ++i) {
         auto r = run({source_path(k_examples[i]), "--format", "json"});
         REQUIRE(r.exit_code == 0);
@@ -305,4 +315,3 @@ TEST_CASE("cli::no article on a terminal prints usage and exits 2") {
     CHECK(r.out.find("no article given") != std::string::npos); // the pty merges stdout and stderr
     CHECK(r.out.find("Usage:") != std::string::npos);
 }
-

@@ -267,7 +267,8 @@ TEST_CASE("e2e::Ctrl-C aborts in-flight calls, exits 130 and writes nothing") {
     RunSpec spec;
     auto cfg = dir.write("config.toml", fake.config());
     auto out = dir.path() / "card.json";
-    spec.args = {source_path(k_article), "--config", cfg.string(), "--format", "json", "-o", out.string()};
+    spec.args = {
+        source_path(k_article), "--config", cfg.string(), "--format", "json", "-o", out.string()};
     spec.env = k_keys;
     spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
     spec.interrupt_after = std::chrono::milliseconds(700);
@@ -279,7 +280,6 @@ TEST_CASE("e2e::Ctrl-C aborts in-flight calls, exits 130 and writes nothing") {
     CHECK(r.out.empty());
     CHECK(r.err.find("interrupted") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(out));
-    CHECK(elapsed < std::chrono::seconds(5)); // far less than the 10 s each call would take
+    CHECK(elapsed < std::chrono::seconds(5));  // far less than the 10 s each call would take
     CHECK(fake.server.requests().size() == 4); // round 1 was in flight, nothing after it
 }
-

@@ -68,10 +68,10 @@ FakePanel::FakePanel(std::chrono::milliseconds latency) : m_latency(latency) {
             m_latency);
     });
     server.set_handler("/v1/chat/completions", [this](const RecordedRequest& r) {
-        return with_latency(
-            json_reply(200, openai_text_reply(object_for(round_of(r.body), stance.at("gpt"), "grok"),
-                                              {1000, 200, 0, 0, 50})),
-            m_latency);
+        return with_latency(json_reply(200, openai_text_reply(object_for(round_of(r.body),
+                                                                         stance.at("gpt"), "grok"),
+                                                              {1000, 200, 0, 0, 50})),
+                            m_latency);
     });
     server.set_handler("/xai/v1/chat/completions", [this](const RecordedRequest& r) {
         return with_latency(
@@ -83,9 +83,9 @@ FakePanel::FakePanel(std::chrono::milliseconds latency) : m_latency(latency) {
     server.set_handler(
         "/v1beta/models/gemini-2.5-pro:generateContent", [this](const RecordedRequest& r) {
             return with_latency(
-                json_reply(200,
-                           gemini_text_reply(object_for(round_of(r.body), stance.at("gemini"), "grok"),
-                                             {1000, 200, 0, 0, 0})),
+                json_reply(200, gemini_text_reply(
+                                    object_for(round_of(r.body), stance.at("gemini"), "grok"),
+                                    {1000, 200, 0, 0, 0})),
                 m_latency);
         });
 }

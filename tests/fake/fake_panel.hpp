@@ -4,9 +4,8 @@
 // seats at it. Used by end-to-end tests and benchmarks.
 #pragma once
 
-#include <fake/fake_server.hpp>
-
 #include <chrono>
+#include <fake/fake_server.hpp>
 #include <map>
 #include <string>
 

@@ -1,11 +1,10 @@
-#include <support/run_binary.hpp>
-
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdexcept>
+#include <support/run_binary.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,10 +16,19 @@ namespace {
 
 // Environment variables that would change the binary's behaviour: removed so
 // tests see a clean machine (no real keys, no user config).
-const char* const k_scrubbed[] = {"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY",
-                                  "GOOGLE_API_KEY",    "XAI_API_KEY",    "ROUNDTABLE_PANEL",
-                                  "ROUNDTABLE_CHAIR",  "ROUNDTABLE_TIMEOUT", "ROUNDTABLE_CONFIG",
-                                  "XDG_CONFIG_HOME",   "XDG_CACHE_HOME", "NO_COLOR", "COLUMNS"};
+const char* const k_scrubbed[] = {"ANTHROPIC_API_KEY",
+                                  "OPENAI_API_KEY",
+                                  "GEMINI_API_KEY",
+                                  "GOOGLE_API_KEY",
+                                  "XAI_API_KEY",
+                                  "ROUNDTABLE_PANEL",
+                                  "ROUNDTABLE_CHAIR",
+                                  "ROUNDTABLE_TIMEOUT",
+                                  "ROUNDTABLE_CONFIG",
+                                  "XDG_CONFIG_HOME",
+                                  "XDG_CACHE_HOME",
+                                  "NO_COLOR",
+                                  "COLUMNS"};
 
 std::vector<std::string> build_env(const RunSpec& spec) {
     std::map<std::string, std::string> vars;
@@ -58,7 +66,8 @@ std::string source_path(const std::string& relative) {
 
 RunResult run_binary(const RunSpec& spec) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
-    if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
+        pipe2(err_pipe, O_CLOEXEC) != 0) {
         throw std::runtime_error("pipe failed");
     }
     std::vector<std::string> env = build_env(spec);
@@ -122,9 +131,12 @@ RunResult run_binary(const RunSpec& spec) {
             interrupted = true;
         }
         std::vector<pollfd> fds;
-        if (out_open) fds.push_back({out_pipe[0], POLLIN, 0});
-        if (err_open) fds.push_back({err_pipe[0], POLLIN, 0});
-        if (in_fd >= 0) fds.push_back({in_fd, POLLOUT, 0});
+        if (out_open)
+            fds.push_back({out_pipe[0], POLLIN, 0});
+        if (err_open)
+            fds.push_back({err_pipe[0], POLLIN, 0});
+        if (in_fd >= 0)
+            fds.push_back({in_fd, POLLOUT, 0});
         int n = poll(fds.data(), fds.size(), 20);
         if (n < 0 && errno != EINTR) {
             break;
@@ -151,7 +163,8 @@ RunResult run_binary(const RunSpec& spec) {
             if (r <= 0) {
                 (p.fd == out_pipe[0] ? out_open : err_open) = false;
             } else {
-                (p.fd == out_pipe[0] ? result.out : result.err).append(buffer, static_cast<std::size_t>(r));
+                (p.fd == out_pipe[0] ? result.out : result.err)
+                    .append(buffer, static_cast<std::size_t>(r));
             }
         }
     }

@@ -19,10 +19,11 @@ struct RunResult {
 };
 
 struct RunSpec {
-    std::vector<std::string> args;          // without argv[0]
-    std::optional<std::string> stdin_data;  // nullopt: stdin is /dev/null
-    std::map<std::string, std::string> env; // set on top of a clean environment (PATH, HOME, LANG kept)
-    std::vector<std::string> unset;         // removed from the inherited environment
+    std::vector<std::string> args;         // without argv[0]
+    std::optional<std::string> stdin_data; // nullopt: stdin is /dev/null
+    std::map<std::string, std::string>
+        env;                        // set on top of a clean environment (PATH, HOME, LANG kept)
+    std::vector<std::string> unset; // removed from the inherited environment
     std::string program = RT_BINARY;
     std::chrono::milliseconds timeout{60'000};
     std::optional<std::chrono::milliseconds> interrupt_after; // send SIGINT after this long

@@ -2,10 +2,9 @@
 // which records every request it receives. Thread-safe.
 #pragma once
 
-#include <roundtable/providers/provider.hpp>
-
 #include <functional>
 #include <mutex>
+#include <roundtable/providers/provider.hpp>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,6 @@
-#include <roundtable/article/sentences.hpp>
-
 #include <algorithm>
 #include <iterator>
+#include <roundtable/article/sentences.hpp>
 #include <string>
 
 namespace roundtable::article {
@@ -12,41 +11,52 @@ namespace {
 // name, month names before a day, Latin shorthands. Lowercase, without the final
 // period.
 constexpr std::string_view k_continuing[] = {
-    "mr",   "mrs",  "ms",   "dr",    "prof", "sen",  "rep",   "gov",  "gen",  "col",  "lt",
-    "sgt",  "capt", "cmdr", "adm",   "st",   "mt",   "no",    "nos",  "vs",   "v",    "e.g",
-    "i.e",  "cf",   "approx", "jan", "feb",  "mar",  "apr",   "jun",  "jul",  "aug",  "sep",
-    "sept", "oct",  "nov",  "dec",   "fig",  "est",  "dept",  "ft",   "ave",  "blvd", "rd",
-    "pp",   "vol",  "op",   "hon",   "rev",  "pres", "supt",  "messrs"};
+    "mr",   "mrs",  "ms",     "dr",  "prof", "sen",  "rep",  "gov",   "gen", "col",  "lt",
+    "sgt",  "capt", "cmdr",   "adm", "st",   "mt",   "no",   "nos",   "vs",  "v",    "e.g",
+    "i.e",  "cf",   "approx", "jan", "feb",  "mar",  "apr",  "jun",   "jul", "aug",  "sep",
+    "sept", "oct",  "nov",    "dec", "fig",  "est",  "dept", "ft",    "ave", "blvd", "rd",
+    "pp",   "vol",  "op",     "hon", "rev",  "pres", "supt", "messrs"};
 
 // Abbreviations that often end a sentence too ("... sold to Acme Inc. The deal"):
 // they end one only when the next word is a usual sentence opener.
-constexpr std::string_view k_maybe_final[] = {"inc", "corp", "co",  "ltd", "llc", "plc",
-                                                          "jr",  "sr",   "etc", "bros", "assn"};
+constexpr std::string_view k_maybe_final[] = {"inc", "corp", "co",  "ltd",  "llc", "plc",
+                                              "jr",  "sr",   "etc", "bros", "assn"};
 
 // Capitalised words that open sentences; after a "maybe final" abbreviation
 // they decide that the sentence ended.
 constexpr std::string_view k_openers[] = {
-    "the",   "a",      "an",      "it",    "its",      "he",     "she",   "they",  "we",
-    "i",     "but",    "and",     "in",    "on",       "at",     "this",  "that",  "these",
-    "those", "there",  "shares",  "analysts", "however", "meanwhile", "still", "yet", "so",
-    "for",   "as",     "after",   "while", "if",       "when",   "his",   "her",   "their",
-    "our",   "some",   "many",    "most",  "last",     "earlier", "investors", "officials"};
+    "the",   "a",       "an",        "it",       "its",    "he",       "she",     "they",
+    "we",    "i",       "but",       "and",      "in",     "on",       "at",      "this",
+    "that",  "these",   "those",     "there",    "shares", "analysts", "however", "meanwhile",
+    "still", "yet",     "so",        "for",      "as",     "after",    "while",   "if",
+    "when",  "his",     "her",       "their",    "our",    "some",     "many",    "most",
+    "last",  "earlier", "investors", "officials"};
 
 // Words a heading never ends with; a short line ending in one is a wrapped clause.
-constexpr std::string_view k_joiners[] = {"and", "or",   "but",  "the",  "a",  "an", "of",   "to",
-                                          "in",  "that", "with", "for",  "on", "by", "from", "as",
-                                          "at",  "its",  "their", "which", "who", "than", "nor", "is"};
+constexpr std::string_view k_joiners[] = {
+    "and", "or", "but",  "the", "a",  "an",  "of",    "to",    "in",  "that", "with", "for",
+    "on",  "by", "from", "as",  "at", "its", "their", "which", "who", "than", "nor",  "is"};
 
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+bool is_lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+    return is_upper(c) || is_lower(c);
+}
 
-char to_lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+char to_lower(char c) {
+    return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -54,8 +64,7 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-template <std::size_t N>
-bool contains(const std::string_view (&list)[N], std::string_view word) {
+template <std::size_t N> bool contains(const std::string_view (&list)[N], std::string_view word) {
     return std::find(std::begin(list), std::end(list), word) != std::end(list);
 }
 
@@ -252,7 +261,7 @@ bool ends_terminated(std::string_view text, const Line& line) {
         if (text[e - 1] == '"' || text[e - 1] == '\'' || text[e - 1] == ')') {
             --e;
         } else if (e - line.begin >= 3 && (text.substr(e - 3, 3) == "\xE2\x80\x9D" ||
-                                            text.substr(e - 3, 3) == "\xE2\x80\x99")) {
+                                           text.substr(e - 3, 3) == "\xE2\x80\x99")) {
             e -= 3;
         } else {
             break;
@@ -314,7 +323,8 @@ void split_paragraph(std::string_view text, const std::vector<Line>& lines, std:
             split_segment(text, segment_begin, lines[l].end, paragraph, out);
             break;
         }
-        bool after_boundary = segment_begin == lines[l].begin || ends_terminated(text, lines[l - 1]);
+        bool after_boundary =
+            segment_begin == lines[l].begin || ends_terminated(text, lines[l - 1]);
         bool heading = after_boundary && heading_like(text, lines[l]) &&
                        starts_capital(text, lines[l + 1].begin, lines[l + 1].end);
         if (heading) {

@@ -1,9 +1,7 @@
+#include <fmt/format.h>
 #include <roundtable/commands/fetch.hpp>
-
 #include <roundtable/http/curl_transport.hpp>
 #include <roundtable/util/error.hpp>
-
-#include <fmt/format.h>
 
 namespace roundtable::commands {
 
@@ -19,8 +17,9 @@ article::Article fetch_article(const std::string& url, const article::ReadOption
     auto response = transport->perform(request);
     if (!response) {
         if (response.error().kind == http::TransportError::Kind::too_large) {
-            throw Error(Exit::usage, fmt::format("{}: page is over the {} byte limit (raise it with {})",
-                                                 url, options.max_bytes, options.size_flag));
+            throw Error(Exit::usage,
+                        fmt::format("{}: page is over the {} byte limit (raise it with {})", url,
+                                    options.max_bytes, options.size_flag));
         }
         if (response.error().kind == http::TransportError::Kind::aborted) {
             throw Error(Exit::interrupted, "interrupted");

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <roundtable/article/article.hpp>
-
 #include <string>
 
 namespace roundtable::commands {

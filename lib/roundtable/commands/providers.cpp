@@ -1,14 +1,11 @@
+#include <cstdlib>
+#include <fmt/format.h>
+#include <future>
+#include <ostream>
 #include <roundtable/commands/run.hpp>
-
 #include <roundtable/guard/schema.hpp>
 #include <roundtable/providers/defaults.hpp>
 #include <roundtable/providers/factory.hpp>
-
-#include <fmt/format.h>
-
-#include <cstdlib>
-#include <future>
-#include <ostream>
 
 namespace roundtable::commands {
 
@@ -23,7 +20,8 @@ bool key_is_set(const providers::SeatConfig& seat) {
 providers::Request check_request() {
     providers::Request request;
     request.round = guard::Round::consensus;
-    request.system = "You are checking connectivity. Answer with the JSON object you are asked for.";
+    request.system =
+        "You are checking connectivity. Answer with the JSON object you are asked for.";
     request.user = R"(Reply with exactly {"summary": "ok", "risk": "none", "opportunity": "none"})";
     request.schema_name = "consensus";
     request.json_schema = std::string(guard::round_schema(guard::Round::consensus));
@@ -40,15 +38,19 @@ int run_providers(const ProvidersOptions& options, std::ostream& out, std::ostre
     for (const auto& notice : config.notices) {
         err << "roundtable: " << notice << '\n';
     }
-    out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}\n", "SEAT", "PROVIDER", "MODEL", "BASE URL", "KEY");
+    out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}\n", "SEAT", "PROVIDER", "MODEL", "BASE URL",
+                       "KEY");
     for (const auto& seat : config.seats) {
-        std::string key = seat.api_key_env.empty()
-                              ? std::string("-")
-                              : fmt::format("{} {}", seat.api_key_env, key_is_set(seat) ? "set" : "missing");
-        std::string base = seat.base_url.empty() ? std::string(providers::default_base_url(seat.provider))
-                                                 : seat.base_url;
-        out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}{}\n", seat.name, seat.provider, seat.model,
-                           base.empty() ? "-" : base, key, seat.name == config.chair ? "  (chair)" : "");
+        std::string key =
+            seat.api_key_env.empty()
+                ? std::string("-")
+                : fmt::format("{} {}", seat.api_key_env, key_is_set(seat) ? "set" : "missing");
+        std::string base = seat.base_url.empty()
+                               ? std::string(providers::default_base_url(seat.provider))
+                               : seat.base_url;
+        out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}{}\n", seat.name, seat.provider,
+                           seat.model, base.empty() ? "-" : base, key,
+                           seat.name == config.chair ? "  (chair)" : "");
     }
     out << fmt::format("quorum {} of {}\n", config.quorum, config.seats.size());
     if (!options.check) {
@@ -60,7 +62,8 @@ int run_providers(const ProvidersOptions& options, std::ostream& out, std::ostre
     std::vector<std::future<std::string>> checks;
     for (const auto& seat : config.seats) {
         checks.push_back(std::async(std::launch::async, [seat]() -> std::string {
-            if (!seat.api_key_env.empty() && !key_is_set(seat) && seat.provider != "openai-compatible") {
+            if (!seat.api_key_env.empty() && !key_is_set(seat) &&
+                seat.provider != "openai-compatible") {
                 return fmt::format("{:<10} skipped: {} is not set", seat.name, seat.api_key_env);
             }
             try {

@@ -3,30 +3,29 @@
 // diagnostics to `err`. They return the exit code or throw roundtable::Error.
 #pragma once
 
-#include <roundtable/config/config.hpp>
-#include <roundtable/util/error.hpp>
-
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
+#include <roundtable/config/config.hpp>
+#include <roundtable/util/error.hpp>
 #include <string>
 
 namespace roundtable::commands {
 
 struct RunOptions {
-    std::string input;               // path, "-" for stdin, an http(s) URL; "" means stdin
-    std::string format = "text";     // text | markdown | json | html
-    std::string color = "auto";      // auto | always | never
-    std::string output;              // -o FILE; empty: `out`
+    std::string input;           // path, "-" for stdin, an http(s) URL; "" means stdin
+    std::string format = "text"; // text | markdown | json | html
+    std::string color = "auto";  // auto | always | never
+    std::string output;          // -o FILE; empty: `out`
     bool dry_run = false;
     bool rebuttal = true;
     bool anonymize = false;
-    bool quiet = false;              // no notices on stderr
+    bool quiet = false; // no notices on stderr
     std::optional<std::string> prompts_dir;
     std::size_t max_bytes = 1024 * 1024;
     std::optional<int> max_ungrounded; // exit 1 when more ungrounded claims are found
     config::Overrides overrides;
-    bool stdout_is_tty = false;      // set by app/ for colour and width decisions
+    bool stdout_is_tty = false; // set by app/ for colour and width decisions
 };
 
 // Reads the article, runs the panel and writes the card; returns 0, or 1 when

@@ -1,12 +1,3 @@
-#include <roundtable/config/config.hpp>
-
-#include <roundtable/util/error.hpp>
-#include <roundtable/util/file.hpp>
-
-#include <fmt/format.h>
-
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -14,8 +5,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fmt/format.h>
+#include <roundtable/config/config.hpp>
+#include <roundtable/util/error.hpp>
+#include <roundtable/util/file.hpp>
 #include <string_view>
 #include <system_error>
+#include <toml++/toml.h>
 
 namespace roundtable::config {
 
@@ -24,8 +20,8 @@ namespace {
 using providers::SeatConfig;
 
 constexpr std::size_t k_max_config_bytes = 1024 * 1024;
-constexpr std::array<std::string_view, 6> k_providers{"anthropic", "openai", "gemini", "xai",
-                                                      "openai-compatible", "offline"};
+constexpr std::array<std::string_view, 6> k_providers{
+    "anthropic", "openai", "gemini", "xai", "openai-compatible", "offline"};
 constexpr std::array<std::string_view, 4> k_online_seats{"claude", "gpt", "gemini", "grok"};
 constexpr std::array<std::string_view, 4> k_offline_seats{"bull", "bear", "skeptic", "quant"};
 constexpr int k_default_quorum = 3;
@@ -34,8 +30,8 @@ constexpr int k_default_quorum = 3;
 struct SeatSpec {
     SeatConfig seat;
     bool builtin = false;
-    bool model_set = false;  // the model was given (file or --model), not a provider default
-    std::string origin;      // "PATH:LINE" of its [seats.NAME] table, "" for built-ins
+    bool model_set = false; // the model was given (file or --model), not a provider default
+    std::string origin;     // "PATH:LINE" of its [seats.NAME] table, "" for built-ins
 };
 
 // What the file says besides seats.
@@ -47,10 +43,14 @@ struct FilePanel {
 };
 
 std::string default_key_env(std::string_view provider) {
-    if (provider == "anthropic") return "ANTHROPIC_API_KEY";
-    if (provider == "openai") return "OPENAI_API_KEY";
-    if (provider == "gemini") return "GEMINI_API_KEY";
-    if (provider == "xai") return "XAI_API_KEY";
+    if (provider == "anthropic")
+        return "ANTHROPIC_API_KEY";
+    if (provider == "openai")
+        return "OPENAI_API_KEY";
+    if (provider == "gemini")
+        return "GEMINI_API_KEY";
+    if (provider == "xai")
+        return "XAI_API_KEY";
     return "";
 }
 
@@ -79,7 +79,8 @@ std::vector<SeatSpec> builtin_specs() {
 }
 
 SeatSpec* find_spec(std::vector<SeatSpec>& specs, std::string_view name) {
-    const auto found = std::find_if(specs.begin(), specs.end(), [&](const SeatSpec& s) { return s.seat.name == name; });
+    const auto found = std::find_if(specs.begin(), specs.end(),
+                                    [&](const SeatSpec& s) { return s.seat.name == name; });
     return found == specs.end() ? nullptr : &*found;
 }
 
@@ -140,7 +141,8 @@ std::optional<std::string> env_value(const Env& env, const std::string& name) {
 std::optional<double> parse_seconds(std::string_view text) {
     double value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value <= 0) {
+    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
+        value <= 0) {
         return std::nullopt;
     }
     return value;
@@ -178,7 +180,8 @@ private:
         return key.source().begin.line != 0 ? key.source() : value.source();
     }
 
-    [[noreturn]] void unknown(const toml::key& key, const toml::node& value, const std::string& dotted) const {
+    [[noreturn]] void unknown(const toml::key& key, const toml::node& value,
+                              const std::string& dotted) const {
         fail(where_of(key, value), fmt::format("unknown key '{}'", dotted));
     }
 
@@ -190,7 +193,8 @@ private:
                 std::transform(lower.begin(), lower.end(), lower.begin(),
                                [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
                 if (lower == "api_key" || lower == "apikey") {
-                    fail(where_of(key, value), "API keys are read from the environment only; use api_key_env");
+                    fail(where_of(key, value),
+                         "API keys are read from the environment only; use api_key_env");
                 }
                 reject_api_keys(value);
             }
@@ -266,7 +270,8 @@ private:
                 for (const toml::node& element : *array) {
                     const auto* name = element.as_string();
                     if (name == nullptr) {
-                        fail(element.source(), fmt::format("'{}' must be an array of strings", dotted));
+                        fail(element.source(),
+                             fmt::format("'{}' must be an array of strings", dotted));
                     }
                     seats.push_back(trim(name->get()));
                 }
@@ -303,14 +308,16 @@ private:
             const std::string seat_dotted = fmt::format("seats.{}", name);
             if (!valid_seat_name(name)) {
                 fail(where_of(key, value),
-                     fmt::format("seat name '{}' must hold only letters, digits, '-' and '_'", name));
+                     fmt::format("seat name '{}' must hold only letters, digits, '-' and '_'",
+                                 name));
             }
             const toml::table& fields = table_of(value, seat_dotted);
             read_seat(name, fields, where_of(key, value));
         }
     }
 
-    void read_seat(const std::string& name, const toml::table& fields, const toml::source_region& where) {
+    void read_seat(const std::string& name, const toml::table& fields,
+                   const toml::source_region& where) {
         SeatSpec* existing = find_spec(m_specs, name);
         SeatSpec spec;
         if (existing != nullptr) {
@@ -328,7 +335,8 @@ private:
             const std::string_view field = key.str();
             if (field == "provider") {
                 provider = string_of(value, dotted);
-                if (std::find(k_providers.begin(), k_providers.end(), *provider) == k_providers.end()) {
+                if (std::find(k_providers.begin(), k_providers.end(), *provider) ==
+                    k_providers.end()) {
                     fail(value.source(), fmt::format("'{}' must be one of {} (got '{}')", dotted,
                                                      fmt::join(k_providers, ", "), *provider));
                 }
@@ -340,9 +348,10 @@ private:
                 key_env = string_of(value, dotted);
                 if (!key_env->empty() && !valid_env_name(*key_env)) {
                     // Never echo the value: it may be a key pasted in the wrong place.
-                    fail(value.source(), fmt::format("'{}' must name an environment variable (letters, digits "
-                                                     "and '_'), not hold the key itself",
-                                                     dotted));
+                    fail(value.source(),
+                         fmt::format("'{}' must name an environment variable (letters, digits "
+                                     "and '_'), not hold the key itself",
+                                     dotted));
                 }
             } else if (field == "timeout_s") {
                 spec.seat.timeout_s = seconds_of(value, dotted);
@@ -364,7 +373,8 @@ private:
         }
 
         if (existing == nullptr && !provider) {
-            fail(where, fmt::format("seat '{}' needs a provider ({})", name, fmt::join(k_providers, ", ")));
+            fail(where, fmt::format("seat '{}' needs a provider ({})", name,
+                                    fmt::join(k_providers, ", ")));
         }
         if (provider && *provider != spec.seat.provider) {
             // A seat moved to another provider gets that provider's defaults.
@@ -381,9 +391,10 @@ private:
             spec.seat.api_key_env = *key_env;
         }
         if (spec.seat.provider == "openai-compatible" && spec.seat.base_url.empty()) {
-            fail(where, fmt::format("seat '{}' (provider openai-compatible) needs a base_url, such as "
-                                    "http://localhost:11434/v1",
-                                    name));
+            fail(where,
+                 fmt::format("seat '{}' (provider openai-compatible) needs a base_url, such as "
+                             "http://localhost:11434/v1",
+                             name));
         }
 
         if (existing != nullptr) {
@@ -410,7 +421,8 @@ std::pair<std::string, bool> config_path(const Overrides& overrides, const Env& 
         return {(std::filesystem::path(*xdg) / "roundtable" / "config.toml").string(), false};
     }
     if (auto home = env_value(env, "HOME")) {
-        return {(std::filesystem::path(*home) / ".config" / "roundtable" / "config.toml").string(), false};
+        return {(std::filesystem::path(*home) / ".config" / "roundtable" / "config.toml").string(),
+                false};
     }
     return {"", false};
 }
@@ -425,7 +437,8 @@ std::optional<std::string> read_config_text(const std::string& path, bool requir
     }
     auto read = util::read_file_capped(path, k_max_config_bytes);
     if (!read) {
-        throw Error(Exit::config, fmt::format("cannot read config file '{}': {}", path, read.error()));
+        throw Error(Exit::config,
+                    fmt::format("cannot read config file '{}': {}", path, read.error()));
     }
     if (read->over_cap) {
         throw Error(Exit::config, fmt::format("config file '{}' is larger than 1 MiB", path));
@@ -437,13 +450,15 @@ std::optional<std::string> read_config_text(const std::string& path, bool requir
 
 // GEMINI_API_KEY falls back to GOOGLE_API_KEY when it is unset and that one is set.
 void apply_key_fallback(SeatConfig& seat, const Env& env) {
-    if (seat.api_key_env == "GEMINI_API_KEY" && !is_set(env, "GEMINI_API_KEY") && is_set(env, "GOOGLE_API_KEY")) {
+    if (seat.api_key_env == "GEMINI_API_KEY" && !is_set(env, "GEMINI_API_KEY") &&
+        is_set(env, "GOOGLE_API_KEY")) {
         seat.api_key_env = "GOOGLE_API_KEY";
     }
 }
 
 bool needs_key(const SeatConfig& seat) {
-    return seat.provider != "offline" && seat.provider != "openai-compatible" && !seat.api_key_env.empty();
+    return seat.provider != "offline" && seat.provider != "openai-compatible" &&
+           !seat.api_key_env.empty();
 }
 
 std::string key_name_for_message(const SeatConfig& seat) {
@@ -466,13 +481,14 @@ Env Env::process() {
 }
 
 Env Env::from_map(std::map<std::string, std::string> variables) {
-    return Env{[variables = std::move(variables)](const std::string& name) -> std::optional<std::string> {
-        const auto found = variables.find(name);
-        if (found == variables.end()) {
-            return std::nullopt;
-        }
-        return found->second;
-    }};
+    return Env{
+        [variables = std::move(variables)](const std::string& name) -> std::optional<std::string> {
+            const auto found = variables.find(name);
+            if (found == variables.end()) {
+                return std::nullopt;
+            }
+            return found->second;
+        }};
 }
 
 const std::vector<std::string>& builtin_seat_names() {
@@ -500,8 +516,9 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
             try {
                 root = toml::parse(*text, path);
             } catch (const toml::parse_error& error) {
-                throw Error(Exit::config, fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
-                                                      error.source().begin.column, error.description()));
+                throw Error(Exit::config,
+                            fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
+                                        error.source().begin.column, error.description()));
             }
             FileReader(path, specs, file_panel).read(root);
             config.prices.merge_toml(*text, path);
@@ -543,8 +560,10 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
     if (auto value = env_value(env, "ROUNDTABLE_TIMEOUT")) {
         timeout_s = parse_seconds(trim(*value));
         if (!timeout_s) {
-            throw Error(Exit::config,
-                        fmt::format("ROUNDTABLE_TIMEOUT must be a positive number of seconds, got '{}'", *value));
+            throw Error(
+                Exit::config,
+                fmt::format("ROUNDTABLE_TIMEOUT must be a positive number of seconds, got '{}'",
+                            *value));
         }
     }
     if (overrides.timeout_s) {
@@ -560,8 +579,8 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
     for (const auto& [seat_name, model] : overrides.models) {
         SeatSpec* spec = find_spec(specs, trim(seat_name));
         if (spec == nullptr) {
-            throw Error(Exit::config, fmt::format("unknown seat '{}' in --model {}={} (known: {})", seat_name,
-                                                  seat_name, model, known_seats(specs)));
+            throw Error(Exit::config, fmt::format("unknown seat '{}' in --model {}={} (known: {})",
+                                                  seat_name, seat_name, model, known_seats(specs)));
         }
         if (trim(model).empty()) {
             throw Error(Exit::config, fmt::format("--model {}= names no model", seat_name));
@@ -578,9 +597,10 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         if (std::optional<std::string> model = config.prices.default_model(spec.seat.provider)) {
             spec.seat.model = *model;
         } else {
-            throw Error(Exit::config, fmt::format("{}{}seat '{}' needs a model (provider {} has no default)",
-                                                  spec.origin, spec.origin.empty() ? "" : ": ", spec.seat.name,
-                                                  spec.seat.provider));
+            throw Error(Exit::config,
+                        fmt::format("{}{}seat '{}' needs a model (provider {} has no default)",
+                                    spec.origin, spec.origin.empty() ? "" : ": ", spec.seat.name,
+                                    spec.seat.provider));
         }
     }
     for (SeatSpec& spec : specs) {
@@ -596,15 +616,20 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         for (const std::string& name : *panel_names) {
             const SeatSpec* spec = find_spec(specs, name);
             if (spec == nullptr) {
-                throw Error(Exit::config, fmt::format("unknown seat '{}' (known: {})", name, known_seats(specs)));
+                throw Error(Exit::config,
+                            fmt::format("unknown seat '{}' (known: {})", name, known_seats(specs)));
             }
             if (std::find(names.begin(), names.end(), name) != names.end()) {
-                throw Error(Exit::config, fmt::format("seat '{}' appears twice in the panel", name));
+                throw Error(Exit::config,
+                            fmt::format("seat '{}' appears twice in the panel", name));
             }
-            if (overrides.require_keys && needs_key(spec->seat) && !is_set(env, spec->seat.api_key_env)) {
-                throw Error(Exit::config, fmt::format("seat '{}' needs {}: set it in the environment, or leave the "
-                                                      "seat out of the panel",
-                                                      name, key_name_for_message(spec->seat)));
+            if (overrides.require_keys && needs_key(spec->seat) &&
+                !is_set(env, spec->seat.api_key_env)) {
+                throw Error(
+                    Exit::config,
+                    fmt::format("seat '{}' needs {}: set it in the environment, or leave the "
+                                "seat out of the panel",
+                                name, key_name_for_message(spec->seat)));
             }
             names.push_back(name);
         }
@@ -622,11 +647,13 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         }
         if (names.empty()) {
             names.assign(k_offline_seats.begin(), k_offline_seats.end());
-            config.notices.push_back(fmt::format("no API key set ({}): using the offline analysts, no language model",
-                                                 fmt::join(key_names, ", ")));
+            config.notices.push_back(
+                fmt::format("no API key set ({}): using the offline analysts, no language model",
+                            fmt::join(key_names, ", ")));
         } else if (!missing.empty()) {
-            config.notices.push_back(fmt::format("the panel has {} of {} seats: no key for {}", names.size(),
-                                                 k_online_seats.size(), fmt::join(missing, ", ")));
+            config.notices.push_back(fmt::format("the panel has {} of {} seats: no key for {}",
+                                                 names.size(), k_online_seats.size(),
+                                                 fmt::join(missing, ", ")));
         }
     }
 
@@ -638,9 +665,11 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         if (overrides.retries) {
             seat.retries = *overrides.retries;
         }
-        if (seat.provider == "openai-compatible" && !seat.api_key_env.empty() && !is_set(env, seat.api_key_env)) {
+        if (seat.provider == "openai-compatible" && !seat.api_key_env.empty() &&
+            !is_set(env, seat.api_key_env)) {
             config.notices.push_back(
-                fmt::format("seat '{}': {} is not set; calling {} without a key", name, seat.api_key_env, seat.base_url));
+                fmt::format("seat '{}': {} is not set; calling {} without a key", name,
+                            seat.api_key_env, seat.base_url));
         }
         config.seats.push_back(std::move(seat));
     }
@@ -656,7 +685,8 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         if (sits(*chair)) {
             config.chair = *chair;
         } else if (panel_given || chair_from_flag) {
-            throw Error(Exit::config, fmt::format("chair '{}' is not in the panel ({})", *chair, fmt::join(names, ", ")));
+            throw Error(Exit::config, fmt::format("chair '{}' is not in the panel ({})", *chair,
+                                                  fmt::join(names, ", ")));
         } else {
             config.notices.push_back(
                 fmt::format("chair '{}' is not in the panel; '{}' chairs", *chair, config.chair));
@@ -667,19 +697,22 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
     const int seats = static_cast<int>(names.size());
     if (overrides.quorum) {
         if (*overrides.quorum < 1) {
-            throw Error(Exit::config, fmt::format("--quorum must be at least 1, got {}", *overrides.quorum));
+            throw Error(Exit::config,
+                        fmt::format("--quorum must be at least 1, got {}", *overrides.quorum));
         }
         if (*overrides.quorum > seats) {
-            throw Error(Exit::config, fmt::format("--quorum {} is more than the {} seats of the panel",
-                                                  *overrides.quorum, seats));
+            throw Error(Exit::config,
+                        fmt::format("--quorum {} is more than the {} seats of the panel",
+                                    *overrides.quorum, seats));
         }
         config.quorum = *overrides.quorum;
     } else if (file_panel.quorum) {
         if (*file_panel.quorum <= seats) {
             config.quorum = *file_panel.quorum;
         } else if (panel_given && !overrides.offline) {
-            throw Error(Exit::config, fmt::format("{}quorum {} is more than the {} seats of the panel",
-                                                  file_panel.quorum_origin, *file_panel.quorum, seats));
+            throw Error(Exit::config,
+                        fmt::format("{}quorum {} is more than the {} seats of the panel",
+                                    file_panel.quorum_origin, *file_panel.quorum, seats));
         } else {
             config.quorum = seats;
             config.notices.push_back(fmt::format("quorum {} lowered to {}, the size of the panel",

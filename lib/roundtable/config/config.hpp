@@ -13,12 +13,11 @@
 // long as their Env functions are.
 #pragma once
 
-#include <roundtable/config/prices.hpp>
-#include <roundtable/providers/seat_config.hpp>
-
 #include <functional>
 #include <map>
 #include <optional>
+#include <roundtable/config/prices.hpp>
+#include <roundtable/providers/seat_config.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,15 +26,16 @@ namespace roundtable::config {
 
 // What the flags say; an empty vector / nullopt / false means "not given".
 struct Overrides {
-    std::optional<std::string> config_path;                  // --config PATH
-    std::vector<std::string> panel;                          // --panel claude,gpt (entries may hold commas)
+    std::optional<std::string> config_path; // --config PATH
+    std::vector<std::string> panel;         // --panel claude,gpt (entries may hold commas)
     std::vector<std::pair<std::string, std::string>> models; // --model SEAT=MODEL
     std::optional<std::string> chair;                        // --chair SEAT
     std::optional<double> timeout_s;                         // --timeout SECONDS, every seat
     std::optional<int> retries;                              // --retries N, every seat
     std::optional<int> quorum;                               // --quorum N
-    bool offline = false;                                    // --offline: the offline panel whatever keys are set
-    bool require_keys = true; // false: seats named without their key are kept (`roundtable providers`)
+    bool offline = false; // --offline: the offline panel whatever keys are set
+    bool require_keys =
+        true; // false: seats named without their key are kept (`roundtable providers`)
 };
 
 // The environment seam: get(name) returns a variable's value, or nullopt if it is unset.
@@ -53,9 +53,9 @@ struct PanelConfig {
     std::string chair;                        // a seat name in `seats`
     int quorum = 3;                           // 1..seats.size()
     bool offline = false;                     // every seat is an offline analyst
-    std::vector<std::string> notices;         // for stderr and the card, e.g. "no API key set (...)"
-    std::string config_file;                  // the file read, or "" when none
-    PriceTable prices;                        // data/models.toml plus the file's [models]
+    std::vector<std::string> notices; // for stderr and the card, e.g. "no API key set (...)"
+    std::string config_file;          // the file read, or "" when none
+    PriceTable prices;                // data/models.toml plus the file's [models]
 };
 
 // The names of the built-in seats, in order: claude, gpt, gemini, grok, bull, bear, skeptic, quant.

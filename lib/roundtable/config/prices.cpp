@@ -1,15 +1,11 @@
-#include <roundtable/config/prices.hpp>
-
-#include <roundtable/embedded_data.hpp>
-#include <roundtable/util/error.hpp>
-
-#include <fmt/format.h>
-
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <array>
+#include <fmt/format.h>
+#include <roundtable/config/prices.hpp>
+#include <roundtable/embedded_data.hpp>
+#include <roundtable/util/error.hpp>
 #include <string>
+#include <toml++/toml.h>
 
 namespace roundtable::config {
 
@@ -22,10 +18,12 @@ constexpr std::array<std::string_view, 5> k_priced_providers{"anthropic", "opena
 constexpr double k_per_million = 1'000'000.0;
 
 bool is_priced_provider(std::string_view name) {
-    return std::find(k_priced_providers.begin(), k_priced_providers.end(), name) != k_priced_providers.end();
+    return std::find(k_priced_providers.begin(), k_priced_providers.end(), name) !=
+           k_priced_providers.end();
 }
 
-[[noreturn]] void fail(const std::string& source, const toml::source_region& where, const std::string& what) {
+[[noreturn]] void fail(const std::string& source, const toml::source_region& where,
+                       const std::string& what) {
     throw Error(Exit::config, fmt::format("{}:{}: {}", source, where.begin.line, what));
 }
 
@@ -39,7 +37,8 @@ void fail_unknown(const std::string& source, const toml::key& key, const toml::n
     fail(source, where_of(key, value), fmt::format("unknown key '{}'{}", dotted, hint));
 }
 
-const toml::table& expect_table(const std::string& source, const toml::node& value, const std::string& dotted) {
+const toml::table& expect_table(const std::string& source, const toml::node& value,
+                                const std::string& dotted) {
     const toml::table* table = value.as_table();
     if (table == nullptr) {
         fail(source, value.source(), fmt::format("'{}' must be a table", dotted));
@@ -95,7 +94,8 @@ void PriceTable::merge_toml(std::string_view text, const std::string& source) {
             }
             const auto* model = value.as_string();
             if (model == nullptr || model->get().empty()) {
-                fail(source, value.source(), fmt::format("'{}' must be a model id (a non-empty string)", dotted));
+                fail(source, value.source(),
+                     fmt::format("'{}' must be a model id (a non-empty string)", dotted));
             }
             set_default_model(std::string(provider.str()), model->get());
         }
@@ -108,7 +108,8 @@ void PriceTable::merge_toml(std::string_view text, const std::string& source) {
             if (!is_priced_provider(provider.str())) {
                 fail_unknown(source, provider, provider_node, provider_dotted, provider_hint());
             }
-            const toml::table& provider_models = expect_table(source, provider_node, provider_dotted);
+            const toml::table& provider_models =
+                expect_table(source, provider_node, provider_dotted);
             for (const auto& [model, model_node] : provider_models) {
                 const std::string model_dotted = fmt::format("{}.{}", provider_dotted, model.str());
                 const toml::table& fields = expect_table(source, model_node, model_dotted);
@@ -161,14 +162,16 @@ std::optional<std::string> PriceTable::default_model(std::string_view provider) 
     return found->second;
 }
 
-double PriceTable::cost(std::string_view provider, std::string_view model, std::int64_t input_tokens,
-                        std::int64_t output_tokens, std::int64_t cached_tokens,
-                        std::int64_t cache_write_tokens) const {
+double PriceTable::cost(std::string_view provider, std::string_view model,
+                        std::int64_t input_tokens, std::int64_t output_tokens,
+                        std::int64_t cached_tokens, std::int64_t cache_write_tokens) const {
     const std::optional<Price> price = find(provider, model);
     if (!price) {
         return 0.0;
     }
-    const auto count = [](std::int64_t tokens) { return static_cast<double>(std::max<std::int64_t>(tokens, 0)); };
+    const auto count = [](std::int64_t tokens) {
+        return static_cast<double>(std::max<std::int64_t>(tokens, 0));
+    };
     const double cached = count(cached_tokens);
     const double written = count(cache_write_tokens);
     const double uncached = std::max(count(input_tokens) - cached - written, 0.0);

@@ -26,7 +26,8 @@ struct Price {
 
 class PriceTable {
 public:
-    // Returns the table of data/models.toml; throws Error(Exit::config) if the embedded text is invalid.
+    // Returns the table of data/models.toml; throws Error(Exit::config) if the embedded text is
+    // invalid.
     static const PriceTable& builtin();
 
     // Adds or replaces prices and default models from the [models] and [defaults] tables of
@@ -43,7 +44,8 @@ public:
     // Returns the price of `model` at `provider`, or nullopt if the model is not listed.
     std::optional<Price> find(std::string_view provider, std::string_view model) const;
 
-    // Returns the default model of `provider`, or nullopt if it has none (offline, openai-compatible).
+    // Returns the default model of `provider`, or nullopt if it has none (offline,
+    // openai-compatible).
     std::optional<std::string> default_model(std::string_view provider) const;
 
     // Returns the estimated cost in USD of one call. Token counts are as billed

@@ -1,10 +1,7 @@
-#include <roundtable/guard/extract.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <fmt/format.h>
-
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <roundtable/guard/extract.hpp>
 #include <vector>
 
 namespace roundtable::guard {
@@ -125,7 +122,8 @@ std::string drop_trailing_commas(std::string_view text) {
 // The parser's message without its "[json.exception...] " prefix.
 std::string parse_message(const nlohmann::json::parse_error& error) {
     std::string_view what = error.what();
-    if (const auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string_view::npos) {
+    if (const auto close = what.find("] ");
+        what.starts_with("[json.exception") && close != std::string_view::npos) {
         what.remove_prefix(close + 2);
     }
     return std::string(what);
@@ -204,7 +202,8 @@ std::expected<std::string, std::string> scan(std::string_view text, std::string_
             if (first_problem) {
                 break;
             }
-            return std::unexpected(std::string("the JSON object in the reply is incomplete (truncated?)"));
+            return std::unexpected(
+                std::string("the JSON object in the reply is incomplete (truncated?)"));
         }
         Attempt attempt = try_object(text.substr(open, *end - open));
         if (attempt.object) {
@@ -221,9 +220,11 @@ std::expected<std::string, std::string> scan(std::string_view text, std::string_
         pos = *end;
     }
     if (first_problem) {
-        return std::unexpected(fmt::format("the JSON object in the reply does not parse: {}", *first_problem));
+        return std::unexpected(
+            fmt::format("the JSON object in the reply does not parse: {}", *first_problem));
     }
-    return std::unexpected(fmt::format("no JSON object in the reply (starts with: \"{}\")", excerpt(whole)));
+    return std::unexpected(
+        fmt::format("no JSON object in the reply (starts with: \"{}\")", excerpt(whole)));
 }
 
 bool is_json_array(std::string_view text) {

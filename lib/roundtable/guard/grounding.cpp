@@ -1,11 +1,10 @@
-#include <roundtable/guard/grounding.hpp>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <functional>
 #include <optional>
+#include <roundtable/guard/grounding.hpp>
 
 namespace roundtable::guard {
 
@@ -127,8 +126,9 @@ std::string normalize(std::string_view src, bool keep_newlines, std::vector<std:
                 emit(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c, i);
             } else if (is_ascii_space(c)) {
                 whitespace(c == '\n' || c == '\r', i);
-            } else if (!pending && size != 0 && is_digit(out[size - 1]) && is_digit(at(src, i + 1)) &&
-                       is_digit(at(src, i + 2)) && is_digit(at(src, i + 3)) && !is_digit(at(src, i + 4))) {
+            } else if (!pending && size != 0 && is_digit(out[size - 1]) &&
+                       is_digit(at(src, i + 1)) && is_digit(at(src, i + 2)) &&
+                       is_digit(at(src, i + 3)) && !is_digit(at(src, i + 4))) {
                 // A thousands separator: dropped.
             } else {
                 emit(c, i);
@@ -197,8 +197,8 @@ enum class FigureKind { plain, percent, money };
 
 struct Mention {
     FigureKind kind = FigureKind::plain;
-    double raw = 0;       // the number as written (36.6 in "$36.6M")
-    double scale = 1;     // its magnitude (1e6 in "$36.6M")
+    double raw = 0;   // the number as written (36.6 in "$36.6M")
+    double scale = 1; // its magnitude (1e6 in "$36.6M")
     bool magnitude = false;
     char currency = 0;
     int decimals = 0;
@@ -206,9 +206,9 @@ struct Mention {
 };
 
 struct Date {
-    int year = 0;  // 0 when not given
+    int year = 0; // 0 when not given
     int month = 0;
-    int day = 0;   // 0 when not given
+    int day = 0; // 0 when not given
 };
 
 enum class TokenType { figure, range, date, quote };
@@ -228,11 +228,11 @@ struct Word {
 };
 
 constexpr std::array k_attached_magnitudes{
-    Word{"k", 1e3}, Word{"m", 1e6}, Word{"mn", 1e6}, Word{"mln", 1e6},
+    Word{"k", 1e3}, Word{"m", 1e6},  Word{"mn", 1e6},  Word{"mln", 1e6},
     Word{"b", 1e9}, Word{"bn", 1e9}, Word{"tn", 1e12}, Word{"t", 1e12},
 };
 constexpr std::array k_spaced_magnitudes{
-    Word{"thousand", 1e3}, Word{"million", 1e6}, Word{"mn", 1e6}, Word{"mln", 1e6},
+    Word{"thousand", 1e3}, Word{"million", 1e6}, Word{"mn", 1e6},        Word{"mln", 1e6},
     Word{"billion", 1e9},  Word{"bn", 1e9},      Word{"trillion", 1e12}, Word{"tn", 1e12},
 };
 
@@ -255,8 +255,8 @@ constexpr std::array k_currency_symbols{
 };
 
 constexpr std::array<std::string_view, 12> k_months{
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december",
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december",
 };
 
 std::string_view word_at(std::string_view t, std::size_t i) {
@@ -288,7 +288,8 @@ int month_of(std::string_view word) {
 }
 
 // A run of `count` digits at `i` not followed by a digit, as an int; -1 otherwise.
-int digits_at(std::string_view t, std::size_t i, std::size_t min_count, std::size_t max_count, std::size_t* end) {
+int digits_at(std::string_view t, std::size_t i, std::size_t min_count, std::size_t max_count,
+              std::size_t* end) {
     std::size_t j = i;
     while (j < t.size() && is_digit(t[j])) {
         ++j;
@@ -674,7 +675,8 @@ std::size_t list_marker_end(std::string_view t, std::size_t i) {
     if (digits_at(t, i, 1, 3, &j) < 0) {
         return 0;
     }
-    if ((at(t, j) == '.' || at(t, j) == ')') && (j + 1 >= t.size() || t[j + 1] == ' ' || t[j + 1] == '\n')) {
+    if ((at(t, j) == '.' || at(t, j) == ')') &&
+        (j + 1 >= t.size() || t[j + 1] == ' ' || t[j + 1] == '\n')) {
         return j + 1;
     }
     return 0;
@@ -790,7 +792,8 @@ bool is_trivial(const Mention& m) {
 }
 
 bool is_year(const Mention& m) {
-    return m.kind == FigureKind::plain && !m.magnitude && m.decimals == 0 && valid_year(static_cast<int>(m.raw));
+    return m.kind == FigureKind::plain && !m.magnitude && m.decimals == 0 &&
+           valid_year(static_cast<int>(m.raw));
 }
 
 bool is_trivial(const Token& token) {
@@ -839,8 +842,8 @@ std::string_view trim_space(std::string_view s) {
 }
 
 // The text of `src` that produced normalized bytes [begin, end).
-std::string original_text(std::string_view src, const std::vector<std::size_t>& map, std::size_t begin,
-                          std::size_t end) {
+std::string original_text(std::string_view src, const std::vector<std::size_t>& map,
+                          std::size_t begin, std::size_t end) {
     const std::size_t from = map[begin];
     const std::size_t to = map[end];
     return std::string(trim_space(src.substr(from, to - from)));
@@ -858,7 +861,9 @@ std::vector<Scanned> scan_output(std::string_view output_text) {
     std::vector<Scanned> found;
     scan(normalized, true, [&](const Token& token) {
         if (!is_trivial(token)) {
-            found.push_back({token, Claim{claim_kind(token), original_text(output_text, map, token.begin, token.end)}});
+            found.push_back(
+                {token, Claim{claim_kind(token),
+                              original_text(output_text, map, token.begin, token.end)}});
         }
     });
     return found;
@@ -868,8 +873,9 @@ std::vector<Scanned> scan_output(std::string_view output_text) {
 // Quotes
 
 bool is_edge_punctuation(char c) {
-    return is_ascii_space(c) || c == '"' || c == '\'' || c == '.' || c == ',' || c == ';' || c == ':' || c == '!' ||
-           c == '?' || c == '(' || c == ')' || c == '[' || c == ']' || c == '-';
+    return is_ascii_space(c) || c == '"' || c == '\'' || c == '.' || c == ',' || c == ';' ||
+           c == ':' || c == '!' || c == '?' || c == '(' || c == ')' || c == '[' || c == ']' ||
+           c == '-';
 }
 
 std::string_view trim_punctuation(std::string_view s) {
@@ -893,7 +899,9 @@ std::vector<std::string_view> fragments(std::string_view q) {
             dots = q.size();
         }
         const std::string_view part = trim_punctuation(q.substr(pos, dots - pos));
-        if (std::any_of(part.begin(), part.end(), [](char c) { return is_alnum(c) || static_cast<unsigned char>(c) >= 0x80U; })) {
+        if (std::any_of(part.begin(), part.end(), [](char c) {
+                return is_alnum(c) || static_cast<unsigned char>(c) >= 0x80U;
+            })) {
             parts.push_back(part);
         }
         pos = dots + 3;
@@ -911,8 +919,8 @@ bool find_in_order(std::string_view haystack, const std::vector<std::string>& ne
     }
     auto from = haystack.begin();
     for (const std::string& needle : needles) {
-        const auto hit = std::search(from, haystack.end(),
-                                     std::boyer_moore_horspool_searcher(needle.begin(), needle.end()));
+        const auto hit = std::search(
+            from, haystack.end(), std::boyer_moore_horspool_searcher(needle.begin(), needle.end()));
         if (hit == haystack.end()) {
             return false;
         }
@@ -976,10 +984,12 @@ struct IndexAccess {
     static bool scaled(const GroundingIndex& index, const Mention& m, bool any_currency) {
         const double v = m.raw * m.scale;
         const Window w = window(v, m, m.scale);
-        auto it = std::lower_bound(index.m_scaled.begin(), index.m_scaled.end(), w.low,
-                                   [](const GroundingIndex::Money& a, double b) { return a.value < b; });
+        auto it =
+            std::lower_bound(index.m_scaled.begin(), index.m_scaled.end(), w.low,
+                             [](const GroundingIndex::Money& a, double b) { return a.value < b; });
         for (; it != index.m_scaled.end() && it->value <= w.high; ++it) {
-            if (any_currency || it->currency == 0 || m.currency == 0 || it->currency == m.currency) {
+            if (any_currency || it->currency == 0 || m.currency == 0 ||
+                it->currency == m.currency) {
                 return true;
             }
         }
@@ -1003,13 +1013,15 @@ struct IndexAccess {
 
     static bool grounded(const GroundingIndex& index, const Date& d) {
         if (d.year == 0) {
-            return std::binary_search(index.m_month_days.begin(), index.m_month_days.end(), d.month * 100 + d.day);
+            return std::binary_search(index.m_month_days.begin(), index.m_month_days.end(),
+                                      d.month * 100 + d.day);
         }
         return std::binary_search(index.m_dates.begin(), index.m_dates.end(),
                                   d.year * 10000 + d.month * 100 + d.day);
     }
 
-    static bool grounded(const GroundingIndex& index, const Token& token, std::string_view claim_text) {
+    static bool grounded(const GroundingIndex& index, const Token& token,
+                         std::string_view claim_text) {
         switch (token.type) {
         case TokenType::figure:
             return grounded(index, token.first);
@@ -1032,7 +1044,8 @@ std::vector<Claim> extract_claims(std::string_view output_text) {
     return claims;
 }
 
-GroundingIndex::GroundingIndex(std::string_view article) : m_text(normalize(article, false, nullptr)) {
+GroundingIndex::GroundingIndex(std::string_view article)
+    : m_text(normalize(article, false, nullptr)) {
     m_loose = loosen(m_text);
     scan(m_text, false, [&](const Token& token) {
         switch (token.type) {
@@ -1052,7 +1065,8 @@ GroundingIndex::GroundingIndex(std::string_view article) : m_text(normalize(arti
     });
     std::sort(m_percents.begin(), m_percents.end());
     std::sort(m_raw.begin(), m_raw.end());
-    std::sort(m_scaled.begin(), m_scaled.end(), [](const Money& a, const Money& b) { return a.value < b.value; });
+    std::sort(m_scaled.begin(), m_scaled.end(),
+              [](const Money& a, const Money& b) { return a.value < b.value; });
     std::sort(m_dates.begin(), m_dates.end());
     std::sort(m_month_days.begin(), m_month_days.end());
 }
@@ -1100,7 +1114,8 @@ bool GroundingIndex::contains(const Claim& claim) const {
     }
 }
 
-GroundingReport GroundingIndex::check(std::string_view output_text, const std::vector<std::string>& evidence) const {
+GroundingReport GroundingIndex::check(std::string_view output_text,
+                                      const std::vector<std::string>& evidence) const {
     GroundingReport report;
     const auto flag = [&](Claim claim) {
         const bool seen = std::any_of(report.ungrounded.begin(), report.ungrounded.end(),
@@ -1128,8 +1143,9 @@ GroundingReport GroundingIndex::check(std::string_view output_text, const std::v
     return report;
 }
 
-std::vector<std::string> GroundingIndex::ungrounded(std::string_view output_text,
-                                                    const std::vector<std::string>& evidence) const {
+std::vector<std::string>
+GroundingIndex::ungrounded(std::string_view output_text,
+                           const std::vector<std::string>& evidence) const {
     std::vector<std::string> texts;
     for (Claim& claim : check(output_text, evidence).ungrounded) {
         texts.push_back(std::move(claim.text));

@@ -68,7 +68,8 @@ public:
     bool contains(const Claim& claim) const;
 
     // Checks every claim of `output_text` and every evidence quote; never fails.
-    GroundingReport check(std::string_view output_text, const std::vector<std::string>& evidence = {}) const;
+    GroundingReport check(std::string_view output_text,
+                          const std::vector<std::string>& evidence = {}) const;
 
     // Returns the claims (as written) of `output_text`, and the evidence
     // quotes, not found in the article; empty when all are grounded.
@@ -81,13 +82,13 @@ private:
         char currency; // '$', 'E' (euro), 'L' (pound), 'Y' (yen) or 0 when unknown
     };
 
-    std::string m_text;                // normalized article
-    std::string m_loose;               // normalized, punctuation as spaces, padded with spaces
-    std::vector<double> m_percents;    // percentages (12 for 12%)
-    std::vector<Money> m_scaled;       // money and figures in base units (36600000)
-    std::vector<double> m_raw;         // every figure as written (36.6 for $36.6M)
-    std::vector<int> m_dates;          // yyyymmdd, and yyyymm00 for each month mentioned
-    std::vector<int> m_month_days;     // mmdd of every full or yearless date
+    std::string m_text;             // normalized article
+    std::string m_loose;            // normalized, punctuation as spaces, padded with spaces
+    std::vector<double> m_percents; // percentages (12 for 12%)
+    std::vector<Money> m_scaled;    // money and figures in base units (36600000)
+    std::vector<double> m_raw;      // every figure as written (36.6 for $36.6M)
+    std::vector<int> m_dates;       // yyyymmdd, and yyyymm00 for each month mentioned
+    std::vector<int> m_month_days;  // mmdd of every full or yearless date
 
     friend struct IndexAccess;
 };

@@ -1,14 +1,10 @@
-#include <roundtable/guard/validate.hpp>
-
-#include <roundtable/guard/extract.hpp>
-
-#include <nlohmann/json.hpp>
-
-#include <fmt/format.h>
-
 #include <array>
 #include <charconv>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <roundtable/guard/extract.hpp>
+#include <roundtable/guard/validate.hpp>
 
 namespace roundtable::guard {
 
@@ -25,13 +21,13 @@ struct Field {
 };
 
 constexpr std::array k_take_fields{
-    Field{"stance", FieldType::stance},           Field{"confidence", FieldType::confidence},
-    Field{"headline", FieldType::required_text},  Field{"analysis", FieldType::required_text},
-    Field{"counterpoint", FieldType::text},       Field{"evidence", FieldType::string_list},
+    Field{"stance", FieldType::stance},          Field{"confidence", FieldType::confidence},
+    Field{"headline", FieldType::required_text}, Field{"analysis", FieldType::required_text},
+    Field{"counterpoint", FieldType::text},      Field{"evidence", FieldType::string_list},
 };
 constexpr std::array k_rebuttal_fields{
-    Field{"responds_to", FieldType::string_list}, Field{"headline", FieldType::text},
-    Field{"text", FieldType::required_text},      Field{"stance_after", FieldType::stance},
+    Field{"responds_to", FieldType::string_list},     Field{"headline", FieldType::text},
+    Field{"text", FieldType::required_text},          Field{"stance_after", FieldType::stance},
     Field{"confidence_after", FieldType::confidence},
 };
 constexpr std::array k_consensus_fields{
@@ -46,11 +42,13 @@ struct StanceWord {
 };
 
 constexpr std::array k_stance_words{
-    StanceWord{"bearish", "bearish"},     StanceWord{"negative", "bearish"}, StanceWord{"bear", "bearish"},
-    StanceWord{"pessimistic", "bearish"}, StanceWord{"down", "bearish"},     StanceWord{"bullish", "bullish"},
-    StanceWord{"positive", "bullish"},    StanceWord{"bull", "bullish"},     StanceWord{"optimistic", "bullish"},
-    StanceWord{"up", "bullish"},          StanceWord{"neutral", "neutral"},  StanceWord{"mixed", "neutral"},
-    StanceWord{"balanced", "neutral"},    StanceWord{"hold", "neutral"},
+    StanceWord{"bearish", "bearish"},    StanceWord{"negative", "bearish"},
+    StanceWord{"bear", "bearish"},       StanceWord{"pessimistic", "bearish"},
+    StanceWord{"down", "bearish"},       StanceWord{"bullish", "bullish"},
+    StanceWord{"positive", "bullish"},   StanceWord{"bull", "bullish"},
+    StanceWord{"optimistic", "bullish"}, StanceWord{"up", "bullish"},
+    StanceWord{"neutral", "neutral"},    StanceWord{"mixed", "neutral"},
+    StanceWord{"balanced", "neutral"},   StanceWord{"hold", "neutral"},
 };
 
 constexpr std::string_view k_take_shape =
@@ -141,7 +139,8 @@ std::optional<double> coerce_confidence(const json& value) {
 
 // Checks one field of `object` and stores its clean value in `clean`; returns
 // the error text (without the round prefix) when it is invalid.
-std::optional<std::string> check_field(const json& object, const Field& field, ordered_json& clean) {
+std::optional<std::string> check_field(const json& object, const Field& field,
+                                       ordered_json& clean) {
     const std::string key(field.name);
     const auto it = object.find(key);
     if (it == object.end() || it->is_null()) {
@@ -171,12 +170,14 @@ std::optional<std::string> check_field(const json& object, const Field& field, o
                 }
             }
         }
-        return fmt::format("'{}' must be bearish, neutral or bullish (got {})", field.name, shown(value));
+        return fmt::format("'{}' must be bearish, neutral or bullish (got {})", field.name,
+                           shown(value));
     }
     case FieldType::confidence: {
         const auto fraction = coerce_confidence(value);
         if (!fraction) {
-            return fmt::format("'{}' must be a number from 0 to 1 (got {})", field.name, shown(value));
+            return fmt::format("'{}' must be a number from 0 to 1 (got {})", field.name,
+                               shown(value));
         }
         clean[key] = *fraction;
         return std::nullopt;
@@ -244,7 +245,8 @@ std::expected<std::string, std::string> validate_reply(Round round, std::string_
         object = json::parse(*text);
     } catch (const json::exception&) {
         // extract_json_object returns parsable text; kept for safety.
-        return std::unexpected(fmt::format("{}: the JSON object does not parse", round_name(round)));
+        return std::unexpected(
+            fmt::format("{}: the JSON object does not parse", round_name(round)));
     }
     switch (round) {
     case Round::take:
@@ -258,11 +260,12 @@ std::expected<std::string, std::string> validate_reply(Round round, std::string_
 }
 
 std::string repair_instruction(Round round, const std::string& error) {
-    return fmt::format("Your previous reply was invalid and could not be used. The validation error was: \"{}\".\n"
-                       "Reply again with exactly one JSON object for the {} round and nothing else: no code "
-                       "fences, no text before or after it. Use exactly these fields, with these types:\n{}\n"
-                       "Every field is required; confidence values are numbers from 0 to 1 (0.8, not \"80%\").\n",
-                       error, round_name(round), round_shape(round));
+    return fmt::format(
+        "Your previous reply was invalid and could not be used. The validation error was: \"{}\".\n"
+        "Reply again with exactly one JSON object for the {} round and nothing else: no code "
+        "fences, no text before or after it. Use exactly these fields, with these types:\n{}\n"
+        "Every field is required; confidence values are numbers from 0 to 1 (0.8, not \"80%\").\n",
+        error, round_name(round), round_shape(round));
 }
 
 } // namespace roundtable::guard

@@ -20,9 +20,8 @@
 // Pure functions; thread-safe.
 #pragma once
 
-#include <roundtable/guard/schema.hpp>
-
 #include <expected>
+#include <roundtable/guard/schema.hpp>
 #include <string>
 #include <string_view>
 

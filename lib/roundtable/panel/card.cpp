@@ -1,10 +1,8 @@
-#include <roundtable/panel/card.hpp>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <roundtable/panel/card.hpp>
 #include <stdexcept>
 
 namespace roundtable::panel {
@@ -90,7 +88,10 @@ std::string Consensus::vote_label() const {
 // --- JSON (free functions beside the types, as nlohmann/json advises) ---
 
 void to_json(json& j, const ArticleMeta& a) {
-    j = json{{"title", a.title}, {"source", a.source}, {"sha256", a.sha256}, {"chars", a.chars},
+    j = json{{"title", a.title},
+             {"source", a.source},
+             {"sha256", a.sha256},
+             {"chars", a.chars},
              {"bytes", a.bytes}};
 }
 void from_json(const json& j, ArticleMeta& a) {
@@ -117,14 +118,10 @@ void from_json(const json& j, SeatStatus& s) {
 }
 
 void to_json(json& j, const Take& t) {
-    j = json{{"seat", t.seat},
-             {"stance", t.stance},
-             {"confidence", t.confidence},
-             {"headline", t.headline},
-             {"analysis", t.analysis},
-             {"counterpoint", t.counterpoint},
-             {"evidence", t.evidence},
-             {"ungrounded", t.ungrounded}};
+    j = json{
+        {"seat", t.seat},         {"stance", t.stance},        {"confidence", t.confidence},
+        {"headline", t.headline}, {"analysis", t.analysis},    {"counterpoint", t.counterpoint},
+        {"evidence", t.evidence}, {"ungrounded", t.ungrounded}};
 }
 void from_json(const json& j, Take& t) {
     j.at("seat").get_to(t.seat);
@@ -227,15 +224,9 @@ void from_json(const json& j, Usage& u) {
 }
 
 void to_json(json& j, const Card& c) {
-    j = json{{"schema", k_card_schema},
-             {"article", c.article},
-             {"offline", c.offline},
-             {"seats", c.seats},
-             {"takes", c.takes},
-             {"rebuttals", c.rebuttals},
-             {"consensus", c.consensus},
-             {"usage", c.usage},
-             {"methodology", c.methodology}};
+    j = json{{"schema", k_card_schema},  {"article", c.article}, {"offline", c.offline},
+             {"seats", c.seats},         {"takes", c.takes},     {"rebuttals", c.rebuttals},
+             {"consensus", c.consensus}, {"usage", c.usage},     {"methodology", c.methodology}};
 }
 void from_json(const json& j, Card& c) {
     if (j.at("schema").get<std::string>() != k_card_schema) {

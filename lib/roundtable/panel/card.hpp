@@ -74,7 +74,8 @@ struct Shift {
     std::string seat;
     Stance from = Stance::neutral;
     Stance to = Stance::neutral;
-    bool new_evidence = true; // false: the seat shifted without citing anything new from the article
+    bool new_evidence =
+        true; // false: the seat shifted without citing anything new from the article
 };
 
 struct Consensus {
@@ -85,11 +86,11 @@ struct Consensus {
     std::string summary;
     std::string risk;
     std::string opportunity;
-    std::string chair;             // seat that wrote the synthesis
-    bool synthesized = true;       // false: risk/opportunity filled from the takes
-    std::vector<Shift> shifts;     // seats whose stance changed in the rebuttal
+    std::string chair;                   // seat that wrote the synthesis
+    bool synthesized = true;             // false: risk/opportunity filled from the takes
+    std::vector<Shift> shifts;           // seats whose stance changed in the rebuttal
     std::vector<std::string> ungrounded; // claims of the synthesis not found in the article
-    std::string chair_error;       // why the chair's synthesis failed; empty when it did not
+    std::string chair_error;             // why the chair's synthesis failed; empty when it did not
 
     // Returns "bearish", "neutral", "bullish" or "split".
     std::string stance_label() const;
@@ -114,8 +115,8 @@ struct Card {
     std::vector<Rebuttal> rebuttals;
     Consensus consensus;
     Usage usage;
-    bool offline = false;          // the panel was the offline analysts, no language model
-    std::string methodology;       // one line
+    bool offline = false;    // the panel was the offline analysts, no language model
+    std::string methodology; // one line
 };
 
 // Serializes `card` to the JSON text of the v1 contract (`indent` < 0: one line).

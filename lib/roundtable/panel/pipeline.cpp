@@ -1,19 +1,16 @@
-#include <roundtable/panel/pipeline.hpp>
-
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <roundtable/article/sentences.hpp>
 #include <roundtable/guard/grounding.hpp>
 #include <roundtable/guard/validate.hpp>
 #include <roundtable/http/abort.hpp>
+#include <roundtable/panel/pipeline.hpp>
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/util/error.hpp>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
-#include <chrono>
-#include <future>
-#include <optional>
 
 namespace roundtable::panel {
 
@@ -45,7 +42,8 @@ Rendered render_fixed(const PromptSet& prompts, const article::Article& article)
     Rendered r;
     r.token = fence_token(article.text, article.title);
     std::map<std::string, std::string> values{
-        {"boundary", r.token}, {"title", article.title.empty() ? "(untitled)" : article.title},
+        {"boundary", r.token},
+        {"title", article.title.empty() ? "(untitled)" : article.title},
         {"article", article.text}};
     r.system = render_template(prompts.system, values);
     r.article_block = render_template(prompts.article, values);
@@ -104,8 +102,7 @@ CallResult call_seat(const Seat& seat, Request request, const PanelOptions& opti
 }
 
 // Runs `make(i)` for every index in parallel and returns the results in order.
-template <typename Fn>
-auto in_parallel(std::size_t count, Fn make) {
+template <typename Fn> auto in_parallel(std::size_t count, Fn make) {
     using Result = decltype(make(std::size_t{0}));
     std::vector<std::future<Result>> futures;
     futures.reserve(count);
@@ -176,7 +173,8 @@ std::string most_cited(const std::vector<Take>& takes, Stance side) {
             best = &t;
         }
         for (const auto& item : t.evidence) {
-            auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == item; });
+            auto it = std::find_if(counts.begin(), counts.end(),
+                                   [&](const auto& c) { return c.first == item; });
             if (it == counts.end()) {
                 counts.emplace_back(item, 1);
             } else {
@@ -218,7 +216,8 @@ void fill_from_takes(Consensus& consensus, const std::vector<Take>& takes) {
 
 // Returns whether `rebuttal` quotes the article with something its own take did
 // not already cite: a quoted phrase or a sentence of 20+ bytes found in the article.
-bool cites_new_evidence(const Rebuttal& rebuttal, const Take& own, const guard::GroundingIndex& index) {
+bool cites_new_evidence(const Rebuttal& rebuttal, const Take& own,
+                        const guard::GroundingIndex& index) {
     std::vector<std::string> fragments;
     for (const auto& claim : guard::extract_claims(rebuttal.text)) {
         if (claim.kind == guard::Claim::Kind::quote) {
@@ -260,7 +259,8 @@ bool cites_new_evidence(const Rebuttal& rebuttal, const Take& own, const guard::
 
 providers::Request take_request(const PromptSet& prompts, const article::Article& article) {
     Rendered fixed = render_fixed(prompts, article);
-    return make_request(fixed, Round::take, render_template(prompts.take, {{"boundary", fixed.token}}));
+    return make_request(fixed, Round::take,
+                        render_template(prompts.take, {{"boundary", fixed.token}}));
 }
 
 Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
@@ -286,7 +286,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
     check_abort();
     Request take = make_request(fixed, Round::take,
                                 render_template(options.prompts.take, {{"boundary", fixed.token}}));
-    auto round1 = in_parallel(seats.size(), [&](std::size_t i) { return call_seat(seats[i], take, options); });
+    auto round1 = in_parallel(seats.size(),
+                              [&](std::size_t i) { return call_seat(seats[i], take, options); });
     check_abort();
 
     std::vector<std::optional<Take>> takes(seats.size());
@@ -305,7 +306,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             t.analysis = o.at("analysis").get<std::string>();
             t.counterpoint = o.at("counterpoint").get<std::string>();
             t.evidence = string_list(o.at("evidence"));
-            t.ungrounded = index.ungrounded(join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence);
+            t.ungrounded =
+                index.ungrounded(join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence);
             takes[i] = std::move(t);
             ++answered;
         } else {
@@ -315,7 +317,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         card.seats.push_back(std::move(status));
     }
     if (answered < options.quorum) {
-        throw Error(Exit::quorum, quorum_message("round 1", answered, seats.size(), options.quorum, card.seats));
+        throw Error(Exit::quorum,
+                    quorum_message("round 1", answered, seats.size(), options.quorum, card.seats));
     }
     for (const auto& t : takes) {
         if (t) {
@@ -347,7 +350,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                  {"own_stance", std::string(stance_name(takes[i]->stance))},
                  {"own_confidence", fmt::format("{:.2f}", takes[i]->confidence)},
                  {"own_headline", takes[i]->headline}});
-            return call_seat(seats[i], make_request(fixed, Round::rebuttal, std::move(task)), options);
+            return call_seat(seats[i], make_request(fixed, Round::rebuttal, std::move(task)),
+                             options);
         });
         check_abort();
         for (std::size_t i = 0; i < seats.size(); ++i) {
@@ -368,26 +372,27 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                 for (std::size_t j = 0; j < seats.size(); ++j) {
                     bool match = name == display_name(j) || name == seats[j].config.name;
                     if (match && j != i && takes[j] &&
-                        std::find(r.responds_to.begin(), r.responds_to.end(), seats[j].config.name) ==
-                            r.responds_to.end()) {
+                        std::find(r.responds_to.begin(), r.responds_to.end(),
+                                  seats[j].config.name) == r.responds_to.end()) {
                         r.responds_to.push_back(seats[j].config.name);
                     }
                 }
             }
             r.headline = o.at("headline").get<std::string>();
             r.text = o.at("text").get<std::string>();
-            r.stance_after = parse_stance(o.at("stance_after").get<std::string>()).value_or(takes[i]->stance);
+            r.stance_after =
+                parse_stance(o.at("stance_after").get<std::string>()).value_or(takes[i]->stance);
             r.confidence_after = o.at("confidence_after").get<double>();
             r.ungrounded = index.ungrounded(join_lines({r.headline, r.text}), {});
             if (r.stance_after != takes[i]->stance) {
-                card.consensus.shifts.push_back(
-                    {r.seat, takes[i]->stance, r.stance_after, cites_new_evidence(r, *takes[i], index)});
+                card.consensus.shifts.push_back({r.seat, takes[i]->stance, r.stance_after,
+                                                 cites_new_evidence(r, *takes[i], index)});
             }
             rebuttals[i] = std::move(r);
         }
         if (answered < options.quorum) {
-            throw Error(Exit::quorum,
-                        quorum_message("round 2", answered, seats.size(), options.quorum, card.seats));
+            throw Error(Exit::quorum, quorum_message("round 2", answered, seats.size(),
+                                                     options.quorum, card.seats));
         }
         for (const auto& r : rebuttals) {
             if (r) {
@@ -403,7 +408,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             continue;
         }
         if (rebuttals[i]) {
-            ballots.push_back({seats[i].config.name, rebuttals[i]->stance_after, rebuttals[i]->confidence_after});
+            ballots.push_back(
+                {seats[i].config.name, rebuttals[i]->stance_after, rebuttals[i]->confidence_after});
         } else {
             ballots.push_back({seats[i].config.name, takes[i]->stance, takes[i]->confidence});
         }
@@ -438,27 +444,30 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                 debate["takes"].push_back(take_for_prompt(*takes[i], seats[i].config.name));
             }
             if (rebuttals[i]) {
-                debate["rebuttals"].push_back({{"panelist", rebuttals[i]->seat},
-                                               {"responds_to", rebuttals[i]->responds_to},
-                                               {"headline", rebuttals[i]->headline},
-                                               {"text", rebuttals[i]->text},
-                                               {"stance_after", stance_name(rebuttals[i]->stance_after)},
-                                               {"confidence_after", rebuttals[i]->confidence_after}});
+                debate["rebuttals"].push_back(
+                    {{"panelist", rebuttals[i]->seat},
+                     {"responds_to", rebuttals[i]->responds_to},
+                     {"headline", rebuttals[i]->headline},
+                     {"text", rebuttals[i]->text},
+                     {"stance_after", stance_name(rebuttals[i]->stance_after)},
+                     {"confidence_after", rebuttals[i]->confidence_after}});
             }
         }
-        std::string task = render_template(
-            options.prompts.consensus,
-            {{"boundary", fixed.token},
-             {"debate", debate.dump(2, ' ', false, json::error_handler_t::replace)},
-             {"stance", consensus.stance_label()},
-             {"vote", consensus.vote_label()}});
-        CallResult synthesis =
-            call_seat(seats[*chair], make_request(fixed, Round::consensus, std::move(task)), options);
+        std::string task =
+            render_template(options.prompts.consensus,
+                            {{"boundary", fixed.token},
+                             {"debate", debate.dump(2, ' ', false, json::error_handler_t::replace)},
+                             {"stance", consensus.stance_label()},
+                             {"vote", consensus.vote_label()}});
+        CallResult synthesis = call_seat(
+            seats[*chair], make_request(fixed, Round::consensus, std::move(task)), options);
         tally(synthesis);
-        if (synthesis.object && contradicts_stance(synthesis.object->at("summary").get<std::string>(),
-                                                   consensus.stance)) {
-            consensus.chair_error = fmt::format("the chair's summary contradicts the computed stance ({})",
-                                                consensus.stance_label());
+        if (synthesis.object &&
+            contradicts_stance(synthesis.object->at("summary").get<std::string>(),
+                               consensus.stance)) {
+            consensus.chair_error =
+                fmt::format("the chair's summary contradicts the computed stance ({})",
+                            consensus.stance_label());
             fill_from_takes(consensus, card.takes);
         } else if (synthesis.object) {
             consensus.summary = synthesis.object->at("summary").get<std::string>();
@@ -474,11 +483,15 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         fill_from_takes(consensus, card.takes);
     }
 
-    card.methodology = options.offline
-        ? "Offline analysts, no language model: four extractive lenses read the same article; every "
-          "sentence they write is quoted from it. The stance is counted from their final votes."
-        : "Every seat received byte-identical prompts; replies were schema-checked and every figure and "
-          "quotation was looked up in the article. The stance is counted from the seats' final votes.";
+    card.methodology =
+        options.offline
+            ? "Offline analysts, no language model: four extractive lenses read the same article; "
+              "every "
+              "sentence they write is quoted from it. The stance is counted from their final votes."
+            : "Every seat received byte-identical prompts; replies were schema-checked and every "
+              "figure and "
+              "quotation was looked up in the article. The stance is counted from the seats' final "
+              "votes.";
     usage.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();

@@ -8,14 +8,13 @@
 // only when fewer than `quorum` seats answered.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <roundtable/article/article.hpp>
 #include <roundtable/panel/card.hpp>
 #include <roundtable/panel/prompts.hpp>
 #include <roundtable/providers/provider.hpp>
 #include <roundtable/providers/seat_config.hpp>
-
-#include <functional>
-#include <memory>
 #include <vector>
 
 namespace roundtable::panel {
@@ -26,15 +25,16 @@ struct Seat {
 };
 
 // Returns the estimated cost in USD of one call's usage; the default costs nothing.
-using CostFunction = std::function<double(const providers::SeatConfig&, const providers::TokenUsage&)>;
+using CostFunction =
+    std::function<double(const providers::SeatConfig&, const providers::TokenUsage&)>;
 
 struct PanelOptions {
     PromptSet prompts = PromptSet::embedded();
     bool rebuttal = true;   // false: skip round 2 (--no-rebuttal)
     bool anonymize = false; // round 2 shows the others as "Panelist A-D"
     int quorum = 3;
-    std::string chair;      // seat name; empty: the first seat that answered
-    bool offline = false;   // the seats are the offline analysts
+    std::string chair;    // seat name; empty: the first seat that answered
+    bool offline = false; // the seats are the offline analysts
     CostFunction cost;
 };
 

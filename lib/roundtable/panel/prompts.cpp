@@ -1,12 +1,9 @@
-#include <roundtable/panel/prompts.hpp>
-
+#include <fmt/format.h>
+#include <fstream>
 #include <roundtable/embedded_prompts.hpp>
+#include <roundtable/panel/prompts.hpp>
 #include <roundtable/util/error.hpp>
 #include <roundtable/util/hash.hpp>
-
-#include <fmt/format.h>
-
-#include <fstream>
 #include <sstream>
 
 namespace roundtable::panel {
@@ -62,8 +59,8 @@ PromptSet PromptSet::from_dir(const std::string& dir) {
         std::string text = buffer.str();
         for (auto placeholder : spec.required) {
             if (text.find(placeholder) == std::string::npos) {
-                throw Error(Exit::usage,
-                            fmt::format("--prompts: {} lacks the placeholder {}", path, placeholder));
+                throw Error(Exit::usage, fmt::format("--prompts: {} lacks the placeholder {}", path,
+                                                     placeholder));
             }
         }
         set.*spec.member = std::move(text);
@@ -79,7 +76,8 @@ std::vector<std::pair<std::string, std::string>> PromptSet::files() const {
     return out;
 }
 
-std::string render_template(std::string_view tmpl, const std::map<std::string, std::string>& values) {
+std::string render_template(std::string_view tmpl,
+                            const std::map<std::string, std::string>& values) {
     std::string out;
     out.reserve(tmpl.size() + 256);
     std::size_t pos = 0;
@@ -112,7 +110,8 @@ std::string fence_token(std::string_view text, std::string_view title) {
     seed.append(text);
     for (int attempt = 0;; ++attempt) {
         std::string token = "RT-" + util::sha256_hex(seed + std::to_string(attempt)).substr(0, 20);
-        if (text.find(token) == std::string_view::npos && title.find(token) == std::string_view::npos) {
+        if (text.find(token) == std::string_view::npos &&
+            title.find(token) == std::string_view::npos) {
             return token;
         }
     }

@@ -36,7 +36,8 @@ struct PromptSet {
 
 // Returns `tmpl` with every {{name}} that has a value in `values` replaced, in one
 // pass; unknown placeholders are left as they are.
-std::string render_template(std::string_view tmpl, const std::map<std::string, std::string>& values);
+std::string render_template(std::string_view tmpl,
+                            const std::map<std::string, std::string>& values);
 
 // Returns the fence token for an article: derived from its text (so reruns are
 // byte-identical and cacheable) and guaranteed not to occur in `text` or `title`.

@@ -1,9 +1,8 @@
-#include <roundtable/panel/vote.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <roundtable/panel/vote.hpp>
 #include <string>
 
 namespace roundtable::panel {

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <roundtable/panel/card.hpp>
-
 #include <vector>
 
 namespace roundtable::panel {

@@ -1,9 +1,8 @@
 // The Anthropic Messages codec: a forced tool call carries the round's object,
 // the system text and the article prefix are marked for prompt caching.
+#include <fmt/format.h>
 #include <roundtable/providers/codec.hpp>
 #include <roundtable/providers/wire.hpp>
-
-#include <fmt/format.h>
 
 namespace roundtable::providers {
 
@@ -14,8 +13,7 @@ using wire::json;
 constexpr std::string_view k_kind = "anthropic";
 constexpr std::string_view k_version = "2023-06-01";
 
-json text_block(std::string_view text, bool cache)
-{
+json text_block(std::string_view text, bool cache) {
     json block = {{"type", "text"}, {"text", text}};
     if (cache) {
         block["cache_control"] = {{"type", "ephemeral"}};
@@ -23,8 +21,7 @@ json text_block(std::string_view text, bool cache)
     return block;
 }
 
-json user_content(const Request& request)
-{
+json user_content(const Request& request) {
     json content = json::array();
     const std::size_t prefix = request.cacheable_prefix;
     if (prefix == 0 || prefix >= request.user.size()) {
@@ -37,8 +34,7 @@ json user_content(const Request& request)
     return content;
 }
 
-std::string tool_name(const Request& request)
-{
+std::string tool_name(const Request& request) {
     return "submit_" + wire::schema_name_of(request);
 }
 
@@ -46,8 +42,8 @@ class AnthropicCodec final : public Codec {
 public:
     std::string_view kind() const override { return k_kind; }
 
-    http::Request build(const Request& request, const SeatConfig& seat, const std::string& api_key) const override
-    {
+    http::Request build(const Request& request, const SeatConfig& seat,
+                        const std::string& api_key) const override {
         json body = {{"model", seat.model}, {"max_tokens", request.max_tokens}};
         if (!request.system.empty()) {
             body["system"] = json::array({text_block(request.system, true)});
@@ -57,17 +53,16 @@ public:
             const std::string name = tool_name(request);
             body["tools"] = json::array(
                 {{{"name", name},
-                  {"description",
-                   fmt::format("Submit your {} as one object matching this schema.", wire::schema_name_of(request))},
+                  {"description", fmt::format("Submit your {} as one object matching this schema.",
+                                              wire::schema_name_of(request))},
                   {"input_schema", *schema}}});
             body["tool_choice"] = {{"type", "tool"}, {"name", name}};
         }
         if (const auto temperature = wire::temperature_of(request, seat)) {
             body["temperature"] = *temperature;
         }
-        http::Request out = wire::base_request(seat, wire::join_url(seat.base_url, "https://api.anthropic.com",
-                                                                    "/v1/messages"),
-                                               body);
+        http::Request out = wire::base_request(
+            seat, wire::join_url(seat.base_url, "https://api.anthropic.com", "/v1/messages"), body);
         if (!api_key.empty()) {
             out.headers.emplace_back("x-api-key", api_key);
         }
@@ -76,8 +71,7 @@ public:
     }
 
     std::expected<Reply, Failure> parse(const http::Response& response, const Request& request,
-                                        const SeatConfig& seat) const override
-    {
+                                        const SeatConfig& seat) const override {
         std::string request_id = response.header("request-id");
         const bool ok_status = response.status >= 200 && response.status < 300;
         const auto body = wire::parse_object(response.body);
@@ -89,7 +83,8 @@ public:
             return std::unexpected(std::move(failure));
         }
         if (!body) {
-            return std::unexpected(wire::bad_response(k_kind, response, "reply is not JSON", std::move(request_id)));
+            return std::unexpected(
+                wire::bad_response(k_kind, response, "reply is not JSON", std::move(request_id)));
         }
 
         Reply reply;
@@ -99,7 +94,8 @@ public:
         if (const json* usage = wire::object_at(*body, "usage")) {
             const auto cache_read = wire::int_at(*usage, "cache_read_input_tokens");
             const auto cache_write = wire::int_at(*usage, "cache_creation_input_tokens");
-            reply.usage.input_tokens = wire::int_at(*usage, "input_tokens") + cache_read + cache_write;
+            reply.usage.input_tokens =
+                wire::int_at(*usage, "input_tokens") + cache_read + cache_write;
             reply.usage.cached_tokens = cache_read;
             reply.usage.cache_write_tokens = cache_write;
             reply.usage.output_tokens = wire::int_at(*usage, "output_tokens");
@@ -126,12 +122,13 @@ public:
             if (!text.empty() && !tool_found) {
                 message += ": " + wire::excerpt(text);
             }
-            return std::unexpected(
-                wire::make_failure(k_kind, response.status, "refusal", std::move(message), reply.request_id));
+            return std::unexpected(wire::make_failure(k_kind, response.status, "refusal",
+                                                      std::move(message), reply.request_id));
         }
         if (reply.finish_reason == "max_tokens") {
             return std::unexpected(wire::make_failure(k_kind, response.status, "max_tokens",
-                                                      wire::cut_message(request.max_tokens), reply.request_id));
+                                                      wire::cut_message(request.max_tokens),
+                                                      reply.request_id));
         }
         if (text.empty()) {
             return std::unexpected(wire::make_failure(k_kind, response.status, "empty_reply",
@@ -141,16 +138,15 @@ public:
         return reply;
     }
 
-    RetryHint classify(const http::Response& response) const override
-    {
+    RetryHint classify(const http::Response& response) const override {
         if (auto fixed = wire::fixed_hint(response)) {
             return *fixed;
         }
         if (const auto body = wire::parse_object(response.body)) {
             if (const auto error = wire::read_error(*body)) {
                 const std::string both = error->type + " " + error->message;
-                if (wire::contains_nocase(both, "enforced_spend_limit_reached")
-                    || wire::contains_nocase(both, "spend limit")) {
+                if (wire::contains_nocase(both, "enforced_spend_limit_reached") ||
+                    wire::contains_nocase(both, "spend limit")) {
                     return RetryHint{false, std::nullopt, "enforced_spend_limit_reached"};
                 }
             }
@@ -161,8 +157,7 @@ public:
 
 } // namespace
 
-std::unique_ptr<Codec> make_anthropic_codec()
-{
+std::unique_ptr<Codec> make_anthropic_codec() {
     return std::make_unique<AnthropicCodec>();
 }
 

@@ -3,8 +3,7 @@
 
 namespace roundtable::providers {
 
-std::unique_ptr<Codec> make_codec(std::string_view provider)
-{
+std::unique_ptr<Codec> make_codec(std::string_view provider) {
     if (provider == "anthropic") {
         return make_anthropic_codec();
     }

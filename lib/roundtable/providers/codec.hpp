@@ -8,14 +8,13 @@
 // Codecs hold no state: every function is pure and thread-safe.
 #pragma once
 
-#include <roundtable/http/client.hpp>
-#include <roundtable/providers/provider.hpp>
-#include <roundtable/providers/seat_config.hpp>
-
 #include <chrono>
 #include <expected>
 #include <memory>
 #include <optional>
+#include <roundtable/http/client.hpp>
+#include <roundtable/providers/provider.hpp>
+#include <roundtable/providers/seat_config.hpp>
 #include <string>
 #include <string_view>
 
@@ -37,13 +36,14 @@ public:
 
     // Builds the HTTP request for `request` on `seat`, sending `api_key` in the
     // protocol's auth header (none when it is empty); never fails.
-    virtual http::Request build(const Request& request, const SeatConfig& seat, const std::string& api_key) const = 0;
+    virtual http::Request build(const Request& request, const SeatConfig& seat,
+                                const std::string& api_key) const = 0;
 
     // Parses `response` (any status) to the request built from `request`; returns
     // a Failure for an error body, a refusal, a filtered, cut or empty reply, or
     // a body that is not the protocol's JSON.
-    virtual std::expected<Reply, Failure> parse(const http::Response& response, const Request& request,
-                                                const SeatConfig& seat) const = 0;
+    virtual std::expected<Reply, Failure>
+    parse(const http::Response& response, const Request& request, const SeatConfig& seat) const = 0;
 
     // Returns whether a non-2xx `response` is worth retrying, and any wait its
     // body asks for; a 2xx response is never retried. Never fails.
@@ -59,7 +59,8 @@ std::unique_ptr<Codec> make_openai_codec();
 // Returns the xAI codec (OpenAI-style, with xAI's usage and error rules); never fails.
 std::unique_ptr<Codec> make_xai_codec();
 
-// Returns the codec for any OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenRouter); never fails.
+// Returns the codec for any OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenRouter); never
+// fails.
 std::unique_ptr<Codec> make_openai_compatible_codec();
 
 // Returns the Gemini generateContent codec; never fails.

@@ -2,8 +2,7 @@
 
 namespace roundtable::providers {
 
-std::string_view default_base_url(std::string_view provider)
-{
+std::string_view default_base_url(std::string_view provider) {
     if (provider == "anthropic") {
         return "https://api.anthropic.com";
     }
@@ -19,8 +18,7 @@ std::string_view default_base_url(std::string_view provider)
     return "";
 }
 
-std::string_view default_key_env(std::string_view provider)
-{
+std::string_view default_key_env(std::string_view provider) {
     if (provider == "anthropic") {
         return "ANTHROPIC_API_KEY";
     }
@@ -36,8 +34,7 @@ std::string_view default_key_env(std::string_view provider)
     return "";
 }
 
-std::string_view fallback_key_env(std::string_view key_env)
-{
+std::string_view fallback_key_env(std::string_view key_env) {
     return key_env == "GEMINI_API_KEY" ? std::string_view("GOOGLE_API_KEY") : std::string_view();
 }
 

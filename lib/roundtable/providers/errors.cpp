@@ -1,27 +1,23 @@
 // The shared codec helpers of wire.hpp: error body shapes, common failures,
 // JSON access that never throws.
-#include <roundtable/providers/wire.hpp>
-
-#include <roundtable/http/retry.hpp>
-
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
+#include <fmt/format.h>
+#include <roundtable/http/retry.hpp>
+#include <roundtable/providers/wire.hpp>
 
 namespace roundtable::providers::wire {
 
 namespace {
 
 // Returns `text` on one line: line breaks and tabs become spaces.
-std::string one_line(std::string text)
-{
-    std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+std::string one_line(std::string text) {
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
     return text;
 }
 
-std::optional<ErrorBody> read_nested(const json& body, const json& error)
-{
+std::optional<ErrorBody> read_nested(const json& body, const json& error) {
     ErrorBody out;
     out.message = text_at(error, "message");
     // Gemini names its kind in `status`; OpenAI's `code` is more specific than its
@@ -50,8 +46,7 @@ std::optional<ErrorBody> read_nested(const json& body, const json& error)
 
 } // namespace
 
-std::string join_url(std::string_view base_url, std::string_view fallback, std::string_view path)
-{
+std::string join_url(std::string_view base_url, std::string_view fallback, std::string_view path) {
     std::string_view base = base_url.empty() ? fallback : base_url;
     while (!base.empty() && base.back() == '/') {
         base.remove_suffix(1);
@@ -59,8 +54,7 @@ std::string join_url(std::string_view base_url, std::string_view fallback, std::
     return std::string(base) + std::string(path);
 }
 
-std::string excerpt(std::string_view text, std::size_t limit)
-{
+std::string excerpt(std::string_view text, std::size_t limit) {
     if (text.size() <= limit) {
         return one_line(std::string(text));
     }
@@ -71,8 +65,7 @@ std::string excerpt(std::string_view text, std::size_t limit)
     return one_line(std::string(text.substr(0, cut))) + "...";
 }
 
-std::optional<json> parse_object(std::string_view body)
-{
+std::optional<json> parse_object(std::string_view body) {
     json parsed = json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
         return std::nullopt;
@@ -80,8 +73,7 @@ std::optional<json> parse_object(std::string_view body)
     return parsed;
 }
 
-const json* object_at(const json& object, std::string_view key)
-{
+const json* object_at(const json& object, std::string_view key) {
     if (!object.is_object()) {
         return nullptr;
     }
@@ -92,8 +84,7 @@ const json* object_at(const json& object, std::string_view key)
     return &*it;
 }
 
-std::string text_at(const json& object, std::string_view key)
-{
+std::string text_at(const json& object, std::string_view key) {
     if (!object.is_object()) {
         return {};
     }
@@ -110,8 +101,7 @@ std::string text_at(const json& object, std::string_view key)
     return {};
 }
 
-std::int64_t int_at(const json& object, std::string_view key)
-{
+std::int64_t int_at(const json& object, std::string_view key) {
     if (!object.is_object()) {
         return 0;
     }
@@ -125,20 +115,21 @@ std::int64_t int_at(const json& object, std::string_view key)
     return it->get<std::int64_t>();
 }
 
-bool contains_nocase(std::string_view haystack, std::string_view needle)
-{
-    const auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
+bool contains_nocase(std::string_view haystack, std::string_view needle) {
+    const auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                                [](char a, char b) {
+                                    return std::tolower(static_cast<unsigned char>(a)) ==
+                                           std::tolower(static_cast<unsigned char>(b));
+                                });
     return it != haystack.end();
 }
 
-std::optional<ErrorBody> read_error(const json& body)
-{
+std::optional<ErrorBody> read_error(const json& body) {
     if (!body.is_object()) {
         return std::nullopt;
     }
-    // Anthropic {"type":"error","error":{...},"request_id"}, OpenAI-style and Gemini {"error":{...}}.
+    // Anthropic {"type":"error","error":{...},"request_id"}, OpenAI-style and Gemini
+    // {"error":{...}}.
     if (const json* error = object_at(body, "error")) {
         return read_nested(body, *error);
     }
@@ -163,8 +154,8 @@ std::optional<ErrorBody> read_error(const json& body)
     return std::nullopt;
 }
 
-Failure error_failure(std::string_view provider, const http::Response& response, std::string request_id)
-{
+Failure error_failure(std::string_view provider, const http::Response& response,
+                      std::string request_id) {
     const auto body = parse_object(response.body);
     if (body) {
         if (auto error = read_error(*body)) {
@@ -172,40 +163,40 @@ Failure error_failure(std::string_view provider, const http::Response& response,
                 request_id = error->request_id;
             }
             return make_failure(provider, response.status, std::move(error->type),
-                                error->message.empty() ? std::string("no message") : one_line(error->message),
+                                error->message.empty() ? std::string("no message")
+                                                       : one_line(error->message),
                                 std::move(request_id));
         }
     }
-    std::string message = response.body.empty() ? std::string("empty response body") : excerpt(response.body);
+    std::string message =
+        response.body.empty() ? std::string("empty response body") : excerpt(response.body);
     return make_failure(provider, response.status, "", std::move(message), std::move(request_id));
 }
 
-Failure bad_response(std::string_view provider, const http::Response& response, std::string_view what,
-                     std::string request_id)
-{
+Failure bad_response(std::string_view provider, const http::Response& response,
+                     std::string_view what, std::string request_id) {
     std::string message = response.body.empty()
                               ? fmt::format("{}: empty body", what)
                               : fmt::format("{}: {}", what, excerpt(response.body));
-    return make_failure(provider, response.status, "bad_response", std::move(message), std::move(request_id));
+    return make_failure(provider, response.status, "bad_response", std::move(message),
+                        std::move(request_id));
 }
 
-std::string bad_key_message(const SeatConfig& seat)
-{
+std::string bad_key_message(const SeatConfig& seat) {
     if (seat.api_key_env.empty()) {
-        return fmt::format("the API key was rejected: set api_key_env for seat '{}' to a variable holding a valid key",
+        return fmt::format("the API key was rejected: set api_key_env for seat '{}' to a variable "
+                           "holding a valid key",
                            seat.name);
     }
     return fmt::format("the API key was rejected: check {} in the environment", seat.api_key_env);
 }
 
-std::string cut_message(int max_tokens)
-{
+std::string cut_message(int max_tokens) {
     return fmt::format("reply cut at max_tokens={}; raise max_tokens for this seat", max_tokens);
 }
 
 Failure make_failure(std::string_view provider, int status, std::string type, std::string message,
-                     std::string request_id)
-{
+                     std::string request_id) {
     Failure failure;
     failure.provider = std::string(provider);
     failure.http_status = status;
@@ -215,34 +206,31 @@ Failure make_failure(std::string_view provider, int status, std::string type, st
     return failure;
 }
 
-http::Request base_request(const SeatConfig& seat, std::string url, const json& body)
-{
+http::Request base_request(const SeatConfig& seat, std::string url, const json& body) {
     http::Request request;
     request.method = "POST";
     request.url = std::move(url);
     request.headers.emplace_back("content-type", "application/json");
     request.body = body.dump();
     request.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seat.timeout_s * 1000.0));
-    request.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seat.connect_timeout_s * 1000.0));
+    request.connect_timeout =
+        std::chrono::milliseconds(static_cast<std::int64_t>(seat.connect_timeout_s * 1000.0));
     request.max_redirects = 0;
     return request;
 }
 
-std::optional<double> temperature_of(const Request& request, const SeatConfig& seat)
-{
+std::optional<double> temperature_of(const Request& request, const SeatConfig& seat) {
     return request.temperature ? request.temperature : seat.temperature;
 }
 
-std::optional<json> schema_of(const Request& request)
-{
+std::optional<json> schema_of(const Request& request) {
     if (request.json_schema.empty()) {
         return std::nullopt;
     }
     return parse_object(request.json_schema);
 }
 
-std::string schema_name_of(const Request& request)
-{
+std::string schema_name_of(const Request& request) {
     if (!request.schema_name.empty()) {
         return request.schema_name;
     }
@@ -257,8 +245,7 @@ std::string schema_name_of(const Request& request)
     return "reply";
 }
 
-RetryHint generic_hint(const http::Response& response)
-{
+RetryHint generic_hint(const http::Response& response) {
     RetryHint hint;
     if (response.status >= 200 && response.status < 300) {
         return hint;
@@ -274,8 +261,7 @@ RetryHint generic_hint(const http::Response& response)
     return hint;
 }
 
-std::optional<RetryHint> fixed_hint(const http::Response& response)
-{
+std::optional<RetryHint> fixed_hint(const http::Response& response) {
     if ((response.status >= 200 && response.status < 300) || http::should_retry_header(response)) {
         return generic_hint(response);
     }

@@ -1,26 +1,22 @@
 // make_provider(): the offline analysts, or an HttpProvider with the seat's
 // codec, its key from the environment and the one process-wide transport.
-#include <roundtable/providers/factory.hpp>
-
+#include <cstdlib>
+#include <fmt/format.h>
 #include <roundtable/http/clock.hpp>
 #include <roundtable/http/curl_transport.hpp>
 #include <roundtable/http/retry.hpp>
 #include <roundtable/providers/codec.hpp>
 #include <roundtable/providers/defaults.hpp>
+#include <roundtable/providers/factory.hpp>
 #include <roundtable/providers/http_provider.hpp>
 #include <roundtable/providers/offline.hpp>
 #include <roundtable/util/error.hpp>
-
-#include <fmt/format.h>
-
-#include <cstdlib>
 
 namespace roundtable::providers {
 
 namespace {
 
-std::string env_value(std::string_view name)
-{
+std::string env_value(std::string_view name) {
     if (name.empty()) {
         return {};
     }
@@ -29,32 +25,34 @@ std::string env_value(std::string_view name)
 }
 
 // One transport for the whole process, so connections are reused across seats and rounds.
-std::shared_ptr<http::Transport> shared_transport()
-{
+std::shared_ptr<http::Transport> shared_transport() {
     static const std::shared_ptr<http::Transport> transport = http::make_curl_transport();
     return transport;
 }
 
 } // namespace
 
-std::unique_ptr<Provider> make_provider(const SeatConfig& seat)
-{
+std::unique_ptr<Provider> make_provider(const SeatConfig& seat) {
     if (seat.provider == "offline") {
         return make_offline_provider(seat);
     }
     auto codec = make_codec(seat.provider);
     if (!codec) {
-        throw Error(Exit::config, fmt::format("seat '{}': unknown provider '{}' (expected anthropic, openai, gemini, "
-                                              "xai, openai-compatible or offline)",
-                                              seat.name, seat.provider));
+        throw Error(
+            Exit::config,
+            fmt::format("seat '{}': unknown provider '{}' (expected anthropic, openai, gemini, "
+                        "xai, openai-compatible or offline)",
+                        seat.name, seat.provider));
     }
     SeatConfig resolved = seat;
     const bool key_optional = seat.provider == "openai-compatible";
     if (key_optional && resolved.base_url.empty()) {
-        throw Error(Exit::config,
-                    fmt::format("seat '{}': provider openai-compatible needs base_url (the server's address, "
-                                "e.g. http://localhost:11434/v1 for Ollama)",
-                                seat.name));
+        throw Error(
+            Exit::config,
+            fmt::format(
+                "seat '{}': provider openai-compatible needs base_url (the server's address, "
+                "e.g. http://localhost:11434/v1 for Ollama)",
+                seat.name));
     }
     if (resolved.api_key_env.empty()) {
         resolved.api_key_env = std::string(default_key_env(seat.provider));
@@ -70,14 +68,16 @@ std::unique_ptr<Provider> make_provider(const SeatConfig& seat)
     }
     if (key.empty() && !key_optional) {
         const auto fallback = fallback_key_env(resolved.api_key_env);
-        throw Error(Exit::config,
-                    fmt::format("seat '{}' needs {}{}: set it in the environment", seat.name, resolved.api_key_env,
-                                fallback.empty() ? std::string() : fmt::format(" (or {})", fallback)));
+        throw Error(
+            Exit::config,
+            fmt::format("seat '{}' needs {}{}: set it in the environment", seat.name,
+                        resolved.api_key_env,
+                        fallback.empty() ? std::string() : fmt::format(" (or {})", fallback)));
     }
     http::RetryPolicy policy;
     policy.max_retries = std::max(seat.retries, 0);
-    return std::make_unique<HttpProvider>(std::move(codec), std::move(resolved), std::move(key), shared_transport(),
-                                          http::system_clock(), policy);
+    return std::make_unique<HttpProvider>(std::move(codec), std::move(resolved), std::move(key),
+                                          shared_transport(), http::system_clock(), policy);
 }
 
 } // namespace roundtable::providers

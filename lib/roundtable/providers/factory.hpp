@@ -2,10 +2,9 @@
 // protocol, each in its own file).
 #pragma once
 
+#include <memory>
 #include <roundtable/providers/provider.hpp>
 #include <roundtable/providers/seat_config.hpp>
-
-#include <memory>
 
 namespace roundtable::providers {
 

@@ -1,13 +1,11 @@
 // The Gemini generateContent codec: JSON Schema structured output, thought
 // parts skipped, blocked prompts and safety stops as failures, and the
 // RetryInfo / QuotaFailure details that decide a 429.
-#include <roundtable/providers/codec.hpp>
-#include <roundtable/providers/wire.hpp>
-
-#include <fmt/format.h>
-
 #include <charconv>
 #include <cmath>
+#include <fmt/format.h>
+#include <roundtable/providers/codec.hpp>
+#include <roundtable/providers/wire.hpp>
 
 namespace roundtable::providers {
 
@@ -18,8 +16,7 @@ using wire::json;
 constexpr std::string_view k_kind = "gemini";
 
 // Returns error.details[] as an array (empty when absent).
-const json& details_of(const json& body)
-{
+const json& details_of(const json& body) {
     static const json k_none = json::array();
     const json* error = wire::object_at(body, "error");
     if (error == nullptr) {
@@ -29,29 +26,29 @@ const json& details_of(const json& body)
     return it != error->end() && it->is_array() ? *it : k_none;
 }
 
-bool has_type(const json& detail, std::string_view suffix)
-{
+bool has_type(const json& detail, std::string_view suffix) {
     const std::string type = wire::text_at(detail, "@type");
-    return type.size() >= suffix.size() && type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return type.size() >= suffix.size() &&
+           type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Parses a protobuf Duration as JSON ("3s", "0.5s"); nullopt when it is not one.
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text)
-{
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     if (text.size() < 2 || text.back() != 's') {
         return std::nullopt;
     }
     text.remove_suffix(1);
     double seconds = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds) || seconds < 0) {
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds) ||
+        seconds < 0) {
         return std::nullopt;
     }
-    return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(std::min(seconds, 1e9) * 1000.0)));
+    return std::chrono::milliseconds(
+        static_cast<std::int64_t>(std::llround(std::min(seconds, 1e9) * 1000.0)));
 }
 
-bool is_bad_key(const json& body, const Failure& failure)
-{
+bool is_bad_key(const json& body, const Failure& failure) {
     if (failure.http_status != 400 && failure.http_status != 401 && failure.http_status != 403) {
         return false;
     }
@@ -60,11 +57,11 @@ bool is_bad_key(const json& body, const Failure& failure)
             return true;
         }
     }
-    return failure.type == "API_KEY_INVALID" || wire::contains_nocase(failure.message, "API key not valid");
+    return failure.type == "API_KEY_INVALID" ||
+           wire::contains_nocase(failure.message, "API key not valid");
 }
 
-std::string model_path(std::string_view model)
-{
+std::string model_path(std::string_view model) {
     if (model.starts_with("models/")) {
         model.remove_prefix(7);
     }
@@ -75,13 +72,14 @@ class GeminiCodec final : public Codec {
 public:
     std::string_view kind() const override { return k_kind; }
 
-    http::Request build(const Request& request, const SeatConfig& seat, const std::string& api_key) const override
-    {
+    http::Request build(const Request& request, const SeatConfig& seat,
+                        const std::string& api_key) const override {
         json body = json::object();
         if (!request.system.empty()) {
             body["systemInstruction"] = {{"parts", json::array({{{"text", request.system}}})}};
         }
-        body["contents"] = json::array({{{"role", "user"}, {"parts", json::array({{{"text", request.user}}})}}});
+        body["contents"] =
+            json::array({{{"role", "user"}, {"parts", json::array({{{"text", request.user}}})}}});
         json config = {{"maxOutputTokens", request.max_tokens}};
         if (const auto temperature = wire::temperature_of(request, seat)) {
             config["temperature"] = *temperature;
@@ -92,7 +90,9 @@ public:
         }
         body["generationConfig"] = std::move(config);
         http::Request out = wire::base_request(
-            seat, wire::join_url(seat.base_url, "https://generativelanguage.googleapis.com", model_path(seat.model)),
+            seat,
+            wire::join_url(seat.base_url, "https://generativelanguage.googleapis.com",
+                           model_path(seat.model)),
             body);
         if (!api_key.empty()) {
             out.headers.emplace_back("x-goog-api-key", api_key);
@@ -101,8 +101,7 @@ public:
     }
 
     std::expected<Reply, Failure> parse(const http::Response& response, const Request& request,
-                                        const SeatConfig& seat) const override
-    {
+                                        const SeatConfig& seat) const override {
         const auto body = wire::parse_object(response.body);
         std::string request_id = body ? wire::text_at(*body, "responseId") : std::string();
         const bool ok_status = response.status >= 200 && response.status < 300;
@@ -115,7 +114,8 @@ public:
             return std::unexpected(std::move(failure));
         }
         if (!body) {
-            return std::unexpected(wire::bad_response(k_kind, response, "reply is not JSON", std::move(request_id)));
+            return std::unexpected(
+                wire::bad_response(k_kind, response, "reply is not JSON", std::move(request_id)));
         }
 
         Reply reply;
@@ -124,8 +124,8 @@ public:
         if (const json* usage = wire::object_at(*body, "usageMetadata")) {
             reply.usage.input_tokens = wire::int_at(*usage, "promptTokenCount");
             reply.usage.cached_tokens = wire::int_at(*usage, "cachedContentTokenCount");
-            reply.usage.output_tokens =
-                wire::int_at(*usage, "candidatesTokenCount") + wire::int_at(*usage, "thoughtsTokenCount");
+            reply.usage.output_tokens = wire::int_at(*usage, "candidatesTokenCount") +
+                                        wire::int_at(*usage, "thoughtsTokenCount");
         }
 
         const auto candidates = body->find("candidates");
@@ -135,26 +135,28 @@ public:
                 reason = wire::text_at(*feedback, "blockReason");
             }
             if (!reason.empty()) {
-                return std::unexpected(wire::make_failure(k_kind, response.status, "blocked",
-                                                          fmt::format("the prompt was blocked ({})", reason),
-                                                          reply.request_id));
+                return std::unexpected(wire::make_failure(
+                    k_kind, response.status, "blocked",
+                    fmt::format("the prompt was blocked ({})", reason), reply.request_id));
             }
             return std::unexpected(wire::make_failure(k_kind, response.status, "no_candidates",
-                                                      "the reply held no candidates", reply.request_id));
+                                                      "the reply held no candidates",
+                                                      reply.request_id));
         }
         const json& candidate = candidates->front();
         reply.finish_reason = wire::text_at(candidate, "finishReason");
         if (reply.finish_reason == "MAX_TOKENS") {
             return std::unexpected(wire::make_failure(k_kind, response.status, "max_tokens",
-                                                      wire::cut_message(request.max_tokens), reply.request_id));
+                                                      wire::cut_message(request.max_tokens),
+                                                      reply.request_id));
         }
-        if (!reply.finish_reason.empty() && reply.finish_reason != "STOP"
-            && reply.finish_reason != "FINISH_REASON_UNSPECIFIED") {
-            return std::unexpected(
-                wire::make_failure(k_kind, response.status, reply.finish_reason,
-                                   fmt::format("the reply was stopped by the provider (finishReason {})",
-                                               reply.finish_reason),
-                                   reply.request_id));
+        if (!reply.finish_reason.empty() && reply.finish_reason != "STOP" &&
+            reply.finish_reason != "FINISH_REASON_UNSPECIFIED") {
+            return std::unexpected(wire::make_failure(
+                k_kind, response.status, reply.finish_reason,
+                fmt::format("the reply was stopped by the provider (finishReason {})",
+                            reply.finish_reason),
+                reply.request_id));
         }
         if (const json* content = wire::object_at(candidate, "content")) {
             const auto parts = content->find("parts");
@@ -175,8 +177,7 @@ public:
         return reply;
     }
 
-    RetryHint classify(const http::Response& response) const override
-    {
+    RetryHint classify(const http::Response& response) const override {
         if (auto fixed = wire::fixed_hint(response)) {
             return *fixed;
         }
@@ -194,7 +195,8 @@ public:
                 for (const auto& violation : *violations) {
                     if (wire::text_at(violation, "quotaId").find("PerDay") != std::string::npos) {
                         return RetryHint{false, std::nullopt,
-                                         fmt::format("daily quota exhausted ({})", wire::text_at(violation, "quotaId"))};
+                                         fmt::format("daily quota exhausted ({})",
+                                                     wire::text_at(violation, "quotaId"))};
                     }
                 }
             } else if (has_type(detail, "google.rpc.RetryInfo") && hint.retry) {
@@ -207,8 +209,7 @@ public:
 
 } // namespace
 
-std::unique_ptr<Codec> make_gemini_codec()
-{
+std::unique_ptr<Codec> make_gemini_codec() {
     return std::make_unique<GeminiCodec>();
 }
 

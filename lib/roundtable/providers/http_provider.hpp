@@ -7,13 +7,12 @@
 // thread-safe (the libcurl transport and both http clocks are).
 #pragma once
 
+#include <memory>
 #include <roundtable/http/client.hpp>
 #include <roundtable/http/retry.hpp>
 #include <roundtable/providers/codec.hpp>
 #include <roundtable/providers/provider.hpp>
 #include <roundtable/providers/seat_config.hpp>
-
-#include <memory>
 #include <string>
 
 namespace roundtable::providers {
@@ -23,7 +22,8 @@ public:
     // Makes a provider for `seat` sending `api_key` (may be empty) through
     // `transport`, waiting on `clock`; never fails. `clock` must outlive it.
     HttpProvider(std::unique_ptr<Codec> codec, SeatConfig seat, std::string api_key,
-                 std::shared_ptr<http::Transport> transport, http::Clock& clock, http::RetryPolicy policy);
+                 std::shared_ptr<http::Transport> transport, http::Clock& clock,
+                 http::RetryPolicy policy);
 
     // Returns the codec's protocol name; never fails.
     std::string_view kind() const override;
@@ -51,7 +51,8 @@ private:
     http::RetryPolicy m_policy;
 };
 
-// Returns "connection", "timeout", "too_large", "aborted" or "transport" for a transport error kind; never fails.
+// Returns "connection", "timeout", "too_large", "aborted" or "transport" for a transport error
+// kind; never fails.
 std::string_view failure_type(const http::TransportError& error);
 
 } // namespace roundtable::providers

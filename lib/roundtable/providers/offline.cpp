@@ -1,15 +1,12 @@
-#include <roundtable/providers/offline.hpp>
-
-#include <roundtable/providers/offline_analysis.hpp>
-#include <roundtable/util/error.hpp>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <numeric>
+#include <roundtable/providers/offline.hpp>
+#include <roundtable/providers/offline_analysis.hpp>
+#include <roundtable/util/error.hpp>
 
 namespace roundtable::providers {
 
@@ -54,9 +51,13 @@ int stance_direction(std::string_view stance) {
     return 0;
 }
 
-int sign(double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+int sign(double x) {
+    return x > 0 ? 1 : (x < 0 ? -1 : 0);
+}
 
-double round2(double x) { return std::round(x * 100.0) / 100.0; }
+double round2(double x) {
+    return std::round(x * 100.0) / 100.0;
+}
 
 // How much a lens cares about a sentence at all.
 double lens_weight(Lens lens, const SentenceFeatures& s) {
@@ -100,7 +101,9 @@ double length_factor(const SentenceFeatures& s) {
     return s.cues.words > 60 ? 0.6 : 1.0;
 }
 
-double base(const SentenceFeatures& s) { return (0.25 + s.salience) * length_factor(s); }
+double base(const SentenceFeatures& s) {
+    return (0.25 + s.salience) * length_factor(s);
+}
 
 struct View {
     std::vector<double> signal;
@@ -134,7 +137,8 @@ View lens_view(Lens lens, const Analysis& a) {
 
 // Returns the indices of the best `count` sentences by `score` (score <= 0 excluded),
 // highest first, ties by article order.
-std::vector<std::size_t> top(const Analysis& a, std::size_t count, const std::function<double(std::size_t)>& score) {
+std::vector<std::size_t> top(const Analysis& a, std::size_t count,
+                             const std::function<double(std::size_t)>& score) {
     std::vector<std::pair<double, std::size_t>> ranked;
     for (std::size_t i = 0; i < a.sentences.size(); ++i) {
         double s = score(i);
@@ -143,8 +147,10 @@ std::vector<std::size_t> top(const Analysis& a, std::size_t count, const std::fu
         }
     }
     std::size_t keep = std::min(count, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
-                      [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                      ranked.end(), [](const auto& x, const auto& y) {
+                          return x.first != y.first ? x.first > y.first : x.second < y.second;
+                      });
     std::vector<std::size_t> out;
     for (std::size_t k = 0; k < keep; ++k) {
         out.push_back(ranked[k].second);
@@ -169,9 +175,13 @@ std::string join(const Analysis& a, std::vector<std::size_t> indices) {
     return out;
 }
 
-bool contains(const std::vector<std::size_t>& v, std::size_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<std::size_t>& v, std::size_t x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
 
-bool quotable(const Analysis& a, std::size_t i) { return !a.sentences[i].heading; }
+bool quotable(const Analysis& a, std::size_t i) {
+    return !a.sentences[i].heading;
+}
 
 struct Take {
     int direction = 0;
@@ -192,8 +202,10 @@ constexpr double k_heading_headline_factor = 0.6;
 double take_score(Lens lens, const Analysis& a, const View& v, std::size_t i) {
     const auto& s = a.sentences[i];
     int s_sign = sign(v.signal[i]);
-    double align = v.direction == 0 ? 1.0 : (s_sign == v.direction ? 1.5 : (s_sign == 0 ? 0.6 : 0.3));
-    return base(s) * lens_weight(lens, s) * (0.4 + std::min(1.0, std::abs(v.signal[i]) / 2.0)) * align;
+    double align =
+        v.direction == 0 ? 1.0 : (s_sign == v.direction ? 1.5 : (s_sign == 0 ? 0.6 : 0.3));
+    return base(s) * lens_weight(lens, s) * (0.4 + std::min(1.0, std::abs(v.signal[i]) / 2.0)) *
+           align;
 }
 
 // Gives each lens a headline: its own top sentence where the article allows it,
@@ -221,16 +233,18 @@ std::size_t assign_headline(Lens lens, const Analysis& a) {
         double best_score = take_score(k_lenses[l], a, v, ranked.front()) *
                             (a.sentences[ranked.front()].heading ? k_heading_headline_factor : 1.0);
         for (std::size_t i : ranked) {
-            double score = take_score(k_lenses[l], a, v, i) * (a.sentences[i].heading ? k_heading_headline_factor : 1.0);
+            double score = take_score(k_lenses[l], a, v, i) *
+                           (a.sentences[i].heading ? k_heading_headline_factor : 1.0);
             candidates.push_back({best_score > 0 ? score / best_score : 0.0, l, i});
         }
     }
-    std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
-        if (x.relative != y.relative) {
-            return x.relative > y.relative;
-        }
-        return x.lens != y.lens ? x.lens < y.lens : x.sentence < y.sentence;
-    });
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& x, const Candidate& y) {
+                         if (x.relative != y.relative) {
+                             return x.relative > y.relative;
+                         }
+                         return x.lens != y.lens ? x.lens < y.lens : x.sentence < y.sentence;
+                     });
     std::vector<std::size_t> assigned(std::size(k_lenses), npos);
     std::vector<std::size_t> used;
     for (const auto& c : candidates) {
@@ -239,7 +253,8 @@ std::size_t assign_headline(Lens lens, const Analysis& a) {
             used.push_back(c.sentence);
         }
     }
-    std::size_t me = static_cast<std::size_t>(std::find(std::begin(k_lenses), std::end(k_lenses), lens) - std::begin(k_lenses));
+    std::size_t me = static_cast<std::size_t>(
+        std::find(std::begin(k_lenses), std::end(k_lenses), lens) - std::begin(k_lenses));
     return assigned[me] != npos ? assigned[me] : first_choice[me];
 }
 
@@ -252,7 +267,9 @@ Take make_take(Lens lens, const Analysis& a) {
     t.headline = assign_headline(lens, a);
     // Analysis: the lens's best sentences but the headline, read in article order.
     t.analysis = top(a, 4, [&](std::size_t i) { return i == t.headline ? 0.0 : score(i); });
-    for (std::size_t i : top(a, 4, [&](std::size_t k) { return quotable(a, k) && k != t.headline ? base(a.sentences[k]) : 0.0; })) {
+    for (std::size_t i : top(a, 4, [&](std::size_t k) {
+             return quotable(a, k) && k != t.headline ? base(a.sentences[k]) : 0.0;
+         })) {
         if (t.analysis.size() >= 3) {
             break;
         }
@@ -277,11 +294,15 @@ Take make_take(Lens lens, const Analysis& a) {
     }
     if (t.counterpoint == npos) {
         t.counterpoint = best(a, [&](std::size_t i) {
-            return quotable(a, i) && i != t.headline ? a.sentences[i].cues.hedge * base(a.sentences[i]) : 0.0;
+            return quotable(a, i) && i != t.headline
+                       ? a.sentences[i].cues.hedge * base(a.sentences[i])
+                       : 0.0;
         });
     }
     if (t.counterpoint == npos) {
-        t.counterpoint = best(a, [&](std::size_t i) { return quotable(a, i) && i != t.headline ? base(a.sentences[i]) : 0.0; });
+        t.counterpoint = best(a, [&](std::size_t i) {
+            return quotable(a, i) && i != t.headline ? base(a.sentences[i]) : 0.0;
+        });
     }
     if (t.counterpoint == npos) {
         t.counterpoint = t.headline;
@@ -289,7 +310,9 @@ Take make_take(Lens lens, const Analysis& a) {
     // Evidence: sentences that carry the stance, filled up with the lens's top sentences.
     if (v.direction != 0) {
         t.evidence = top(a, 4, [&](std::size_t i) {
-            return quotable(a, i) && sign(v.signal[i]) == v.direction ? std::abs(v.signal[i]) * base(a.sentences[i]) : 0.0;
+            return quotable(a, i) && sign(v.signal[i]) == v.direction
+                       ? std::abs(v.signal[i]) * base(a.sentences[i])
+                       : 0.0;
         });
     }
     if (t.evidence.size() < 2) {
@@ -314,14 +337,15 @@ struct Fenced {
     std::size_t after = 0; // offset just past the closing line
 };
 
-std::expected<Fenced, std::string> find_fenced(std::string_view user, std::string_view kind, std::size_t from,
-                                               std::string_view what) {
+std::expected<Fenced, std::string> find_fenced(std::string_view user, std::string_view kind,
+                                               std::size_t from, std::string_view what) {
     std::string open = fmt::format("<<<{} ", kind);
     std::size_t pos = from;
     while (true) {
         pos = user.find(open, pos);
         if (pos == npos) {
-            return std::unexpected(fmt::format("missing the line \"<<<{} TOKEN>>>\" that opens the {}", kind, what));
+            return std::unexpected(
+                fmt::format("missing the line \"<<<{} TOKEN>>>\" that opens the {}", kind, what));
         }
         if (pos == 0 || user[pos - 1] == '\n') {
             break;
@@ -331,7 +355,8 @@ std::expected<Fenced, std::string> find_fenced(std::string_view user, std::strin
     std::size_t line_end = user.find('\n', pos);
     std::string_view line = user.substr(pos, line_end == npos ? npos : line_end - pos);
     if (!line.ends_with(">>>") || line.size() <= open.size() + 3 || line_end == npos) {
-        return std::unexpected(fmt::format("missing the line \"<<<{} TOKEN>>>\" that opens the {}", kind, what));
+        return std::unexpected(
+            fmt::format("missing the line \"<<<{} TOKEN>>>\" that opens the {}", kind, what));
     }
     std::string_view token = line.substr(open.size(), line.size() - open.size() - 3);
     std::string close = fmt::format("<<<END {} {}>>>", kind, token);
@@ -341,7 +366,8 @@ std::expected<Fenced, std::string> find_fenced(std::string_view user, std::strin
         close_pos = user.find(close, close_pos + 1);
     }
     if (close_pos == npos) {
-        return std::unexpected(fmt::format("missing the line \"{}\" that closes the {}", close, what));
+        return std::unexpected(
+            fmt::format("missing the line \"{}\" that closes the {}", close, what));
     }
     std::size_t body_end = close_pos;
     if (body_end > body_begin && user[body_end - 1] == '\n') {
@@ -410,10 +436,15 @@ struct Other {
 // lens's viewpoint; on an agreement, what the target did not cite from this
 // lens's angle (the bull the upside, the bear the downside, the skeptic the
 // hedged claims, the quant the figures). The target's own evidence and
-// headline are left out, this seat's headline is used only as a last resort.
-std::vector<std::size_t> rebuttal_sentences(Lens lens, const Analysis& a, const Take& mine, const Other& target) {
-    std::string topic = text_field(target.take, "headline") + " " + text_field(target.take, "analysis") + " " +
-                        text_field(target.take, "counterpoint");
+// headline are left out; this seat's headline, the target's counterpoint and
+// the other `headlines` are discounted.
+std::vector<std::size_t> rebuttal_sentences(Lens lens, const Analysis& a, const Take& mine,
+                                            const Other& target,
+                                            const std::vector<std::size_t>& headlines) {
+    // The target's claims; its counterpoint is a concession already made, so it counts little.
+    std::string topic =
+        text_field(target.take, "headline") + " " + text_field(target.take, "analysis");
+    std::size_t conceded = a.locate(text_field(target.take, "counterpoint"));
     std::vector<std::size_t> cited;
     for (const auto& q : quotes_of(target.take)) {
         topic += " " + q;
@@ -431,10 +462,19 @@ std::vector<std::size_t> rebuttal_sentences(Lens lens, const Analysis& a, const 
         for (auto t : terms) {
             common += std::binary_search(topic_terms.begin(), topic_terms.end(), t) ? 1 : 0;
         }
-        return static_cast<double>(common) / static_cast<double>(std::max<std::size_t>(1, terms.size()));
+        return static_cast<double>(common) /
+               static_cast<double>(std::max<std::size_t>(1, terms.size()));
     };
     auto usable = [&](std::size_t i) { return quotable(a, i) && !contains(cited, i); };
-    auto own = [&](std::size_t i) { return i == mine.headline ? 0.3 : 1.0; };
+    auto own = [&](std::size_t i) {
+        if (i == mine.headline) {
+            return 0.1;
+        }
+        if (i == conceded) {
+            return 0.5;
+        }
+        return contains(headlines, i) ? 0.6 : 1.0;
+    };
     std::function<double(std::size_t)> score;
     if (target.direction != mine.direction) {
         int want = mine.direction != 0 ? mine.direction : -target.direction;
@@ -442,7 +482,9 @@ std::vector<std::size_t> rebuttal_sentences(Lens lens, const Analysis& a, const 
             const auto& s = a.sentences[i];
             auto [signal, magnitude] = lens_signal(lens, s);
             (void)magnitude;
-            return usable(i) && sign(signal) == want ? std::abs(signal) * base(s) * (0.3 + overlap(i)) * own(i) : 0.0;
+            return usable(i) && sign(signal) == want
+                       ? std::abs(signal) * base(s) * (0.3 + overlap(i)) * own(i)
+                       : 0.0;
         };
     } else {
         int side = target.direction;
@@ -473,11 +515,15 @@ std::vector<std::size_t> rebuttal_sentences(Lens lens, const Analysis& a, const 
     }
     auto ranked = top(a, 3, score);
     if (ranked.empty()) {
-        // Nothing new from this angle: the target's own counterpoint, then the lens's best unquoted sentence.
-        if (std::size_t i = a.locate(text_field(target.take, "counterpoint")); i != npos && quotable(a, i)) {
+        // Nothing new from this angle: the target's own counterpoint, then the lens's best unquoted
+        // sentence.
+        if (std::size_t i = a.locate(text_field(target.take, "counterpoint"));
+            i != npos && quotable(a, i)) {
             ranked.push_back(i);
         }
-        for (std::size_t i : top(a, 3, [&](std::size_t k) { return usable(k) ? base(a.sentences[k]) * own(k) : 0.0; })) {
+        for (std::size_t i : top(a, 3, [&](std::size_t k) {
+                 return usable(k) ? base(a.sentences[k]) * own(k) : 0.0;
+             })) {
             if (ranked.size() >= 3) {
                 break;
             }
@@ -514,7 +560,9 @@ Json rebuttal_reply(Lens lens, const Analysis& a, const Json& panel) {
         }
         int d = std::abs(o.direction - mine.direction);
         int td = std::abs(target->direction - mine.direction);
-        if (d != td ? d > td : (o.confidence != target->confidence ? o.confidence > target->confidence : o.name < target->name)) {
+        if (d != td ? d > td
+                    : (o.confidence != target->confidence ? o.confidence > target->confidence
+                                                          : o.name < target->name)) {
             target = &o;
         }
     }
@@ -523,7 +571,14 @@ Json rebuttal_reply(Lens lens, const Analysis& a, const Json& panel) {
     std::vector<std::size_t> text;
     if (target != nullptr) {
         reply["responds_to"].push_back(target->name);
-        auto ranked = rebuttal_sentences(lens, a, mine, *target);
+        // The others' headlines: a rebuttal prefers sentences nobody led with.
+        std::vector<std::size_t> headlines;
+        for (const auto& o : others) {
+            if (std::size_t i = a.locate(text_field(o.take, "headline")); i != npos) {
+                headlines.push_back(i);
+            }
+        }
+        auto ranked = rebuttal_sentences(lens, a, mine, *target, headlines);
         if (!ranked.empty()) {
             headline = ranked.front();
             text.assign(ranked.begin() + 1, ranked.end());
@@ -532,6 +587,15 @@ Json rebuttal_reply(Lens lens, const Analysis& a, const Json& panel) {
     if (headline == npos) {
         headline = mine.headline;
         text = mine.analysis;
+    }
+    if (text.empty()) {
+        // One sentence from this angle: add the claims the target took at face value.
+        text = top(a, 2, [&](std::size_t i) {
+            const auto& s = a.sentences[i];
+            return quotable(a, i) && i != headline && i != mine.headline && s.cues.hedge > 0
+                       ? s.cues.hedge * base(s)
+                       : 0.0;
+        });
     }
     if (text.empty()) {
         text = mine.analysis;
@@ -605,15 +669,19 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
         summary = top(a, 3, [&](std::size_t i) {
             const auto& s = a.sentences[i];
             int n = sign(s.net());
-            return n == -direction || !quotable(a, i) ? 0.0 : base(s) * (n == direction ? 1.5 : 1.0);
+            return n == -direction || !quotable(a, i) ? 0.0
+                                                      : base(s) * (n == direction ? 1.5 : 1.0);
         });
     } else {
         // Neutral or split: the most central sentence and the best of each side.
-        auto central = best(a, [&](std::size_t i) { return quotable(a, i) ? base(a.sentences[i]) : 0.0; });
+        auto central =
+            best(a, [&](std::size_t i) { return quotable(a, i) ? base(a.sentences[i]) : 0.0; });
         for (int side : {1, -1}) {
             auto pick = best(a, [&](std::size_t i) {
                 const auto& s = a.sentences[i];
-                return quotable(a, i) && i != central && sign(s.net()) == side ? base(s) * std::abs(s.net()) : 0.0;
+                return quotable(a, i) && i != central && sign(s.net()) == side
+                           ? base(s) * std::abs(s.net())
+                           : 0.0;
             });
             if (pick != npos) {
                 summary.push_back(pick);
@@ -624,7 +692,9 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
         }
     }
     if (summary.size() < 2) {
-        for (std::size_t i : top(a, 3, [&](std::size_t k) { return quotable(a, k) ? base(a.sentences[k]) : 0.0; })) {
+        for (std::size_t i : top(a, 3, [&](std::size_t k) {
+                 return quotable(a, k) ? base(a.sentences[k]) : 0.0;
+             })) {
             if (summary.size() >= 2) {
                 break;
             }
@@ -650,7 +720,9 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
         return risk_cued(i) && citations[i] == most_cited ? s.cues.risk * base(s) : 0.0;
     });
     if (risk == npos) {
-        risk = best(a, [&](std::size_t i) { return quotable(a, i) ? a.sentences[i].cues.risk * base(a.sentences[i]) : 0.0; });
+        risk = best(a, [&](std::size_t i) {
+            return quotable(a, i) ? a.sentences[i].cues.risk * base(a.sentences[i]) : 0.0;
+        });
     }
     // Opportunity: the strongest opportunity-cued sentence, whatever the stance.
     std::size_t opportunity = best(a, [&](std::size_t i) {
@@ -667,25 +739,32 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
     }
     if (risk == npos) {
         risk = best(a, [&](std::size_t i) {
-            return quotable(a, i) && i != opportunity ? (0.1 + a.sentences[i].cues.hedge) * base(a.sentences[i]) : 0.0;
+            return quotable(a, i) && i != opportunity
+                       ? (0.1 + a.sentences[i].cues.hedge) * base(a.sentences[i])
+                       : 0.0;
         });
     }
     if (opportunity == npos) {
         opportunity = best(a, [&](std::size_t i) {
             const auto& s = a.sentences[i];
-            return quotable(a, i) && i != risk ? (0.1 + s.cues.hedge + std::max(0.0, s.net())) * base(s) : 0.0;
+            return quotable(a, i) && i != risk
+                       ? (0.1 + s.cues.hedge + std::max(0.0, s.net())) * base(s)
+                       : 0.0;
         });
     }
     if (risk == npos) {
-        risk = best(a, [&](std::size_t i) { return i != opportunity ? base(a.sentences[i]) : 0.0; });
+        risk =
+            best(a, [&](std::size_t i) { return i != opportunity ? base(a.sentences[i]) : 0.0; });
     }
     if (opportunity == npos) {
-        opportunity = best(a, [&](std::size_t i) { return i != risk ? base(a.sentences[i]) : 0.0; });
+        opportunity =
+            best(a, [&](std::size_t i) { return i != risk ? base(a.sentences[i]) : 0.0; });
     }
     Json reply;
     reply["summary"] = join(a, summary);
     reply["risk"] = risk == npos ? std::string() : std::string(a.sentence_text(risk));
-    reply["opportunity"] = opportunity == npos ? std::string() : std::string(a.sentence_text(opportunity));
+    reply["opportunity"] =
+        opportunity == npos ? std::string() : std::string(a.sentence_text(opportunity));
     return reply;
 }
 
@@ -738,7 +817,8 @@ Failure bad_prompt(std::string message) {
 } // namespace
 
 OfflineProvider::OfflineProvider(std::string seat_name, Lens lens)
-    : m_seat_name(std::move(seat_name)), m_lens(lens), m_model(fmt::format("offline-{}", lens_name(lens))) {}
+    : m_seat_name(std::move(seat_name)), m_lens(lens),
+      m_model(fmt::format("offline-{}", lens_name(lens))) {}
 
 std::expected<Reply, Failure> OfflineProvider::complete(const Request& request) {
     auto start = std::chrono::steady_clock::now();
@@ -773,7 +853,8 @@ std::expected<Reply, Failure> OfflineProvider::complete(const Request& request) 
             break;
         case Round::rebuttal:
             if (!panel.is_array()) {
-                return std::unexpected(bad_prompt("the panel data of a rebuttal is not a JSON array of takes"));
+                return std::unexpected(
+                    bad_prompt("the panel data of a rebuttal is not a JSON array of takes"));
             }
             reply = rebuttal_reply(m_lens, *analysis, panel);
             break;
@@ -785,7 +866,8 @@ std::expected<Reply, Failure> OfflineProvider::complete(const Request& request) 
         out.text = reply.dump(-1, ' ', false, Json::error_handler_t::replace);
         out.model = m_model;
         out.finish_reason = "stop";
-        out.latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        out.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
         return out;
     } catch (const std::exception& e) {
         Failure f = bad_prompt(e.what());
@@ -795,9 +877,10 @@ std::expected<Reply, Failure> OfflineProvider::complete(const Request& request) 
 }
 
 std::string OfflineProvider::describe_request(const Request& request) const {
-    return fmt::format("offline analyst {} (lens {}, round {}): extractive, no network; system {} bytes, user {} bytes",
-                       m_seat_name, lens_name(m_lens), guard::round_name(request.round), request.system.size(),
-                       request.user.size());
+    return fmt::format("offline analyst {} (lens {}, round {}): extractive, no network; system {} "
+                       "bytes, user {} bytes",
+                       m_seat_name, lens_name(m_lens), guard::round_name(request.round),
+                       request.system.size(), request.user.size());
 }
 
 std::unique_ptr<Provider> make_offline_provider(const SeatConfig& seat) {
@@ -806,8 +889,10 @@ std::unique_ptr<Provider> make_offline_provider(const SeatConfig& seat) {
             return std::make_unique<OfflineProvider>(seat.name, lens);
         }
     }
-    throw Error(Exit::config, fmt::format("seat {}: unknown offline lens \"{}\" (expected bull, bear, skeptic or quant)",
-                                          seat.name, seat.model));
+    throw Error(
+        Exit::config,
+        fmt::format("seat {}: unknown offline lens \"{}\" (expected bull, bear, skeptic or quant)",
+                    seat.name, seat.model));
 }
 
 } // namespace roundtable::providers

@@ -4,6 +4,9 @@
 // cue lexicons for risk, opportunity and hedging, negation handling). Every
 // string they write is copied byte-for-byte from the article; only the stance
 // and the confidence are their own.
+// A title or heading line (no final punctuation) may lead a take as its
+// headline but is never quoted as evidence, analysis, rebuttal, risk or
+// opportunity; each lens leads with its own sentence where the article allows.
 //
 // They read the rendered prompts like a model would: the article between the
 // "<<<ARTICLE TOKEN>>>" lines, the panel's JSON between the "<<<PANEL TOKEN>>>"
@@ -11,10 +14,9 @@
 // bytes); the analysis of an article is computed once per process and shared.
 #pragma once
 
+#include <memory>
 #include <roundtable/providers/provider.hpp>
 #include <roundtable/providers/seat_config.hpp>
-
-#include <memory>
 #include <string>
 
 namespace roundtable::providers {

@@ -1,14 +1,12 @@
 // Per-article analysis of the offline analysts: tokens, cue scores with
 // negation, content terms and TextRank salience, and the shared cache.
-#include <roundtable/providers/offline_analysis.hpp>
-
-#include <roundtable/article/sentences.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <future>
 #include <mutex>
+#include <roundtable/article/sentences.hpp>
+#include <roundtable/providers/offline_analysis.hpp>
 
 namespace roundtable::providers::offline {
 
@@ -24,14 +22,20 @@ constexpr double k_damping = 0.85;
 constexpr std::size_t k_cache_entries = 4;
 constexpr std::size_t k_negation_window = 3;
 constexpr std::size_t k_intensifier_window = 2;
+constexpr std::size_t k_reversal_window = 2;
 
-bool is_letter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_letter(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(unsigned char c) {
+    return c >= '0' && c <= '9';
+}
 
 // A right single quote (’) between letters is an apostrophe.
 bool curly_apostrophe_at(std::string_view text, std::size_t i) {
-    return text.substr(i, 3) == "\xE2\x80\x99" && i > 0 && is_letter(static_cast<unsigned char>(text[i - 1])) &&
-           i + 3 < text.size() && is_letter(static_cast<unsigned char>(text[i + 3]));
+    return text.substr(i, 3) == "\xE2\x80\x99" && i > 0 &&
+           is_letter(static_cast<unsigned char>(text[i - 1])) && i + 3 < text.size() &&
+           is_letter(static_cast<unsigned char>(text[i + 3]));
 }
 
 struct Token {
@@ -52,8 +56,8 @@ std::vector<Token> tokenize(std::string_view text) {
                 if (is_letter(d)) {
                     word.push_back(static_cast<char>(d >= 'A' && d <= 'Z' ? d - 'A' + 'a' : d));
                     ++i;
-                } else if (d == '\'' && i + 1 < text.size() && is_letter(static_cast<unsigned char>(text[i + 1])) &&
-                           !word.empty()) {
+                } else if (d == '\'' && i + 1 < text.size() &&
+                           is_letter(static_cast<unsigned char>(text[i + 1])) && !word.empty()) {
                     word.push_back('\'');
                     ++i;
                 } else if (curly_apostrophe_at(text, i)) {
@@ -66,17 +70,18 @@ std::vector<Token> tokenize(std::string_view text) {
             out.push_back(Token{std::move(word), false, false});
         } else if (is_digit(c)) {
             std::size_t start = i;
-            while (i < text.size() &&
-                   (is_digit(static_cast<unsigned char>(text[i])) ||
-                    ((text[i] == '.' || text[i] == ',') && i + 1 < text.size() &&
-                     is_digit(static_cast<unsigned char>(text[i + 1]))))) {
+            while (i < text.size() && (is_digit(static_cast<unsigned char>(text[i])) ||
+                                       ((text[i] == '.' || text[i] == ',') && i + 1 < text.size() &&
+                                        is_digit(static_cast<unsigned char>(text[i + 1]))))) {
                 ++i;
             }
             std::string_view digits = text.substr(start, i - start);
-            bool money = start > 0 && (text[start - 1] == '$' || (start >= 2 && text.substr(start - 2, 2) == "\xC2\xA3") ||
+            bool money = start > 0 && (text[start - 1] == '$' ||
+                                       (start >= 2 && text.substr(start - 2, 2) == "\xC2\xA3") ||
                                        (start >= 3 && text.substr(start - 3, 3) == "\xE2\x82\xAC"));
             bool percent = i < text.size() && text[i] == '%';
-            bool year = digits.size() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+            bool year =
+                digits.size() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
             out.push_back(Token{{}, true, money || percent || !year});
         } else {
             ++i;
@@ -93,7 +98,8 @@ bool negator_at(const std::vector<Token>& tokens, std::size_t k) {
     if (w.size() > 3 && w.ends_with("n't")) {
         return true;
     }
-    if ((w == "fail" || w == "fails" || w == "failed") && k + 1 < tokens.size() && tokens[k + 1].word == "to") {
+    if ((w == "fail" || w == "fails" || w == "failed") && k + 1 < tokens.size() &&
+        tokens[k + 1].word == "to") {
         return true;
     }
     const Cue* cue = find_cue(stem(w));
@@ -103,7 +109,8 @@ bool negator_at(const std::vector<Token>& tokens, std::size_t k) {
     // "not every risk", "not only losses": partial or additive, not a negation.
     if (k + 1 < tokens.size()) {
         const std::string& next = tokens[k + 1].word;
-        if (next == "every" || next == "all" || next == "only" || next == "just" || next == "merely") {
+        if (next == "every" || next == "all" || next == "only" || next == "just" ||
+            next == "merely") {
             return false;
         }
     }
@@ -143,8 +150,8 @@ void text_rank(std::vector<SentenceFeatures>& sentences) {
             return c.risk + c.opportunity + 0.5 * c.hedge + 0.25 * std::min(c.figures, 4);
         };
         std::size_t keep = std::min(k_cue_candidates, rest.size());
-        std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(keep), rest.end(),
-                          [&](std::size_t a, std::size_t b) {
+        std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(keep),
+                          rest.end(), [&](std::size_t a, std::size_t b) {
                               double wa = weight(a);
                               double wb = weight(b);
                               return wa != wb ? wa > wb : a < b;
@@ -169,8 +176,9 @@ void text_rank(std::vector<SentenceFeatures>& sentences) {
             if (common == 0) {
                 continue;
             }
-            double w = static_cast<double>(common) /
-                       (std::log(2.0 + static_cast<double>(ta.size())) + std::log(2.0 + static_cast<double>(tb.size())));
+            double w =
+                static_cast<double>(common) / (std::log(2.0 + static_cast<double>(ta.size())) +
+                                               std::log(2.0 + static_cast<double>(tb.size())));
             edges[a].emplace_back(b, w);
             edges[b].emplace_back(a, w);
             out_weight[a] += w;
@@ -232,8 +240,10 @@ CueScore score_cues(std::string_view sentence) {
         if (cue == nullptr) {
             // "analysts say", "according to": attributed, not established.
             const std::string& w = tokens[k].word;
-            if (k + 1 < tokens.size() && (w == "analysts" || w == "analyst" || w == "critics" || w == "experts") &&
-                (tokens[k + 1].word == "say" || tokens[k + 1].word == "said" || tokens[k + 1].word == "says")) {
+            if (k + 1 < tokens.size() &&
+                (w == "analysts" || w == "analyst" || w == "critics" || w == "experts") &&
+                (tokens[k + 1].word == "say" || tokens[k + 1].word == "said" ||
+                 tokens[k + 1].word == "says")) {
                 score.hedge += 1.0;
             } else if (w == "according" && k + 1 < tokens.size() && tokens[k + 1].word == "to") {
                 score.hedge += 1.0;
@@ -262,8 +272,23 @@ CueScore score_cues(std::string_view sentence) {
             }
         }
         // An intensifier right after the cue counts too ("fell sharply").
-        if (k + 1 < tokens.size() && cues[k + 1] != nullptr && cues[k + 1]->kind == CueKind::intensifier) {
+        if (k + 1 < tokens.size() && cues[k + 1] != nullptr &&
+            cues[k + 1]->kind == CueKind::intensifier) {
             weight *= cues[k + 1]->weight;
+        }
+        // An upside noun that a downside word follows reads as a downside: "growth
+        // has slowed", "profit fell".
+        if (cue->kind == CueKind::opportunity && !negated) {
+            for (std::size_t ahead = 1; ahead <= k_reversal_window && k + ahead < tokens.size();
+                 ++ahead) {
+                if (cues[k + ahead] != nullptr && cues[k + ahead]->kind == CueKind::risk) {
+                    negated = true;
+                    break;
+                }
+                if (cues[k + ahead] != nullptr && cues[k + ahead]->kind == CueKind::opportunity) {
+                    break;
+                }
+            }
         }
         bool risk = (cue->kind == CueKind::risk) != negated;
         (risk ? score.risk : score.opportunity) += weight;
@@ -273,9 +298,11 @@ CueScore score_cues(std::string_view sentence) {
 
 bool looks_like_heading(std::string_view sentence) {
     while (!sentence.empty()) {
-        if (sentence.ends_with('"') || sentence.ends_with('\'') || sentence.ends_with(')') || sentence.ends_with(']')) {
+        if (sentence.ends_with('"') || sentence.ends_with('\'') || sentence.ends_with(')') ||
+            sentence.ends_with(']')) {
             sentence.remove_suffix(1);
-        } else if (sentence.ends_with("\xE2\x80\x9D") || sentence.ends_with("\xE2\x80\x99")) { // ” ’
+        } else if (sentence.ends_with("\xE2\x80\x9D") ||
+                   sentence.ends_with("\xE2\x80\x99")) { // ” ’
             sentence.remove_suffix(3);
         } else {
             break;
@@ -291,8 +318,9 @@ std::string_view Analysis::sentence_text(std::size_t i) const {
 }
 
 std::size_t Analysis::sentence_at(std::size_t offset) const {
-    auto it = std::upper_bound(sentences.begin(), sentences.end(), offset,
-                               [](std::size_t value, const SentenceFeatures& s) { return value < s.begin; });
+    auto it = std::upper_bound(
+        sentences.begin(), sentences.end(), offset,
+        [](std::size_t value, const SentenceFeatures& s) { return value < s.begin; });
     if (it == sentences.begin()) {
         return std::string::npos;
     }
@@ -342,7 +370,8 @@ Analysis analyze_uncached(std::string_view article) {
             features.terms.push_back(it->second);
         }
         std::sort(features.terms.begin(), features.terms.end());
-        features.terms.erase(std::unique(features.terms.begin(), features.terms.end()), features.terms.end());
+        features.terms.erase(std::unique(features.terms.begin(), features.terms.end()),
+                             features.terms.end());
         analysis.sentences.push_back(std::move(features));
     }
     bool all_headings = true;
@@ -376,8 +405,9 @@ std::shared_ptr<const Analysis> analyze(std::string_view article) {
     bool owner = false;
     {
         std::lock_guard lock(mutex);
-        auto it = std::find_if(cache.begin(), cache.end(),
-                               [&](const Entry& e) { return e.hash == hash && e.size == article.size(); });
+        auto it = std::find_if(cache.begin(), cache.end(), [&](const Entry& e) {
+            return e.hash == hash && e.size == article.size();
+        });
         if (it != cache.end()) {
             future = it->future;
         } else {
@@ -395,7 +425,9 @@ std::shared_ptr<const Analysis> analyze(std::string_view article) {
         } catch (...) {
             {
                 std::lock_guard lock(mutex);
-                std::erase_if(cache, [&](const Entry& e) { return e.hash == hash && e.size == article.size(); });
+                std::erase_if(cache, [&](const Entry& e) {
+                    return e.hash == hash && e.size == article.size();
+                });
             }
             promise.set_exception(std::current_exception());
         }

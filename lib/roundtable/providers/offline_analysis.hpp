@@ -5,7 +5,7 @@
 // analyze() memoizes its result in a small process-wide cache keyed by a hash
 // of the article text, so the four seats and their rounds share one analysis;
 // it is thread-safe and an Analysis is immutable once built. Only
-// offline*.cpp include this header.
+// offline*.cpp and their tests include this header.
 #pragma once
 
 #include <cstddef>
@@ -58,7 +58,6 @@ struct SentenceFeatures {
     double salience = 0;              // TextRank centrality with a small lead bonus, in [0, 1]
     CueScore cues;
     bool heading = false; // a title or heading line (no final punctuation): never quoted as a claim
-
 
     double net() const { return cues.opportunity - cues.risk; }
 };

@@ -13,8 +13,7 @@ using wire::json;
 
 enum class Flavor { openai, xai, compatible };
 
-std::string_view kind_of(Flavor flavor)
-{
+std::string_view kind_of(Flavor flavor) {
     switch (flavor) {
     case Flavor::openai:
         return "openai";
@@ -26,8 +25,7 @@ std::string_view kind_of(Flavor flavor)
     return "openai";
 }
 
-std::string_view default_base_of(Flavor flavor)
-{
+std::string_view default_base_of(Flavor flavor) {
     switch (flavor) {
     case Flavor::openai:
         return "https://api.openai.com/v1";
@@ -39,8 +37,7 @@ std::string_view default_base_of(Flavor flavor)
     return "";
 }
 
-std::string content_text(const json& message)
-{
+std::string content_text(const json& message) {
     const auto it = message.find("content");
     if (it == message.end()) {
         return {};
@@ -67,25 +64,28 @@ public:
 
     std::string_view kind() const override { return kind_of(m_flavor); }
 
-    http::Request build(const Request& request, const SeatConfig& seat, const std::string& api_key) const override
-    {
+    http::Request build(const Request& request, const SeatConfig& seat,
+                        const std::string& api_key) const override {
         json messages = json::array();
         if (!request.system.empty()) {
             messages.push_back({{"role", "system"}, {"content", request.system}});
         }
         messages.push_back({{"role", "user"}, {"content", request.user}});
         json body = {{"model", seat.model}, {"messages", std::move(messages)}};
-        body[m_flavor == Flavor::compatible ? "max_tokens" : "max_completion_tokens"] = request.max_tokens;
+        body[m_flavor == Flavor::compatible ? "max_tokens" : "max_completion_tokens"] =
+            request.max_tokens;
         if (const auto schema = wire::schema_of(request)) {
             body["response_format"] = {
                 {"type", "json_schema"},
-                {"json_schema", {{"name", wire::schema_name_of(request)}, {"strict", true}, {"schema", *schema}}}};
+                {"json_schema",
+                 {{"name", wire::schema_name_of(request)}, {"strict", true}, {"schema", *schema}}}};
         }
         if (const auto temperature = wire::temperature_of(request, seat)) {
             body["temperature"] = *temperature;
         }
-        http::Request out =
-            wire::base_request(seat, wire::join_url(seat.base_url, default_base_of(m_flavor), "/chat/completions"), body);
+        http::Request out = wire::base_request(
+            seat, wire::join_url(seat.base_url, default_base_of(m_flavor), "/chat/completions"),
+            body);
         if (!api_key.empty()) {
             out.headers.emplace_back("authorization", "Bearer " + api_key);
         }
@@ -93,8 +93,7 @@ public:
     }
 
     std::expected<Reply, Failure> parse(const http::Response& response, const Request& request,
-                                        const SeatConfig& seat) const override
-    {
+                                        const SeatConfig& seat) const override {
         const std::string_view provider = kind();
         std::string request_id = response.header("x-request-id");
         const bool ok_status = response.status >= 200 && response.status < 300;
@@ -108,7 +107,8 @@ public:
             return std::unexpected(std::move(failure));
         }
         if (!body) {
-            return std::unexpected(wire::bad_response(provider, response, "reply is not JSON", std::move(request_id)));
+            return std::unexpected(
+                wire::bad_response(provider, response, "reply is not JSON", std::move(request_id)));
         }
 
         Reply reply;
@@ -130,7 +130,8 @@ public:
         const auto choices = body->find("choices");
         if (choices == body->end() || !choices->is_array() || choices->empty()) {
             return std::unexpected(wire::make_failure(provider, response.status, "empty_reply",
-                                                      "the reply held no choices", reply.request_id));
+                                                      "the reply held no choices",
+                                                      reply.request_id));
         }
         const json& choice = choices->front();
         reply.finish_reason = wire::text_at(choice, "finish_reason");
@@ -140,18 +141,19 @@ public:
             message = &k_empty;
         }
         if (const auto refusal = wire::text_at(*message, "refusal"); !refusal.empty()) {
-            return std::unexpected(wire::make_failure(provider, response.status, "refusal",
-                                                      "the model refused: " + wire::excerpt(refusal),
-                                                      reply.request_id));
+            return std::unexpected(wire::make_failure(
+                provider, response.status, "refusal",
+                "the model refused: " + wire::excerpt(refusal), reply.request_id));
         }
         if (reply.finish_reason == "length") {
             return std::unexpected(wire::make_failure(provider, response.status, "max_tokens",
-                                                      wire::cut_message(request.max_tokens), reply.request_id));
+                                                      wire::cut_message(request.max_tokens),
+                                                      reply.request_id));
         }
         if (reply.finish_reason == "content_filter") {
-            return std::unexpected(wire::make_failure(provider, response.status, "content_filter",
-                                                      "the reply was stopped by the provider's content filter",
-                                                      reply.request_id));
+            return std::unexpected(wire::make_failure(
+                provider, response.status, "content_filter",
+                "the reply was stopped by the provider's content filter", reply.request_id));
         }
         reply.text = content_text(*message);
         if (reply.text.empty()) {
@@ -161,19 +163,20 @@ public:
         return reply;
     }
 
-    RetryHint classify(const http::Response& response) const override
-    {
+    RetryHint classify(const http::Response& response) const override {
         if (auto fixed = wire::fixed_hint(response)) {
             return *fixed;
         }
         if (const auto body = wire::parse_object(response.body)) {
             if (const auto error = wire::read_error(*body)) {
                 if (m_flavor == Flavor::xai) {
-                    if (wire::contains_nocase(error->message, "credit")
-                        || wire::contains_nocase(error->message, "spending limit")) {
-                        return RetryHint{false, std::nullopt, "credits or spending limit exhausted"};
+                    if (wire::contains_nocase(error->message, "credit") ||
+                        wire::contains_nocase(error->message, "spending limit")) {
+                        return RetryHint{false, std::nullopt,
+                                         "credits or spending limit exhausted"};
                     }
-                } else if (error->type == "insufficient_quota" || error_type_is(*body, "insufficient_quota")) {
+                } else if (error->type == "insufficient_quota" ||
+                           error_type_is(*body, "insufficient_quota")) {
                     return RetryHint{false, std::nullopt, "insufficient_quota"};
                 }
             }
@@ -182,19 +185,19 @@ public:
     }
 
 private:
-    bool is_bad_key(const Failure& failure) const
-    {
+    bool is_bad_key(const Failure& failure) const {
         if (failure.http_status == 401) {
             return true;
         }
-        return m_flavor == Flavor::xai && failure.http_status == 400
-            && (wire::contains_nocase(failure.message, "api key") || wire::contains_nocase(failure.type, "api key"));
+        return m_flavor == Flavor::xai && failure.http_status == 400 &&
+               (wire::contains_nocase(failure.message, "api key") ||
+                wire::contains_nocase(failure.type, "api key"));
     }
 
-    static bool error_type_is(const json& body, std::string_view type)
-    {
+    static bool error_type_is(const json& body, std::string_view type) {
         const json* error = wire::object_at(body, "error");
-        return error != nullptr && (wire::text_at(*error, "type") == type || wire::text_at(*error, "code") == type);
+        return error != nullptr &&
+               (wire::text_at(*error, "type") == type || wire::text_at(*error, "code") == type);
     }
 
     Flavor m_flavor;
@@ -202,18 +205,15 @@ private:
 
 } // namespace
 
-std::unique_ptr<Codec> make_openai_codec()
-{
+std::unique_ptr<Codec> make_openai_codec() {
     return std::make_unique<OpenAiCodec>(Flavor::openai);
 }
 
-std::unique_ptr<Codec> make_xai_codec()
-{
+std::unique_ptr<Codec> make_xai_codec() {
     return std::make_unique<OpenAiCodec>(Flavor::xai);
 }
 
-std::unique_ptr<Codec> make_openai_compatible_codec()
-{
+std::unique_ptr<Codec> make_openai_compatible_codec() {
     return std::make_unique<OpenAiCodec>(Flavor::compatible);
 }
 

@@ -1,6 +1,5 @@
-#include <roundtable/providers/provider.hpp>
-
 #include <fmt/format.h>
+#include <roundtable/providers/provider.hpp>
 
 namespace roundtable::providers {
 

@@ -8,12 +8,11 @@
 // value, never an exception: it ends up on the card.
 #pragma once
 
-#include <roundtable/guard/schema.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <expected>
 #include <optional>
+#include <roundtable/guard/schema.hpp>
 #include <string>
 #include <string_view>
 

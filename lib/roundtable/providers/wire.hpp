@@ -6,13 +6,11 @@
 // the codec .cpp files. Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <roundtable/http/client.hpp>
 #include <roundtable/providers/codec.hpp>
-
-#include <nlohmann/json.hpp>
-
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,10 +20,12 @@ using json = nlohmann::json;
 
 constexpr std::size_t k_excerpt_chars = 200;
 
-// Returns `base_url` (or `fallback` when it is empty) without trailing slashes, followed by `path`; never fails.
+// Returns `base_url` (or `fallback` when it is empty) without trailing slashes, followed by `path`;
+// never fails.
 std::string join_url(std::string_view base_url, std::string_view fallback, std::string_view path);
 
-// Returns `text` cut to `limit` bytes (on a UTF-8 boundary) with "..." appended when cut; never fails.
+// Returns `text` cut to `limit` bytes (on a UTF-8 boundary) with "..." appended when cut; never
+// fails.
 std::string excerpt(std::string_view text, std::size_t limit = k_excerpt_chars);
 
 // Parses `body` as a JSON object; returns nullopt when it is not JSON or not an object.
@@ -34,7 +34,8 @@ std::optional<json> parse_object(std::string_view body);
 // Returns the member `key` of `object` when it is an object, else nullptr.
 const json* object_at(const json& object, std::string_view key);
 
-// Returns member `key` as text: a string as is, a number in decimal; "" when absent or of another type.
+// Returns member `key` as text: a string as is, a number in decimal; "" when absent or of another
+// type.
 std::string text_at(const json& object, std::string_view key);
 
 // Returns member `key` as an integer; 0 when absent or not a number.
@@ -56,13 +57,16 @@ std::optional<ErrorBody> read_error(const json& body);
 
 // Returns a Failure for an error `response`: its parsed error body, or the raw
 // body truncated when the body is no known shape; never fails.
-Failure error_failure(std::string_view provider, const http::Response& response, std::string request_id);
+Failure error_failure(std::string_view provider, const http::Response& response,
+                      std::string request_id);
 
-// Returns a Failure of type "bad_response" saying the reply is not the protocol's JSON; never fails.
-Failure bad_response(std::string_view provider, const http::Response& response, std::string_view what,
-                     std::string request_id);
+// Returns a Failure of type "bad_response" saying the reply is not the protocol's JSON; never
+// fails.
+Failure bad_response(std::string_view provider, const http::Response& response,
+                     std::string_view what, std::string request_id);
 
-// Returns the message for a rejected key, naming the variable to check (never the key); never fails.
+// Returns the message for a rejected key, naming the variable to check (never the key); never
+// fails.
 std::string bad_key_message(const SeatConfig& seat);
 
 // Returns the message for a reply cut at `max_tokens`; never fails.
@@ -72,7 +76,8 @@ std::string cut_message(int max_tokens);
 Failure make_failure(std::string_view provider, int status, std::string type, std::string message,
                      std::string request_id);
 
-// Returns an http::Request with the seat's timeouts, `url`, content-type JSON and `body`; never fails.
+// Returns an http::Request with the seat's timeouts, `url`, content-type JSON and `body`; never
+// fails.
 http::Request base_request(const SeatConfig& seat, std::string url, const json& body);
 
 // Returns the temperature to send: the request's, else the seat's; nullopt when neither is set.

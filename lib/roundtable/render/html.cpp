@@ -178,9 +178,10 @@ void write_rebuttals(std::string& out, const panel::Card& card) {
         out += fmt::format("<p><strong>{}</strong></p>\n<p>{}</p>\n", esc(rebuttal.headline),
                            esc(rebuttal.text));
         if (const auto from = shifted_from(card, rebuttal)) {
-            out += fmt::format("<p class=\"muted\">Stance after: {} → {}{}</p>\n",
-                               panel::stance_name(*from), stance_badge(rebuttal.stance_after),
-                               shifted_without_evidence(card, rebuttal.seat) ? k_no_new_evidence : "");
+            out +=
+                fmt::format("<p class=\"muted\">Stance after: {} → {}{}</p>\n",
+                            panel::stance_name(*from), stance_badge(rebuttal.stance_after),
+                            shifted_without_evidence(card, rebuttal.seat) ? k_no_new_evidence : "");
         } else {
             out += fmt::format("<p class=\"muted\">Stance after: {} (held)</p>\n",
                                stance_badge(rebuttal.stance_after));

@@ -199,7 +199,8 @@ void write_rebuttal(std::string& out, const panel::Card& card, const panel::Rebu
     if (const auto from = shifted_from(card, rebuttal)) {
         paragraph(out, fmt::format("*Stance after:* {} → **{}**{}", panel::stance_name(*from),
                                    panel::stance_name(rebuttal.stance_after),
-                                   shifted_without_evidence(card, rebuttal.seat) ? k_no_new_evidence : ""));
+                                   shifted_without_evidence(card, rebuttal.seat) ? k_no_new_evidence
+                                                                                 : ""));
     } else {
         paragraph(out, fmt::format("*Stance after:* {} (held)",
                                    panel::stance_name(rebuttal.stance_after)));

@@ -85,11 +85,10 @@ Json build_schema() {
                                   {"confidence_after", share_type()},
                                   {"ungrounded", ref("strings")}});
 
-    defs["shift"] =
-        object_of({{"seat", string_type()},
-                   {"from", ref("stance")},
-                   {"to", ref("stance")},
-                   {"new_evidence", Json{{"type", "boolean"}}}});
+    defs["shift"] = object_of({{"seat", string_type()},
+                               {"from", ref("stance")},
+                               {"to", ref("stance")},
+                               {"new_evidence", Json{{"type", "boolean"}}}});
 
     defs["consensus"] = object_of(
         {{"stance", Json{{"type", "string"},

@@ -1,13 +1,10 @@
-#include <roundtable/util/atomic_file.hpp>
-
-#include <roundtable/util/error.hpp>
-
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <roundtable/util/atomic_file.hpp>
+#include <roundtable/util/error.hpp>
 #include <unistd.h>
 
 namespace roundtable::util {

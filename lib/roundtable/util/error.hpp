@@ -14,10 +14,10 @@ namespace roundtable {
 
 enum class Exit : int {
     ok = 0,
-    policy = 1,      // a CI policy (--fail-on, --max-ungrounded) matched
-    usage = 2,       // usage error or unreadable / empty / invalid input
-    quorum = 3,      // providers failed: below quorum
-    config = 4,      // configuration error
+    policy = 1, // a CI policy (--fail-on, --max-ungrounded) matched
+    usage = 2,  // usage error or unreadable / empty / invalid input
+    quorum = 3, // providers failed: below quorum
+    config = 4, // configuration error
     interrupted = 130,
 };
 

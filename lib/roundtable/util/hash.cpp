@@ -1,8 +1,6 @@
-#include <roundtable/util/hash.hpp>
-
-#include <openssl/evp.h>
-
 #include <array>
+#include <openssl/evp.h>
+#include <roundtable/util/hash.hpp>
 #include <stdexcept>
 
 namespace roundtable::util {

@@ -1,7 +1,5 @@
-#include <roundtable/article/sentences.hpp>
-
 #include <catch2/catch.hpp>
-
+#include <roundtable/article/sentences.hpp>
 #include <string>
 #include <vector>
 
@@ -38,8 +36,9 @@ TEST_CASE("sentences::split_sentences") {
     SECTION("abbreviations before names and dates do not end a sentence") {
         CHECK(texts("Mr. Lee met Dr. Ruiz on Jan. 5 in the lab. They agreed.") ==
               Texts{"Mr. Lee met Dr. Ruiz on Jan. 5 in the lab.", "They agreed."});
-        CHECK(texts("Costs rose, e.g. rent and fuel, i.e. the basics. Apple vs. Google is next.") ==
-              Texts{"Costs rose, e.g. rent and fuel, i.e. the basics.", "Apple vs. Google is next."});
+        CHECK(
+            texts("Costs rose, e.g. rent and fuel, i.e. the basics. Apple vs. Google is next.") ==
+            Texts{"Costs rose, e.g. rent and fuel, i.e. the basics.", "Apple vs. Google is next."});
     }
     SECTION("company suffixes end a sentence only before a sentence opener") {
         CHECK(texts("Acme Inc. said sales rose. It sold Bolt Corp. Shares jumped.") ==
@@ -48,12 +47,17 @@ TEST_CASE("sentences::split_sentences") {
               Texts{"Orion Corp. Chief Executive Ana Diaz spoke."});
     }
     SECTION("U.S. inside and at the end of a sentence") {
-        CHECK(texts("The U.S. Treasury sold bonds. Demand in the U.S. The rest of the world lagged.") ==
-              Texts{"The U.S. Treasury sold bonds.", "Demand in the U.S.", "The rest of the world lagged."});
+        CHECK(
+            texts(
+                "The U.S. Treasury sold bonds. Demand in the U.S. The rest of the world lagged.") ==
+            Texts{"The U.S. Treasury sold bonds.", "Demand in the U.S.",
+                  "The rest of the world lagged."});
     }
     SECTION("decimals, percentages and money do not split") {
-        CHECK(texts("The $3.5 billion deal lifted margins 2.4% to 1,200.50 points. Next year looks better.") ==
-              Texts{"The $3.5 billion deal lifted margins 2.4% to 1,200.50 points.", "Next year looks better."});
+        CHECK(texts("The $3.5 billion deal lifted margins 2.4% to 1,200.50 points. Next year looks "
+                    "better.") ==
+              Texts{"The $3.5 billion deal lifted margins 2.4% to 1,200.50 points.",
+                    "Next year looks better."});
     }
     SECTION("initials stay with the name") {
         CHECK(texts("Shares of J. P. Morgan rose. Analysts cheered.") ==
@@ -64,31 +68,39 @@ TEST_CASE("sentences::split_sentences") {
               Texts{"\"We are ready,\" she said.", "\"Demand is strong.\"", "Next came the fall."});
     }
     SECTION("curly quotes are UTF-8 safe") {
-        std::string_view text = "\xE2\x80\x9CWe will grow.\xE2\x80\x9D The board agreed. It was \xE2\x80\x98" "final.\xE2\x80\x99 Done.";
+        std::string_view text =
+            "\xE2\x80\x9CWe will grow.\xE2\x80\x9D The board agreed. It was \xE2\x80\x98"
+            "final.\xE2\x80\x99 Done.";
         CHECK(texts(text) == Texts{"\xE2\x80\x9CWe will grow.\xE2\x80\x9D", "The board agreed.",
-                                   "It was \xE2\x80\x98" "final.\xE2\x80\x99", "Done."});
+                                   "It was \xE2\x80\x98"
+                                   "final.\xE2\x80\x99",
+                                   "Done."});
     }
     SECTION("ellipses end a sentence only before a capital") {
         CHECK(texts("Results were... disappointing. Then... Nothing happened\xE2\x80\xA6 Again.") ==
-              Texts{"Results were... disappointing.", "Then...", "Nothing happened\xE2\x80\xA6", "Again."});
+              Texts{"Results were... disappointing.", "Then...", "Nothing happened\xE2\x80\xA6",
+                    "Again."});
     }
     SECTION("question and exclamation marks") {
         CHECK(texts("Is growth back?! Nobody knows! Wait?") ==
               Texts{"Is growth back?!", "Nobody knows!", "Wait?"});
     }
     SECTION("a blank line always ends a sentence and counts paragraphs") {
-        std::string_view text = "First paragraph has no period\n\nSecond one wraps\nover two lines.\n \nThird.";
+        std::string_view text =
+            "First paragraph has no period\n\nSecond one wraps\nover two lines.\n \nThird.";
         auto got = split_sentences(text);
         REQUIRE(got.size() == 3);
-        CHECK(texts(text) == Texts{"First paragraph has no period", "Second one wraps\nover two lines.", "Third."});
+        CHECK(texts(text) == Texts{"First paragraph has no period",
+                                   "Second one wraps\nover two lines.", "Third."});
         CHECK(got[0].paragraph == 0);
         CHECK(got[1].paragraph == 1);
         CHECK(got[2].paragraph == 2);
     }
     SECTION("a single newline does not end a sentence unless the line is a heading") {
-        CHECK(texts("Market outlook\nThe index rose 2% on Monday. Bonds were flat.\nEnergy stocks\nOil fell.") ==
-              Texts{"Market outlook", "The index rose 2% on Monday.", "Bonds were flat.", "Energy stocks",
-                    "Oil fell."});
+        CHECK(texts("Market outlook\nThe index rose 2% on Monday. Bonds were flat.\nEnergy "
+                    "stocks\nOil fell.") == Texts{"Market outlook", "The index rose 2% on Monday.",
+                                                  "Bonds were flat.", "Energy stocks",
+                                                  "Oil fell."});
         CHECK(texts("The company said on Monday that\nits revenue rose.") ==
               Texts{"The company said on Monday that\nits revenue rose."});
         CHECK(texts("Revenue rose sharply in the quarter, and\nProfit rose too.") ==

@@ -1,14 +1,10 @@
-#include <roundtable/config/config.hpp>
-
-#include <roundtable/util/error.hpp>
-
-#include <support/temp_dir.hpp>
-
 #include <catch2/catch.hpp>
-
 #include <map>
+#include <roundtable/config/config.hpp>
+#include <roundtable/util/error.hpp>
 #include <stdexcept>
 #include <string>
+#include <support/temp_dir.hpp>
 #include <vector>
 
 using roundtable::Error;
@@ -23,7 +19,9 @@ namespace {
 
 using Vars = std::map<std::string, std::string>;
 
-const Vars k_all_keys{{"ANTHROPIC_API_KEY", "a"}, {"OPENAI_API_KEY", "o"}, {"GEMINI_API_KEY", "g"},
+const Vars k_all_keys{{"ANTHROPIC_API_KEY", "a"},
+                      {"OPENAI_API_KEY", "o"},
+                      {"GEMINI_API_KEY", "g"},
                       {"XAI_API_KEY", "x"}};
 
 // A hermetic environment: `vars` plus an empty XDG_CONFIG_HOME so no user file is read.
@@ -67,7 +65,8 @@ std::vector<std::string> names_of(const PanelConfig& config) {
     return names;
 }
 
-const roundtable::providers::SeatConfig& seat_of(const PanelConfig& config, const std::string& name) {
+const roundtable::providers::SeatConfig& seat_of(const PanelConfig& config,
+                                                 const std::string& name) {
     for (const auto& seat : config.seats) {
         if (seat.name == name) {
             return seat;
@@ -94,7 +93,8 @@ TEST_CASE("config::Env") {
 
 TEST_CASE("config::builtin_seat_names") {
     CHECK(roundtable::config::builtin_seat_names() ==
-          std::vector<std::string>{"claude", "gpt", "gemini", "grok", "bull", "bear", "skeptic", "quant"});
+          std::vector<std::string>{"claude", "gpt", "gemini", "grok", "bull", "bear", "skeptic",
+                                   "quant"});
 }
 
 TEST_CASE("config::load default panel") {
@@ -108,8 +108,9 @@ TEST_CASE("config::load default panel") {
         CHECK(config.quorum == 3);
         CHECK(config.config_file.empty());
         REQUIRE(config.notices.size() == 1);
-        CHECK(config.notices[0] == "no API key set (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, "
-                                   "XAI_API_KEY): using the offline analysts, no language model");
+        CHECK(config.notices[0] ==
+              "no API key set (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, "
+              "XAI_API_KEY): using the offline analysts, no language model");
         CHECK(seat_of(config, "skeptic").provider == "offline");
         CHECK(seat_of(config, "skeptic").model == "skeptic");
     }
@@ -118,14 +119,16 @@ TEST_CASE("config::load default panel") {
         CHECK(config.offline);
     }
     SECTION("two keys: those two seats, quorum 2") {
-        const PanelConfig config = fixture.run({}, {{"ANTHROPIC_API_KEY", "k1"}, {"XAI_API_KEY", "k2"}});
+        const PanelConfig config =
+            fixture.run({}, {{"ANTHROPIC_API_KEY", "k1"}, {"XAI_API_KEY", "k2"}});
         CHECK(names_of(config) == std::vector<std::string>{"claude", "grok"});
         CHECK(config.quorum == 2);
         CHECK(config.chair == "claude");
         CHECK_FALSE(config.offline);
         REQUIRE(config.notices.size() == 1);
-        CHECK(config.notices[0] ==
-              "the panel has 2 of 4 seats: no key for gpt (OPENAI_API_KEY), gemini (GEMINI_API_KEY)");
+        CHECK(
+            config.notices[0] ==
+            "the panel has 2 of 4 seats: no key for gpt (OPENAI_API_KEY), gemini (GEMINI_API_KEY)");
     }
     SECTION("all keys: four seats with the default models") {
         const PanelConfig config = fixture.run({}, k_all_keys);
@@ -139,7 +142,8 @@ TEST_CASE("config::load default panel") {
         CHECK(seat_of(config, "gemini").model == "gemini-2.5-pro");
         CHECK(seat_of(config, "grok").model == "grok-4");
         CHECK(seat_of(config, "grok").provider == "xai");
-        CHECK(config.prices.cost("anthropic", "claude-sonnet-4-6", 1'000'000, 1'000'000) == Approx(18.0));
+        CHECK(config.prices.cost("anthropic", "claude-sonnet-4-6", 1'000'000, 1'000'000) ==
+              Approx(18.0));
     }
     SECTION("--offline: the offline panel whatever keys are set") {
         Overrides overrides;
@@ -162,18 +166,21 @@ TEST_CASE("config::load GOOGLE_API_KEY fallback") {
         CHECK(config.quorum == 1);
     }
     SECTION("GEMINI_API_KEY wins when both are set") {
-        const PanelConfig config = fixture.run({}, {{"GOOGLE_API_KEY", "g"}, {"GEMINI_API_KEY", "g2"}});
+        const PanelConfig config =
+            fixture.run({}, {{"GOOGLE_API_KEY", "g"}, {"GEMINI_API_KEY", "g2"}});
         CHECK(seat_of(config, "gemini").api_key_env == "GEMINI_API_KEY");
     }
     SECTION("an empty GEMINI_API_KEY counts as unset") {
-        const PanelConfig config = fixture.run({}, {{"GOOGLE_API_KEY", "g"}, {"GEMINI_API_KEY", ""}});
+        const PanelConfig config =
+            fixture.run({}, {{"GOOGLE_API_KEY", "g"}, {"GEMINI_API_KEY", ""}});
         CHECK(seat_of(config, "gemini").api_key_env == "GOOGLE_API_KEY");
     }
     SECTION("neither set: the error names both") {
         Overrides overrides;
         overrides.panel = {"gemini"};
-        CHECK(fixture.error(overrides) == "seat 'gemini' needs GEMINI_API_KEY (or GOOGLE_API_KEY): set it in the "
-                                          "environment, or leave the seat out of the panel");
+        CHECK(fixture.error(overrides) ==
+              "seat 'gemini' needs GEMINI_API_KEY (or GOOGLE_API_KEY): set it in the "
+              "environment, or leave the seat out of the panel");
     }
 }
 
@@ -184,7 +191,8 @@ TEST_CASE("config::load --panel") {
         Overrides overrides;
         overrides.panel = {"claude,gpt"};
         CHECK(fixture.error(overrides, {{"ANTHROPIC_API_KEY", "a"}}) ==
-              "seat 'gpt' needs OPENAI_API_KEY: set it in the environment, or leave the seat out of the panel");
+              "seat 'gpt' needs OPENAI_API_KEY: set it in the environment, or leave the seat out "
+              "of the panel");
     }
     SECTION("unknown seat") {
         Overrides overrides;
@@ -193,11 +201,12 @@ TEST_CASE("config::load --panel") {
               "unknown seat 'foo' (known: claude, gpt, gemini, grok, bull, bear, skeptic, quant)");
     }
     SECTION("unknown seat lists the file's seats too") {
-        Overrides overrides = fixture.with_file("[seats.local]\nprovider = \"openai-compatible\"\n"
-                                                "base_url = \"http://localhost:11434/v1\"\nmodel = \"llama3\"\n");
+        Overrides overrides =
+            fixture.with_file("[seats.local]\nprovider = \"openai-compatible\"\n"
+                              "base_url = \"http://localhost:11434/v1\"\nmodel = \"llama3\"\n");
         overrides.panel = {"foo"};
-        CHECK(fixture.error(overrides) ==
-              "unknown seat 'foo' (known: claude, gpt, gemini, grok, bull, bear, skeptic, quant, local)");
+        CHECK(fixture.error(overrides) == "unknown seat 'foo' (known: claude, gpt, gemini, grok, "
+                                          "bull, bear, skeptic, quant, local)");
     }
     SECTION("order is kept, quorum is at most the panel size, chair is the first seat") {
         Overrides overrides;
@@ -231,7 +240,8 @@ TEST_CASE("config::load --panel") {
         CHECK(names_of(from_env) == std::vector<std::string>{"skeptic", "bull"});
         Overrides overrides;
         overrides.panel = {"quant"};
-        const PanelConfig from_flag = fixture.run(overrides, {{"ROUNDTABLE_PANEL", "skeptic,bull"}});
+        const PanelConfig from_flag =
+            fixture.run(overrides, {{"ROUNDTABLE_PANEL", "skeptic,bull"}});
         CHECK(names_of(from_flag) == std::vector<std::string>{"quant"});
         CHECK(from_flag.quorum == 1);
     }
@@ -271,18 +281,22 @@ TEST_CASE("config::load chair and quorum") {
         CHECK(fixture.error(overrides) == "--quorum must be at least 1, got 0");
     }
     SECTION("a file quorum larger than the file's panel") {
-        const Overrides overrides = fixture.with_file("[panel]\nseats = [\"bull\", \"bear\"]\nquorum = 3\n");
-        CHECK(fixture.error(overrides) == fixture.file_path() + ":3: quorum 3 is more than the 2 seats of the panel");
+        const Overrides overrides =
+            fixture.with_file("[panel]\nseats = [\"bull\", \"bear\"]\nquorum = 3\n");
+        CHECK(fixture.error(overrides) ==
+              fixture.file_path() + ":3: quorum 3 is more than the 2 seats of the panel");
     }
     SECTION("a file quorum is lowered for an automatic panel, with a notice") {
         const Overrides overrides = fixture.with_file("[panel]\nquorum = 4\n");
-        const PanelConfig config = fixture.run(overrides, {{"ANTHROPIC_API_KEY", "a"}, {"XAI_API_KEY", "x"}});
+        const PanelConfig config =
+            fixture.run(overrides, {{"ANTHROPIC_API_KEY", "a"}, {"XAI_API_KEY", "x"}});
         CHECK(config.quorum == 2);
         CHECK(config.notices.back() == "quorum 4 lowered to 2, the size of the panel");
     }
     SECTION("a file quorum below 1") {
         const Overrides overrides = fixture.with_file("[panel]\nquorum = 0\n");
-        CHECK(fixture.error(overrides) == fixture.file_path() + ":2: 'panel.quorum' must be between 1 and 1000");
+        CHECK(fixture.error(overrides) ==
+              fixture.file_path() + ":2: 'panel.quorum' must be between 1 and 1000");
     }
 }
 
@@ -329,8 +343,9 @@ TEST_CASE("config::load precedence") {
     SECTION("--model for an unknown seat") {
         Overrides overrides;
         overrides.models = {{"gtp", "gpt-5"}};
-        CHECK(fixture.error(overrides) == "unknown seat 'gtp' in --model gtp=gpt-5 (known: claude, gpt, gemini, "
-                                          "grok, bull, bear, skeptic, quant)");
+        CHECK(fixture.error(overrides) ==
+              "unknown seat 'gtp' in --model gtp=gpt-5 (known: claude, gpt, gemini, "
+              "grok, bull, bear, skeptic, quant)");
     }
     SECTION("bad timeouts and retries") {
         CHECK(fixture.error({}, {{"ROUNDTABLE_TIMEOUT", "soon"}}) ==
@@ -350,7 +365,8 @@ TEST_CASE("config::load file location") {
     SECTION("--config must exist") {
         Overrides overrides;
         overrides.config_path = (fixture.dir().path() / "missing.toml").string();
-        CHECK(fixture.error(overrides) == "cannot read config file '" + *overrides.config_path + "': no such file");
+        CHECK(fixture.error(overrides) ==
+              "cannot read config file '" + *overrides.config_path + "': no such file");
     }
     SECTION("ROUNDTABLE_CONFIG must exist") {
         const std::string missing = (fixture.dir().path() / "missing.toml").string();
@@ -363,19 +379,22 @@ TEST_CASE("config::load file location") {
         CHECK(names_of(from_env) == std::vector<std::string>{"bear"});
         CHECK(from_env.config_file == env_file.string());
         const Overrides overrides = fixture.with_file("[panel]\nseats = [\"quant\"]\n");
-        const PanelConfig from_flag = fixture.run(overrides, {{"ROUNDTABLE_CONFIG", env_file.string()}});
+        const PanelConfig from_flag =
+            fixture.run(overrides, {{"ROUNDTABLE_CONFIG", env_file.string()}});
         CHECK(names_of(from_flag) == std::vector<std::string>{"quant"});
     }
     SECTION("$XDG_CONFIG_HOME/roundtable/config.toml is read when present") {
-        const auto path = fixture.dir().write("xdg/roundtable/config.toml", "[panel]\nseats = [\"skeptic\"]\n");
+        const auto path =
+            fixture.dir().write("xdg/roundtable/config.toml", "[panel]\nseats = [\"skeptic\"]\n");
         const PanelConfig config = fixture.run({});
         CHECK(names_of(config) == std::vector<std::string>{"skeptic"});
         CHECK(config.config_file == path.string());
     }
     SECTION("~/.config/roundtable/config.toml without XDG_CONFIG_HOME") {
-        const auto path = fixture.dir().write("home/.config/roundtable/config.toml", "[panel]\nseats = [\"bull\"]\n");
-        const PanelConfig config =
-            fixture.run({}, {{"XDG_CONFIG_HOME", ""}, {"HOME", (fixture.dir().path() / "home").string()}});
+        const auto path = fixture.dir().write("home/.config/roundtable/config.toml",
+                                              "[panel]\nseats = [\"bull\"]\n");
+        const PanelConfig config = fixture.run(
+            {}, {{"XDG_CONFIG_HOME", ""}, {"HOME", (fixture.dir().path() / "home").string()}});
         CHECK(names_of(config) == std::vector<std::string>{"bull"});
         CHECK(config.config_file == path.string());
     }
@@ -398,17 +417,23 @@ TEST_CASE("config::load file schema") {
         CHECK(error_of("# comment\n[panels]\nseats = []\n") == path + ":2: unknown key 'panels'");
     }
     SECTION("wrong types") {
-        CHECK(error_of("[panel]\nquorum = \"three\"\n") == path + ":2: 'panel.quorum' must be an integer");
-        CHECK(error_of("[panel]\nseats = \"claude\"\n") == path + ":2: 'panel.seats' must be an array of strings");
-        CHECK(error_of("[panel]\nseats = [\"bull\", 2]\n") == path + ":2: 'panel.seats' must be an array of strings");
+        CHECK(error_of("[panel]\nquorum = \"three\"\n") ==
+              path + ":2: 'panel.quorum' must be an integer");
+        CHECK(error_of("[panel]\nseats = \"claude\"\n") ==
+              path + ":2: 'panel.seats' must be an array of strings");
+        CHECK(error_of("[panel]\nseats = [\"bull\", 2]\n") ==
+              path + ":2: 'panel.seats' must be an array of strings");
         CHECK(error_of("[panel]\nchair = 1\n") == path + ":2: 'panel.chair' must be a string");
-        CHECK(error_of("[seats.gpt]\ntimeout_s = \"1m\"\n") == path + ":2: 'seats.gpt.timeout_s' must be a number");
+        CHECK(error_of("[seats.gpt]\ntimeout_s = \"1m\"\n") ==
+              path + ":2: 'seats.gpt.timeout_s' must be a number");
         CHECK(error_of("[seats.gpt]\ntimeout_s = -1\n") ==
               path + ":2: 'seats.gpt.timeout_s' must be a positive number of seconds");
-        CHECK(error_of("[seats.gpt]\ntemperature = 3.5\n") == path + ":2: 'seats.gpt.temperature' must be between 0 and 2");
+        CHECK(error_of("[seats.gpt]\ntemperature = 3.5\n") ==
+              path + ":2: 'seats.gpt.temperature' must be between 0 and 2");
         CHECK(error_of("seats = 3\n") == path + ":1: 'seats' must be a table");
         CHECK(error_of("[seats.gpt]\nprovider = \"openia\"\n") ==
-              path + ":2: 'seats.gpt.provider' must be one of anthropic, openai, gemini, xai, openai-compatible, "
+              path + ":2: 'seats.gpt.provider' must be one of anthropic, openai, gemini, xai, "
+                     "openai-compatible, "
                      "offline (got 'openia')");
     }
     SECTION("parse error with line and column") {
@@ -418,19 +443,24 @@ TEST_CASE("config::load file schema") {
         CHECK_THAT(error_of("[panel\n"), Catch::StartsWith(path + ":1:"));
     }
     SECTION("api_key is refused anywhere") {
-        const std::string refused = ": API keys are read from the environment only; use api_key_env";
-        CHECK(error_of("[seats.gpt]\nmodel = \"gpt-5\"\napi_key = \"sk-secret\"\n") == path + ":3" + refused);
+        const std::string refused =
+            ": API keys are read from the environment only; use api_key_env";
+        CHECK(error_of("[seats.gpt]\nmodel = \"gpt-5\"\napi_key = \"sk-secret\"\n") ==
+              path + ":3" + refused);
         CHECK(error_of("api_key = \"sk-secret\"\n") == path + ":1" + refused);
         CHECK(error_of("[panel]\nx = [{ api_key = \"sk\" }]\n") == path + ":2" + refused);
         // The key's value never appears in the message.
-        CHECK(error_of("[seats.gpt]\napi_key_env = \"sk-abc123\"\n").find("sk-abc123") == std::string::npos);
+        CHECK(error_of("[seats.gpt]\napi_key_env = \"sk-abc123\"\n").find("sk-abc123") ==
+              std::string::npos);
         CHECK(error_of("[seats.gpt]\napi_key_env = \"sk-abc123\"\n") ==
-              path + ":2: 'seats.gpt.api_key_env' must name an environment variable (letters, digits and '_'), "
+              path + ":2: 'seats.gpt.api_key_env' must name an environment variable (letters, "
+                     "digits and '_'), "
                      "not hold the key itself");
     }
     SECTION("a new seat needs a provider") {
         CHECK(error_of("[seats.mine]\nmodel = \"x\"\n") ==
-              path + ":1: seat 'mine' needs a provider (anthropic, openai, gemini, xai, openai-compatible, offline)");
+              path + ":1: seat 'mine' needs a provider (anthropic, openai, gemini, xai, "
+                     "openai-compatible, offline)");
     }
     SECTION("openai-compatible needs base_url") {
         CHECK(error_of("[seats.local]\nprovider = \"openai-compatible\"\nmodel = \"llama3\"\n") ==
@@ -438,14 +468,16 @@ TEST_CASE("config::load file schema") {
                      "http://localhost:11434/v1");
     }
     SECTION("openai-compatible needs a model") {
-        CHECK(error_of("[seats.local]\nprovider = \"openai-compatible\"\nbase_url = \"http://127.0.0.1:1/v1\"\n") ==
+        CHECK(error_of("[seats.local]\nprovider = \"openai-compatible\"\nbase_url = "
+                       "\"http://127.0.0.1:1/v1\"\n") ==
               path + ":1: seat 'local' needs a model (provider openai-compatible has no default)");
     }
     SECTION("openai-compatible: the key is optional") {
-        Overrides overrides = fixture.with_file("[seats.local]\nprovider = \"openai-compatible\"\n"
-                                                "base_url = \"http://127.0.0.1:8080/v1\"\nmodel = \"llama3\"\n"
-                                                "api_key_env = \"LOCAL_KEY\"\n"
-                                                "[panel]\nseats = [\"local\", \"bull\"]\nchair = \"bull\"\n");
+        Overrides overrides =
+            fixture.with_file("[seats.local]\nprovider = \"openai-compatible\"\n"
+                              "base_url = \"http://127.0.0.1:8080/v1\"\nmodel = \"llama3\"\n"
+                              "api_key_env = \"LOCAL_KEY\"\n"
+                              "[panel]\nseats = [\"local\", \"bull\"]\nchair = \"bull\"\n");
         const PanelConfig config = fixture.run(overrides);
         CHECK(names_of(config) == std::vector<std::string>{"local", "bull"});
         CHECK(config.chair == "bull");
@@ -453,23 +485,27 @@ TEST_CASE("config::load file schema") {
         CHECK(seat_of(config, "local").base_url == "http://127.0.0.1:8080/v1");
         CHECK(seat_of(config, "local").api_key_env == "LOCAL_KEY");
         REQUIRE(config.notices.size() == 1);
-        CHECK(config.notices[0] == "seat 'local': LOCAL_KEY is not set; calling http://127.0.0.1:8080/v1 without a key");
+        CHECK(config.notices[0] ==
+              "seat 'local': LOCAL_KEY is not set; calling http://127.0.0.1:8080/v1 without a key");
         CHECK(fixture.run(overrides, {{"LOCAL_KEY", "k"}}).notices.empty());
     }
     SECTION("a built-in seat moved to another provider takes its defaults") {
-        const PanelConfig config = fixture.run(fixture.with_file("[seats.claude]\nprovider = \"openai\"\n"),
-                                               {{"OPENAI_API_KEY", "o"}});
+        const PanelConfig config =
+            fixture.run(fixture.with_file("[seats.claude]\nprovider = \"openai\"\n"),
+                        {{"OPENAI_API_KEY", "o"}});
         CHECK(names_of(config) == std::vector<std::string>{"claude", "gpt"});
         CHECK(seat_of(config, "claude").model == "gpt-5");
         CHECK(seat_of(config, "claude").api_key_env == "OPENAI_API_KEY");
     }
     SECTION("[models] in the file overrides prices") {
-        const PanelConfig config =
-            fixture.run(fixture.with_file("[models.anthropic.\"claude-sonnet-4-6\"]\ninput = 1\noutput = 1\n"));
-        CHECK(config.prices.cost("anthropic", "claude-sonnet-4-6", 1'000'000, 1'000'000) == Approx(2.0));
+        const PanelConfig config = fixture.run(
+            fixture.with_file("[models.anthropic.\"claude-sonnet-4-6\"]\ninput = 1\noutput = 1\n"));
+        CHECK(config.prices.cost("anthropic", "claude-sonnet-4-6", 1'000'000, 1'000'000) ==
+              Approx(2.0));
     }
     SECTION("[models] errors carry the file's path") {
-        CHECK(error_of("[models.openai.\"gpt-5\"]\nprice = 1\n") == path + ":2: unknown key 'models.openai.gpt-5.price'");
+        CHECK(error_of("[models.openai.\"gpt-5\"]\nprice = 1\n") ==
+              path + ":2: unknown key 'models.openai.gpt-5.price'");
     }
 }
 
@@ -487,6 +523,6 @@ TEST_CASE("config::load examples/config.toml") {
     CHECK(seat_of(config, "grok").retries == 2);
     CHECK(config.prices.find("openai", "gpt-5").has_value());
     // Without keys the example's explicit panel is refused with the missing key.
-    CHECK(fixture.error(overrides) ==
-          "seat 'claude' needs ANTHROPIC_API_KEY: set it in the environment, or leave the seat out of the panel");
+    CHECK(fixture.error(overrides) == "seat 'claude' needs ANTHROPIC_API_KEY: set it in the "
+                                      "environment, or leave the seat out of the panel");
 }

@@ -1,9 +1,6 @@
-#include <roundtable/config/prices.hpp>
-
-#include <roundtable/util/error.hpp>
-
 #include <catch2/catch.hpp>
-
+#include <roundtable/config/prices.hpp>
+#include <roundtable/util/error.hpp>
 #include <string>
 
 using roundtable::Error;
@@ -83,7 +80,8 @@ TEST_CASE("prices::cost") {
         CHECK(table.cost("openai", "gpt-5", k_million, 0, k_million / 2) == Approx(0.6875));
     }
     SECTION("cache writes are billed at the cache-write rate") {
-        CHECK(table.cost("anthropic", "claude-sonnet-4-6", k_million, 0, 0, k_million) == Approx(3.75));
+        CHECK(table.cost("anthropic", "claude-sonnet-4-6", k_million, 0, 0, k_million) ==
+              Approx(3.75));
     }
     SECTION("without a cache-write rate, writes cost the input rate") {
         CHECK(table.cost("openai", "gpt-5", k_million, 0, 0, k_million) == Approx(1.25));
@@ -138,16 +136,18 @@ TEST_CASE("prices::merge_toml") {
         CHECK(merge_error("[models.acme.m]\ninput = 1\n") ==
               "my.toml:1: unknown key 'models.acme' (providers: anthropic, openai, gemini, xai, "
               "openai-compatible)");
-        CHECK(merge_error("[defaults]\noffline = \"bull\"\n") ==
-              "my.toml:2: unknown key 'defaults.offline' (providers: anthropic, openai, gemini, xai, "
-              "openai-compatible)");
+        CHECK(
+            merge_error("[defaults]\noffline = \"bull\"\n") ==
+            "my.toml:2: unknown key 'defaults.offline' (providers: anthropic, openai, gemini, xai, "
+            "openai-compatible)");
     }
     SECTION("wrong types") {
         CHECK(merge_error("[models.openai.\"gpt-5\"]\ninput = \"cheap\"\n") ==
               "my.toml:2: 'models.openai.gpt-5.input' must be a number");
         CHECK(merge_error("[models.openai.\"gpt-5\"]\ninput = -1\n") ==
               "my.toml:2: 'models.openai.gpt-5.input' must be a non-negative number");
-        CHECK(merge_error("[models.openai]\n\"gpt-5\" = 3\n") == "my.toml:2: 'models.openai.gpt-5' must be a table");
+        CHECK(merge_error("[models.openai]\n\"gpt-5\" = 3\n") ==
+              "my.toml:2: 'models.openai.gpt-5' must be a table");
         CHECK(merge_error("[defaults]\nopenai = 5\n") ==
               "my.toml:2: 'defaults.openai' must be a model id (a non-empty string)");
         CHECK(merge_error("models = 1\n") == "my.toml:1: 'models' must be a table");

@@ -1,14 +1,13 @@
-#include <roundtable/guard/extract.hpp>
-
 #include <catch2/catch.hpp>
-
+#include <roundtable/guard/extract.hpp>
 #include <string>
 
 using roundtable::guard::extract_json_object;
 
 namespace {
 
-constexpr const char* k_object = R"({"summary": "Mixed", "risk": "Debt", "opportunity": "Exports"})";
+constexpr const char* k_object =
+    R"({"summary": "Mixed", "risk": "Debt", "opportunity": "Exports"})";
 
 } // namespace
 
@@ -29,8 +28,8 @@ TEST_CASE("extract::extract_json_object") {
         CHECK(*found == k_object);
     }
     SECTION("inside a bare ``` fence with prose around it") {
-        const auto found =
-            extract_json_object(std::string("Here you go:\n```\n") + k_object + "\n```\nHope this helps.");
+        const auto found = extract_json_object(std::string("Here you go:\n```\n") + k_object +
+                                               "\n```\nHope this helps.");
         REQUIRE(found.has_value());
         CHECK(*found == k_object);
     }
@@ -40,19 +39,21 @@ TEST_CASE("extract::extract_json_object") {
         CHECK(*found == k_object);
     }
     SECTION("prose before and after") {
-        const auto found = extract_json_object(std::string("Sure! My answer is ") + k_object + " -- thanks.");
+        const auto found =
+            extract_json_object(std::string("Sure! My answer is ") + k_object + " -- thanks.");
         REQUIRE(found.has_value());
         CHECK(*found == k_object);
     }
     SECTION("braces and escaped quotes inside strings do not end the object") {
-        const std::string object = R"({"text": "a } brace and a \"quoted {\" word", "n": {"x": 1}})";
+        const std::string object =
+            R"({"text": "a } brace and a \"quoted {\" word", "n": {"x": 1}})";
         const auto found = extract_json_object("Answer: " + object + " done");
         REQUIRE(found.has_value());
         CHECK(*found == object);
     }
     SECTION("the first balanced {...} that parses is taken") {
-        const auto found = extract_json_object(std::string("Fill in {the template} like so: ") + k_object +
-                                               R"( or {"other": 1})");
+        const auto found = extract_json_object(std::string("Fill in {the template} like so: ") +
+                                               k_object + R"( or {"other": 1})");
         REQUIRE(found.has_value());
         CHECK(*found == k_object);
     }
@@ -75,12 +76,13 @@ TEST_CASE("extract::extract_json_object") {
         const auto found = extract_json_object(
             "I'm sorry, but I can't help with that request because it asks for investment advice.");
         REQUIRE_FALSE(found.has_value());
-        CHECK(found.error() ==
-              "no JSON object in the reply (starts with: \"I'm sorry, but I can't help with that request because "
-              "it ask...\")");
+        CHECK(found.error() == "no JSON object in the reply (starts with: \"I'm sorry, but I can't "
+                               "help with that request because "
+                               "it ask...\")");
     }
     SECTION("a short reply without an object is quoted whole, line breaks as spaces") {
-        CHECK(extract_json_object("No.\n\nSorry.").error() == "no JSON object in the reply (starts with: \"No. Sorry.\")");
+        CHECK(extract_json_object("No.\n\nSorry.").error() ==
+              "no JSON object in the reply (starts with: \"No. Sorry.\")");
     }
     SECTION("a truncated object") {
         CHECK(extract_json_object(R"({"summary": "Mixed", "risk": "De)").error() ==
@@ -89,7 +91,8 @@ TEST_CASE("extract::extract_json_object") {
     SECTION("an object that does not parse is reported with the parser's words") {
         const auto found = extract_json_object(R"({"summary": "Mixed" "risk": "Debt"})");
         REQUIRE_FALSE(found.has_value());
-        CHECK(found.error().starts_with("the JSON object in the reply does not parse: parse error at line 1"));
+        CHECK(found.error().starts_with(
+            "the JSON object in the reply does not parse: parse error at line 1"));
     }
     SECTION("inner objects of a broken object are not taken") {
         const auto found = extract_json_object(R"({"a": {"b": 1} "c": 2})");

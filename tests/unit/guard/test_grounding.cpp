@@ -1,9 +1,7 @@
-#include <roundtable/guard/grounding.hpp>
-
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdio>
+#include <roundtable/guard/grounding.hpp>
 #include <string>
 #include <vector>
 
@@ -16,10 +14,14 @@ namespace {
 using Kind = Claim::Kind;
 
 constexpr const char* k_article =
-    "Acme Corp. reported revenue of $36.6 million for the quarter ended March 3, 2025, up 12 per cent from a "
-    "year earlier. The company employs 1,200 people and expects margins of 18% to 22% in 2026. Its parent "
-    "raised 1.5bn in bonds and plans $3-4 billion of capital spending. Chief executive Jane Doe said: "
-    "\xE2\x80\x9CWe are seeing demand we have never seen before \xE2\x80\x94 across every region.\xE2\x80\x9D "
+    "Acme Corp. reported revenue of $36.6 million for the quarter ended March 3, 2025, up 12 per "
+    "cent from a "
+    "year earlier. The company employs 1,200 people and expects margins of 18% to 22% in 2026. Its "
+    "parent "
+    "raised 1.5bn in bonds and plans $3-4 billion of capital spending. Chief executive Jane Doe "
+    "said: "
+    "\xE2\x80\x9CWe are seeing demand we have never seen before \xE2\x80\x94 across every "
+    "region.\xE2\x80\x9D "
     "Exports rose 4.5 percent. Net debt stood at $2,450,000. \"It's a good start,\" she added.";
 
 std::vector<std::string> texts(const std::vector<Claim>& claims) {
@@ -42,50 +44,66 @@ std::vector<Kind> kinds(const std::vector<Claim>& claims) {
 
 TEST_CASE("grounding::extract_claims") {
     SECTION("money in its usual spellings") {
-        const auto claims =
-            extract_claims("Sales were $36.6 million ($36.6M), or 36.6 million dollars, i.e. $36,600,000; "
-                           "\xE2\x82\xAC" "2bn in Europe, \xC2\xA3" "5k in fees and USD 3 million elsewhere.");
-        CHECK(texts(claims) == std::vector<std::string>{"$36.6 million", "$36.6M", "36.6 million dollars",
-                                                        "$36,600,000", "\xE2\x82\xAC" "2bn", "\xC2\xA3" "5k",
+        const auto claims = extract_claims(
+            "Sales were $36.6 million ($36.6M), or 36.6 million dollars, i.e. $36,600,000; "
+            "\xE2\x82\xAC"
+            "2bn in Europe, \xC2\xA3"
+            "5k in fees and USD 3 million elsewhere.");
+        CHECK(texts(claims) == std::vector<std::string>{"$36.6 million", "$36.6M",
+                                                        "36.6 million dollars", "$36,600,000",
+                                                        "\xE2\x82\xAC"
+                                                        "2bn",
+                                                        "\xC2\xA3"
+                                                        "5k",
                                                         "USD 3 million"});
         CHECK(kinds(claims) == std::vector<Kind>(7, Kind::money));
     }
     SECTION("percentages") {
-        const auto claims = extract_claims("Up 12%, 12 percent, 12 per cent, 3.5 pct and 2 percentage points.");
-        CHECK(texts(claims) ==
-              std::vector<std::string>{"12%", "12 percent", "12 per cent", "3.5 pct", "2 percentage points"});
+        const auto claims =
+            extract_claims("Up 12%, 12 percent, 12 per cent, 3.5 pct and 2 percentage points.");
+        CHECK(texts(claims) == std::vector<std::string>{"12%", "12 percent", "12 per cent",
+                                                        "3.5 pct", "2 percentage points"});
         CHECK(kinds(claims) == std::vector<Kind>(5, Kind::percent));
     }
     SECTION("figures, with trivial small whole numbers skipped") {
-        const auto claims = extract_claims("It has 3 plants, 1,200 staff, 4.5 tonnes, 11 sites and 1.5bn users.");
+        const auto claims =
+            extract_claims("It has 3 plants, 1,200 staff, 4.5 tonnes, 11 sites and 1.5bn users.");
         CHECK(texts(claims) == std::vector<std::string>{"1,200", "4.5", "11", "1.5bn"});
         CHECK(kinds(claims) == std::vector<Kind>(4, Kind::number));
     }
     SECTION("list markers, identifiers, ordinals and times are skipped") {
-        const auto claims = extract_claims("1. Q3 sales of A320 jets rose 14%\n2) 5G at 10:30 on the 2nd\n"
-                                           "  3. version 1.2.3 in the 1990s");
+        const auto claims =
+            extract_claims("1. Q3 sales of A320 jets rose 14%\n2) 5G at 10:30 on the 2nd\n"
+                           "  3. version 1.2.3 in the 1990s");
         CHECK(texts(claims) == std::vector<std::string>{"14%"});
     }
     SECTION("ranges") {
-        const auto claims = extract_claims("Margins of 18% to 22%, capex of $3-4 billion, growth of "
-                                           "18\xE2\x80\x93" "22% and 2019-2020 results; 1-2 weeks.");
-        CHECK(texts(claims) == std::vector<std::string>{"18% to 22%", "$3-4 billion", "18\xE2\x80\x93" "22%",
+        const auto claims =
+            extract_claims("Margins of 18% to 22%, capex of $3-4 billion, growth of "
+                           "18\xE2\x80\x93"
+                           "22% and 2019-2020 results; 1-2 weeks.");
+        CHECK(texts(claims) == std::vector<std::string>{"18% to 22%", "$3-4 billion",
+                                                        "18\xE2\x80\x93"
+                                                        "22%",
                                                         "2019-2020"});
         CHECK(kinds(claims) == std::vector<Kind>(4, Kind::range));
     }
     SECTION("dates and years") {
-        const auto claims = extract_claims("On March 3, 2025, 3 March 2025, 2025-03-03, Mar. 3rd 2025, "
-                                           "March 2025 and May 5; in 2025 and 1999.");
-        CHECK(texts(claims) == std::vector<std::string>{"March 3, 2025", "3 March 2025", "2025-03-03",
-                                                        "Mar. 3rd 2025", "March 2025", "May 5", "2025", "1999"});
-        CHECK(kinds(claims) == std::vector<Kind>{Kind::date, Kind::date, Kind::date, Kind::date, Kind::date,
-                                                 Kind::date, Kind::year, Kind::year});
+        const auto claims =
+            extract_claims("On March 3, 2025, 3 March 2025, 2025-03-03, Mar. 3rd 2025, "
+                           "March 2025 and May 5; in 2025 and 1999.");
+        CHECK(texts(claims) == std::vector<std::string>{"March 3, 2025", "3 March 2025",
+                                                        "2025-03-03", "Mar. 3rd 2025", "March 2025",
+                                                        "May 5", "2025", "1999"});
+        CHECK(kinds(claims) == std::vector<Kind>{Kind::date, Kind::date, Kind::date, Kind::date,
+                                                 Kind::date, Kind::date, Kind::year, Kind::year});
     }
     SECTION("quoted phrases of three or more words, straight or curly") {
-        const auto claims = extract_claims("She said \"demand is strong\" and \xE2\x80\x9Cwe will grow\xE2\x80\x9D "
-                                           "but not \"two words\" or \xE2\x80\x9Cone\xE2\x80\x9D.");
-        CHECK(texts(claims) ==
-              std::vector<std::string>{"\"demand is strong\"", "\xE2\x80\x9Cwe will grow\xE2\x80\x9D"});
+        const auto claims =
+            extract_claims("She said \"demand is strong\" and \xE2\x80\x9Cwe will grow\xE2\x80\x9D "
+                           "but not \"two words\" or \xE2\x80\x9Cone\xE2\x80\x9D.");
+        CHECK(texts(claims) == std::vector<std::string>{"\"demand is strong\"",
+                                                        "\xE2\x80\x9Cwe will grow\xE2\x80\x9D"});
         CHECK(kinds(claims) == std::vector<Kind>{Kind::quote, Kind::quote});
     }
     SECTION("a figure inside a quote is part of the quote") {
@@ -101,21 +119,22 @@ TEST_CASE("grounding::extract_claims") {
 TEST_CASE("grounding::GroundingIndex::contains_number") {
     const GroundingIndex index(k_article);
     SECTION("money written another way is found") {
-        for (const char* figure : {"$36.6 million", "$36.6M", "36.6 million dollars", "$36,600,000", "36,600,000",
-                                   "$36.6 mn", "US$36.6m", "$36.60 million"}) {
+        for (const char* figure : {"$36.6 million", "$36.6M", "36.6 million dollars", "$36,600,000",
+                                   "36,600,000", "$36.6 mn", "US$36.6m", "$36.60 million"}) {
             INFO(figure);
             CHECK(index.contains_number(figure));
         }
     }
     SECTION("magnitudes: bn, billion and $ billion are one value") {
-        for (const char* figure : {"1.5bn", "1.5 billion", "$1.5 billion", "$1.5B", "1,500 million", "$3 billion",
-                                   "$4bn", "$3-4bn"}) {
+        for (const char* figure : {"1.5bn", "1.5 billion", "$1.5 billion", "$1.5B", "1,500 million",
+                                   "$3 billion", "$4bn", "$3-4bn"}) {
             INFO(figure);
             CHECK(index.contains_number(figure));
         }
     }
     SECTION("percent, percent and per cent") {
-        for (const char* figure : {"12%", "12 percent", "12 per cent", "12pc", "4.5%", "18%", "22 per cent"}) {
+        for (const char* figure :
+             {"12%", "12 percent", "12 per cent", "12pc", "4.5%", "18%", "22 per cent"}) {
             INFO(figure);
             CHECK(index.contains_number(figure));
         }
@@ -129,7 +148,8 @@ TEST_CASE("grounding::GroundingIndex::contains_number") {
     SECTION("ranges are found when both ends are") {
         CHECK(index.contains_number("18% to 22%"));
         CHECK(index.contains_number("18-22%"));
-        CHECK(index.contains_number("18\xE2\x80\x93" "22 per cent"));
+        CHECK(index.contains_number("18\xE2\x80\x93"
+                                    "22 per cent"));
         CHECK_FALSE(index.contains_number("18% to 25%"));
         CHECK_FALSE(index.contains_number("$3-5 billion"));
     }
@@ -137,8 +157,8 @@ TEST_CASE("grounding::GroundingIndex::contains_number") {
         CHECK(index.contains_number("2025"));
         CHECK(index.contains_number("2026"));
         CHECK_FALSE(index.contains_number("2027"));
-        for (const char* date : {"March 3, 2025", "3 March 2025", "2025-03-03", "Mar 3rd, 2025", "March 2025",
-                                 "March 3", "3rd of March"}) {
+        for (const char* date : {"March 3, 2025", "3 March 2025", "2025-03-03", "Mar 3rd, 2025",
+                                 "March 2025", "March 3", "3rd of March"}) {
             INFO(date);
             CHECK(index.contains_number(date));
         }
@@ -147,8 +167,11 @@ TEST_CASE("grounding::GroundingIndex::contains_number") {
         CHECK_FALSE(index.contains_number("April 2025"));
     }
     SECTION("invented figures are not found") {
-        for (const char* figure : {"$41 million", "$36.7 million", "$36.62 million", "36.6 billion", "13%",
-                                   "$4.5", "1,300", "\xE2\x82\xAC" "36.6 million", "1,200%"}) {
+        for (const char* figure : {"$41 million", "$36.7 million", "$36.62 million", "36.6 billion",
+                                   "13%", "$4.5", "1,300",
+                                   "\xE2\x82\xAC"
+                                   "36.6 million",
+                                   "1,200%"}) {
             INFO(figure);
             CHECK_FALSE(index.contains_number(figure));
         }
@@ -197,8 +220,10 @@ TEST_CASE("grounding::GroundingIndex::contains_quote") {
 TEST_CASE("grounding::GroundingIndex::contains_evidence") {
     const GroundingIndex index(k_article);
     SECTION("punctuation and case differences are tolerated") {
-        CHECK(index.contains_evidence("we are seeing demand, we have never seen before across every region"));
-        CHECK(index.contains_evidence("Revenue of $36.6 million for the quarter ended March 3 2025"));
+        CHECK(index.contains_evidence(
+            "we are seeing demand, we have never seen before across every region"));
+        CHECK(
+            index.contains_evidence("Revenue of $36.6 million for the quarter ended March 3 2025"));
         CHECK(index.contains_evidence("It's a good start"));
     }
     SECTION("an ellipsis between fragments") {
@@ -215,25 +240,31 @@ TEST_CASE("grounding::GroundingIndex::ungrounded") {
     const GroundingIndex index(k_article);
     SECTION("grounded claims written differently are not flagged") {
         CHECK(index
-                  .ungrounded("Revenue hit $36,600,000 (36.6M dollars) on 2025-03-03, up 12%; 1200 staff; "
-                              "margins 18-22 per cent in 2026; bonds of $1.5 billion; CEO: \xE2\x80\x9Cwe are seeing "
-                              "demand \xE2\x80\xA6 across every region\xE2\x80\x9D.")
+                  .ungrounded(
+                      "Revenue hit $36,600,000 (36.6M dollars) on 2025-03-03, up 12%; 1200 staff; "
+                      "margins 18-22 per cent in 2026; bonds of $1.5 billion; CEO: \xE2\x80\x9Cwe "
+                      "are seeing "
+                      "demand \xE2\x80\xA6 across every region\xE2\x80\x9D.")
                   .empty());
     }
     SECTION("invented figures and quotes are flagged as written, once each") {
-        const auto flagged = index.ungrounded(
-            "Revenue hit $36.6M, up 12 percent. We expect $41 million in 2027 and \"a record-breaking fourth "
-            "quarter\"; again $41 million, and margins of 18% to 25%.");
-        CHECK(flagged ==
-              std::vector<std::string>{"$41 million", "2027", "\"a record-breaking fourth quarter\"", "18% to 25%"});
+        const auto flagged =
+            index.ungrounded("Revenue hit $36.6M, up 12 percent. We expect $41 million in 2027 and "
+                             "\"a record-breaking fourth "
+                             "quarter\"; again $41 million, and margins of 18% to 25%.");
+        CHECK(flagged == std::vector<std::string>{"$41 million", "2027",
+                                                  "\"a record-breaking fourth quarter\"",
+                                                  "18% to 25%"});
     }
     SECTION("evidence quotes are checked too") {
-        const auto flagged = index.ungrounded(
-            "Demand is broad.", {"We are seeing demand ... across every region", "  ", "profits tripled overnight"});
+        const auto flagged =
+            index.ungrounded("Demand is broad.", {"We are seeing demand ... across every region",
+                                                  "  ", "profits tripled overnight"});
         CHECK(flagged == std::vector<std::string>{"profits tripled overnight"});
     }
     SECTION("check counts what it looked up") {
-        const auto report = index.check("Up 12% to $41 million on March 3, 2025.", {"Exports rose 4.5 percent"});
+        const auto report =
+            index.check("Up 12% to $41 million on March 3, 2025.", {"Exports rose 4.5 percent"});
         CHECK(report.checked == 4);
         REQUIRE(report.ungrounded.size() == 1);
         CHECK(report.ungrounded[0].text == "$41 million");
@@ -259,14 +290,16 @@ TEST_CASE("grounding::GroundingIndex performance") {
     int paragraphs = 0;
     while (article.size() < 1024 * 1024) {
         const int i = paragraphs++;
-        article += "Segment " + std::to_string(i) + " reported sales of $" + std::to_string(i) + "." +
-                   std::to_string(i % 10) + " million, a " + std::to_string(i % 90 + 1) +
+        article += "Segment " + std::to_string(i) + " reported sales of $" + std::to_string(i) +
+                   "." + std::to_string(i % 10) + " million, a " + std::to_string(i % 90 + 1) +
                    ".5% rise, on March " + std::to_string(i % 28 + 1) +
-                   ", 2024. \xE2\x80\x9CQuote number " + std::to_string(i) + " is right here.\xE2\x80\x9D\n";
+                   ", 2024. \xE2\x80\x9CQuote number " + std::to_string(i) +
+                   " is right here.\xE2\x80\x9D\n";
     }
     std::string output;
     for (int i = 0; i < 100; ++i) {
-        output += "Sales of $" + std::to_string(i + 100) + "." + std::to_string((i + 100) % 10) + " million. ";
+        output += "Sales of $" + std::to_string(i + 100) + "." + std::to_string((i + 100) % 10) +
+                  " million. ";
     }
     for (int i = 0; i < 50; ++i) {
         output += "A made-up $9" + std::to_string(i) + "7.3 billion. ";
@@ -287,9 +320,10 @@ TEST_CASE("grounding::GroundingIndex performance") {
     const auto done = std::chrono::steady_clock::now();
     using std::chrono::duration_cast;
     using std::chrono::microseconds;
-    std::fprintf(stderr, "grounding: index of %zu bytes in %lld us, 200 claims checked in %lld us\n", article.size(),
-                 static_cast<long long>(duration_cast<microseconds>(built - start).count()),
-                 static_cast<long long>(duration_cast<microseconds>(done - built).count()));
+    std::fprintf(
+        stderr, "grounding: index of %zu bytes in %lld us, 200 claims checked in %lld us\n",
+        article.size(), static_cast<long long>(duration_cast<microseconds>(built - start).count()),
+        static_cast<long long>(duration_cast<microseconds>(done - built).count()));
     CHECK(report.checked == 200);
     CHECK(report.ungrounded.size() == 75);
 }

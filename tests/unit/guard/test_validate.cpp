@@ -1,10 +1,8 @@
-#include <roundtable/guard/validate.hpp>
-
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <roundtable/guard/validate.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,14 +16,15 @@ namespace {
 std::string take_with(const std::string& stance, const std::string& confidence,
                       const std::string& evidence = R"(["sales rose"])") {
     return R"({"stance": )" + stance + R"(, "confidence": )" + confidence +
-           R"(, "headline": "Up", "analysis": "Sales rose.", "counterpoint": "Costs.", "evidence": )" + evidence +
-           "}";
+           R"(, "headline": "Up", "analysis": "Sales rose.", "counterpoint": "Costs.", "evidence": )" +
+           evidence + "}";
 }
 
 std::string clean_take(const std::string& stance, const std::string& confidence,
                        const std::string& evidence = R"(["sales rose"])") {
     return R"({"stance":")" + stance + R"(","confidence":)" + confidence +
-           R"(,"headline":"Up","analysis":"Sales rose.","counterpoint":"Costs.","evidence":)" + evidence + "}";
+           R"(,"headline":"Up","analysis":"Sales rose.","counterpoint":"Costs.","evidence":)" +
+           evidence + "}";
 }
 
 std::string read_all(const std::filesystem::path& path) {
@@ -49,29 +48,37 @@ std::string first_line(const std::filesystem::path& path) {
 
 TEST_CASE("validate::validate_reply") {
     SECTION("a valid take comes back clean, in contract order") {
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.7")).value() == clean_take("bullish", "0.7"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.7")).value() ==
+              clean_take("bullish", "0.7"));
     }
     SECTION("unknown fields are dropped") {
-        const auto clean = validate_reply(Round::consensus,
-                                          R"({"extra": 1, "summary": "S", "risk": "R", "opportunity": "O", "z": []})");
+        const auto clean = validate_reply(
+            Round::consensus,
+            R"({"extra": 1, "summary": "S", "risk": "R", "opportunity": "O", "z": []})");
         CHECK(clean.value() == R"({"summary":"S","risk":"R","opportunity":"O"})");
     }
     SECTION("strings are trimmed") {
-        const auto clean =
-            validate_reply(Round::consensus, R"({"summary": "  S \n", "risk": "\tR", "opportunity": "O  "})");
+        const auto clean = validate_reply(
+            Round::consensus, R"({"summary": "  S \n", "risk": "\tR", "opportunity": "O  "})");
         CHECK(clean.value() == R"({"summary":"S","risk":"R","opportunity":"O"})");
     }
     SECTION("confidence as a string, a percentage or a number above 10") {
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", R"("0.8")")).value() == clean_take("bullish", "0.8"));
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "80")).value() == clean_take("bullish", "0.8"));
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", R"("80%")")).value() == clean_take("bullish", "0.8"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", R"("0.8")")).value() ==
+              clean_take("bullish", "0.8"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "80")).value() ==
+              clean_take("bullish", "0.8"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", R"("80%")")).value() ==
+              clean_take("bullish", "0.8"));
         CHECK(validate_reply(Round::take, take_with(R"("bullish")", R"(" 80 % ")")).value() ==
               clean_take("bullish", "0.8"));
         CHECK(validate_reply(Round::take, take_with(R"("bullish")", R"("7%")")).value() ==
               clean_take("bullish", "0.07"));
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "1")).value() == clean_take("bullish", "1.0"));
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0")).value() == clean_take("bullish", "0.0"));
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "100")).value() == clean_take("bullish", "1.0"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "1")).value() ==
+              clean_take("bullish", "1.0"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0")).value() ==
+              clean_take("bullish", "0.0"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "100")).value() ==
+              clean_take("bullish", "1.0"));
     }
     SECTION("confidence out of range or ambiguous") {
         CHECK(validate_reply(Round::take, take_with(R"("bullish")", "7")).error() ==
@@ -89,16 +96,16 @@ TEST_CASE("validate::validate_reply") {
     }
     SECTION("stance synonyms, any case") {
         for (const char* word : {"negative", "Bear", "BEARISH", "pessimistic", "down"}) {
-            CHECK(validate_reply(Round::take, take_with(std::string("\"") + word + "\"", "0.5")).value() ==
-                  clean_take("bearish", "0.5"));
+            CHECK(validate_reply(Round::take, take_with(std::string("\"") + word + "\"", "0.5"))
+                      .value() == clean_take("bearish", "0.5"));
         }
         for (const char* word : {"positive", "bull", "Bullish", "optimistic", "UP"}) {
-            CHECK(validate_reply(Round::take, take_with(std::string("\"") + word + "\"", "0.5")).value() ==
-                  clean_take("bullish", "0.5"));
+            CHECK(validate_reply(Round::take, take_with(std::string("\"") + word + "\"", "0.5"))
+                      .value() == clean_take("bullish", "0.5"));
         }
         for (const char* word : {"mixed", "Neutral", "balanced", "hold"}) {
-            CHECK(validate_reply(Round::take, take_with(std::string("\"") + word + "\"", "0.5")).value() ==
-                  clean_take("neutral", "0.5"));
+            CHECK(validate_reply(Round::take, take_with(std::string("\"") + word + "\"", "0.5"))
+                      .value() == clean_take("neutral", "0.5"));
         }
     }
     SECTION("an unknown stance") {
@@ -108,43 +115,56 @@ TEST_CASE("validate::validate_reply") {
               "take: 'stance' must be bearish, neutral or bullish (got 3)");
     }
     SECTION("evidence as one string becomes a list; blank entries are dropped") {
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", R"(" sales rose ")")).value() ==
-              clean_take("bullish", "0.5", R"(["sales rose"])"));
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", R"(["a", " ", "b"])")).value() ==
-              clean_take("bullish", "0.5", R"(["a","b"])"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", R"(" sales rose ")"))
+                  .value() == clean_take("bullish", "0.5", R"(["sales rose"])"));
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", R"(["a", " ", "b"])"))
+                  .value() == clean_take("bullish", "0.5", R"(["a","b"])"));
         CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", "[]")).value() ==
               clean_take("bullish", "0.5", "[]"));
     }
     SECTION("evidence of the wrong type") {
         CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", "[1, 2]")).error() ==
               "take: 'evidence' must be a list of strings");
-        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", R"({"q": "x"})")).error() ==
-              "take: 'evidence' must be a list of strings");
+        CHECK(validate_reply(Round::take, take_with(R"("bullish")", "0.5", R"({"q": "x"})"))
+                  .error() == "take: 'evidence' must be a list of strings");
     }
     SECTION("missing fields, nulls and empty required strings") {
-        CHECK(validate_reply(Round::take, R"({"confidence": 0.5})").error() == "take: missing field 'stance'");
-        CHECK(validate_reply(Round::take, take_with("null", "0.5")).error() == "take: missing field 'stance'");
-        CHECK(validate_reply(Round::consensus, R"({"summary": "S", "risk": " ", "opportunity": "O"})").error() ==
-              "consensus: 'risk' is empty");
-        CHECK(validate_reply(Round::take, R"({"stance": "up", "confidence": 0.5, "headline": "H", "analysis": ""})")
+        CHECK(validate_reply(Round::take, R"({"confidence": 0.5})").error() ==
+              "take: missing field 'stance'");
+        CHECK(validate_reply(Round::take, take_with("null", "0.5")).error() ==
+              "take: missing field 'stance'");
+        CHECK(
+            validate_reply(Round::consensus, R"({"summary": "S", "risk": " ", "opportunity": "O"})")
+                .error() == "consensus: 'risk' is empty");
+        CHECK(validate_reply(
+                  Round::take,
+                  R"({"stance": "up", "confidence": 0.5, "headline": "H", "analysis": ""})")
                   .error() == "take: 'analysis' is empty");
-        CHECK(validate_reply(Round::take, R"({"stance": "up", "confidence": 0.5, "headline": "", "analysis": "A"})")
+        CHECK(validate_reply(
+                  Round::take,
+                  R"({"stance": "up", "confidence": 0.5, "headline": "", "analysis": "A"})")
                   .error() == "take: 'headline' is empty");
     }
     SECTION("a rebuttal with one seat as a string and coerced stance and confidence") {
-        const auto clean = validate_reply(Round::rebuttal, R"({"responds_to": "claude", "headline": "", "text": " No. ",
+        const auto clean = validate_reply(
+            Round::rebuttal, R"({"responds_to": "claude", "headline": "", "text": " No. ",
             "stance_after": "Mixed", "confidence_after": "55%"})");
-        CHECK(clean.value() ==
-              R"({"responds_to":["claude"],"headline":"","text":"No.","stance_after":"neutral","confidence_after":0.55})");
+        CHECK(
+            clean.value() ==
+            R"({"responds_to":["claude"],"headline":"","text":"No.","stance_after":"neutral","confidence_after":0.55})");
     }
     SECTION("rebuttal errors name the field") {
-        CHECK(validate_reply(Round::rebuttal, R"({"responds_to": ["a"], "headline": "H", "text": ""})").error() ==
-              "rebuttal: 'text' is empty");
-        CHECK(validate_reply(Round::rebuttal, R"({"responds_to": [1], "headline": "H", "text": "T"})").error() ==
-              "rebuttal: 'responds_to' must be a list of strings");
         CHECK(validate_reply(Round::rebuttal,
-                             R"({"responds_to": [], "headline": "H", "text": "T", "stance_after": "flat"})")
-                  .error() == "rebuttal: 'stance_after' must be bearish, neutral or bullish (got 'flat')");
+                             R"({"responds_to": ["a"], "headline": "H", "text": ""})")
+                  .error() == "rebuttal: 'text' is empty");
+        CHECK(
+            validate_reply(Round::rebuttal, R"({"responds_to": [1], "headline": "H", "text": "T"})")
+                .error() == "rebuttal: 'responds_to' must be a list of strings");
+        CHECK(validate_reply(
+                  Round::rebuttal,
+                  R"({"responds_to": [], "headline": "H", "text": "T", "stance_after": "flat"})")
+                  .error() ==
+              "rebuttal: 'stance_after' must be bearish, neutral or bullish (got 'flat')");
         CHECK(validate_reply(Round::rebuttal, R"({"responds_to": [], "headline": "H", "text": "T",
             "stance_after": "bear", "confidence_after": 2})")
                   .error() == "rebuttal: 'confidence_after' must be a number from 0 to 1 (got 2)");
@@ -155,8 +175,9 @@ TEST_CASE("validate::validate_reply") {
               "take: no JSON object in the reply (starts with: \"No idea.\")");
     }
     SECTION("a fenced reply with prose validates") {
-        const auto clean = validate_reply(
-            Round::consensus, "Here it is:\n```json\n{\"summary\": \"S\", \"risk\": \"R\", \"opportunity\": \"O\"}\n```");
+        const auto clean =
+            validate_reply(Round::consensus, "Here it is:\n```json\n{\"summary\": \"S\", \"risk\": "
+                                             "\"R\", \"opportunity\": \"O\"}\n```");
         CHECK(clean.value() == R"({"summary":"S","risk":"R","opportunity":"O"})");
     }
 }
@@ -171,11 +192,13 @@ TEST_CASE("validate::repair_instruction") {
         CHECK(text.find("no code fences") != std::string::npos);
     }
     SECTION("each round names its own fields") {
-        const std::string rebuttal = repair_instruction(Round::rebuttal, "rebuttal: 'text' is empty");
+        const std::string rebuttal =
+            repair_instruction(Round::rebuttal, "rebuttal: 'text' is empty");
         CHECK(rebuttal.find(R"("responds_to": [)") != std::string::npos);
         CHECK(rebuttal.find(R"("confidence_after": <number from 0 to 1>)") != std::string::npos);
         CHECK(rebuttal.find("\"stance\"") == std::string::npos);
-        const std::string consensus = repair_instruction(Round::consensus, "consensus: the reply is empty");
+        const std::string consensus =
+            repair_instruction(Round::consensus, "consensus: the reply is empty");
         CHECK(consensus.find(R"("opportunity": "<non-empty string>")") != std::string::npos);
         CHECK(consensus.find("the consensus round") != std::string::npos);
     }
@@ -195,10 +218,11 @@ TEST_CASE("validate::corpus") {
         const std::string name = path.filename().string();
         SECTION(name) {
             const std::string round_word = name.substr(0, name.find('.'));
-            const Round round = round_word == "take" ? Round::take
+            const Round round = round_word == "take"       ? Round::take
                                 : round_word == "rebuttal" ? Round::rebuttal
                                                            : Round::consensus;
-            REQUIRE((round_word == "take" || round_word == "rebuttal" || round_word == "consensus"));
+            REQUIRE(
+                (round_word == "take" || round_word == "rebuttal" || round_word == "consensus"));
             auto expect_path = path;
             expect_path.replace_extension(".expect");
             REQUIRE(std::filesystem::exists(expect_path));

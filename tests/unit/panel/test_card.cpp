@@ -1,6 +1,5 @@
-#include <roundtable/panel/card.hpp>
-
 #include <catch2/catch.hpp>
+#include <roundtable/panel/card.hpp>
 
 using namespace roundtable::panel;
 
@@ -9,7 +8,8 @@ namespace {
 Card sample_card() {
     Card card;
     card.article = {"Title \"quoted\"", "examples/a.txt", std::string(64, 'a'), 1234, 1300};
-    card.seats = {{"bull", "offline", "bull", true, ""}, {"gpt", "openai", "gpt-5", false, "openai: HTTP 500"}};
+    card.seats = {{"bull", "offline", "bull", true, ""},
+                  {"gpt", "openai", "gpt-5", false, "openai: HTTP 500"}};
     Take take;
     take.seat = "bull";
     take.stance = Stance::bullish;
@@ -67,6 +67,7 @@ TEST_CASE("card::json") {
     }
     SECTION("invalid JSON and a wrong schema are errors") {
         CHECK_THROWS_WITH(card_from_json_text("{"), Catch::StartsWith("invalid card JSON"));
-        CHECK_THROWS_WITH(card_from_json_text(R"({"schema":"other"})"), Catch::Contains("not a roundtable.card/v1"));
+        CHECK_THROWS_WITH(card_from_json_text(R"({"schema":"other"})"),
+                          Catch::Contains("not a roundtable.card/v1"));
     }
 }

@@ -1,18 +1,15 @@
 // Seat scripts are written as partial aggregates; the omitted fields keep their defaults.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <map>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/util/error.hpp>
 #include <roundtable/util/hash.hpp>
-
 #include <support/scripted_provider.hpp>
-
-#include <catch2/catch.hpp>
-#include <fmt/format.h>
-
-#include <atomic>
-#include <map>
 
 using namespace roundtable;
 using namespace roundtable::panel;
@@ -46,8 +43,9 @@ struct SeatScript {
 };
 
 std::string take_json(const std::string& seat, const SeatScript& s) {
-    return fmt::format(R"({{"stance":"{}","confidence":{},"headline":"{} headline","analysis":"Revenue was $36.6 million.","counterpoint":"Debt of $90 million.","evidence":["up 12% from a year earlier"]}})",
-                       s.stance, s.confidence, seat);
+    return fmt::format(
+        R"({{"stance":"{}","confidence":{},"headline":"{} headline","analysis":"Revenue was $36.6 million.","counterpoint":"Debt of $90 million.","evidence":["up 12% from a year earlier"]}})",
+        s.stance, s.confidence, seat);
 }
 
 struct Panel {
@@ -60,41 +58,102 @@ Panel make_panel(std::map<std::string, SeatScript> scripts, std::vector<std::str
     for (const auto& name : order) {
         SeatScript s = scripts[name];
         auto invalid_left = std::make_shared<std::atomic<int>>(s.invalid_takes);
-        auto provider = std::make_shared<ScriptedProvider>(
-            name + "-model",
-            [name, s, invalid_left](const providers::Request& r) -> std::expected<providers::Reply, providers::Failure> {
-                using providers::Round;
-                if (r.round == Round::take) {
-                    if (s.fail_take) {
-                        return std::unexpected(providers::Failure{"scripted", 500, "server_error", "boom", "req-1", 3});
-                    }
-                    if ((*invalid_left)-- > 0) {
-                        return ScriptedProvider::text_reply("Sure! Here is my take: {\"stance\": \"sideways\"}");
-                    }
-                    return ScriptedProvider::text_reply(take_json(name, s));
-                }
-                if (r.round == Round::rebuttal) {
-                    if (s.fail_rebuttal) {
-                        return std::unexpected(providers::Failure{"scripted", 503, "overloaded", "busy", "", 3});
-                    }
-                    std::string target = s.responds_to;
-                    if (target.empty()) {
-                        auto pos = r.user.find("\"panelist\": \"");
-                        auto start = pos + 13;
-                        target = r.user.substr(start, r.user.find('"', start) - start);
-                    }
-                    std::string after = s.stance_after.empty() ? s.stance : s.stance_after;
-                    return ScriptedProvider::text_reply(fmt::format(
-                        R"({{"responds_to":["{}"],"headline":"{} rebuts","text":"{}","stance_after":"{}","confidence_after":{}}})",
-                        target, name, s.rebuttal_text, after, s.confidence));
-                }
-                if (s.fail_chair) {
-                    return std::unexpected(providers::Failure{"scripted", 0, "timeout", "no reply", "", 3});
-                }
-                return ScriptedProvider::text_reply(fmt::format(
-                    R"({{"summary":"{}","risk":"Debt of $90 million matures in 2027.","opportunity":"Revenue of $36.6 million."}})",
-                    s.chair_summary));
-            });
+        auto provider =
+            std::make_shared<
+                ScriptedProvider>(name + "-model",
+                                  [name, s, invalid_left](const providers::Request& r) -> std::
+                                                                                           expected<
+                                                                                               providers::
+                                                                                                   Reply,
+                                                                                               providers::Failure> {
+                                                                                               using providers::
+                                                                                                   Round;
+                                                                                               if (r.round ==
+                                                                                                   Round::
+                                                                                                       take) {
+                                                                                                   if (s.fail_take) {
+                                                                                                       return std::unexpected(
+                                                                                                           providers::Failure{
+                                                                                                               "scripted",
+                                                                                                               500,
+                                                                                                               "server_error",
+                                                                                                               "boom",
+                                                                                                               "req-1",
+                                                                                                               3});
+                                                                                                   }
+                                                                                                   if ((*invalid_left)-- >
+                                                                                                       0) {
+                                                                                                       return ScriptedProvider::
+                                                                                                           text_reply(
+                                                                                                               "Sure! Here is my take: {\"stance\": \"sideways\"}");
+                                                                                                   }
+                                                                                                   return ScriptedProvider::
+                                                                                                       text_reply(take_json(
+                                                                                                           name,
+                                                                                                           s));
+                                                                                               }
+                                                                                               if (r.round ==
+                                                                                                   Round::
+                                                                                                       rebuttal) {
+                                                                                                   if (s.fail_rebuttal) {
+                                                                                                       return std::unexpected(
+                                                                                                           providers::Failure{
+                                                                                                               "scripted",
+                                                                                                               503,
+                                                                                                               "overloaded",
+                                                                                                               "busy",
+                                                                                                               "",
+                                                                                                               3});
+                                                                                                   }
+                                                                                                   std::string target =
+                                                                                                       s.responds_to;
+                                                                                                   if (target
+                                                                                                           .empty()) {
+                                                                                                       auto pos =
+                                                                                                           r.user
+                                                                                                               .find(
+                                                                                                                   "\"panelist\": \"");
+                                                                                                       auto start =
+                                                                                                           pos +
+                                                                                                           13;
+                                                                                                       target =
+                                                                                                           r.user
+                                                                                                               .substr(
+                                                                                                                   start,
+                                                                                                                   r.user.find(
+                                                                                                                       '"',
+                                                                                                                       start) -
+                                                                                                                       start);
+                                                                                                   }
+                                                                                                   std::string after =
+                                                                                                       s.stance_after
+                                                                                                               .empty()
+                                                                                                           ? s.stance
+                                                                                                           : s.stance_after;
+                                                                                                   return ScriptedProvider::text_reply(
+                                                                                                       fmt::format(
+                                                                                                           R"({{"responds_to":["{}"],"headline":"{} rebuts","text":"{}","stance_after":"{}","confidence_after":{}}})",
+                                                                                                           target,
+                                                                                                           name,
+                                                                                                           s.rebuttal_text,
+                                                                                                           after,
+                                                                                                           s.confidence));
+                                                                                               }
+                                                                                               if (s.fail_chair) {
+                                                                                                   return std::unexpected(
+                                                                                                       providers::Failure{
+                                                                                                           "scripted",
+                                                                                                           0,
+                                                                                                           "timeout",
+                                                                                                           "no reply",
+                                                                                                           "",
+                                                                                                           3});
+                                                                                               }
+                                                                                               return ScriptedProvider::text_reply(
+                                                                                                   fmt::format(
+                                                                                                       R"({{"summary":"{}","risk":"Debt of $90 million matures in 2027.","opportunity":"Revenue of $36.6 million."}})",
+                                                                                                       s.chair_summary));
+                                                                                           });
         panel.providers.push_back(provider);
         providers::SeatConfig config;
         config.name = name;
@@ -154,9 +213,12 @@ TEST_CASE("pipeline::run_panel") {
     auto article = make_article();
     PanelOptions options;
 
-    SECTION("a full panel: identical round-1 prompts, rebuttals without one's own take, computed vote") {
-        auto panel = make_panel({{"claude", {"bearish", 0.8}}, {"gpt", {"bearish", 0.6}},
-                                 {"gemini", {"bearish", 0.7}}, {"grok", {"bullish", 0.9}}},
+    SECTION("a full panel: identical round-1 prompts, rebuttals without one's own take, computed "
+            "vote") {
+        auto panel = make_panel({{"claude", {"bearish", 0.8}},
+                                 {"gpt", {"bearish", 0.6}},
+                                 {"gemini", {"bearish", 0.7}},
+                                 {"grok", {"bullish", 0.9}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         REQUIRE(card.takes.size() == 4);
@@ -178,13 +240,15 @@ TEST_CASE("pipeline::run_panel") {
         for (const auto& r : firsts) {
             CHECK(r.system == firsts[0].system);
             CHECK(r.user == firsts[0].user);
-            CHECK(r.user.substr(0, r.cacheable_prefix) == firsts[0].user.substr(0, firsts[0].cacheable_prefix));
+            CHECK(r.user.substr(0, r.cacheable_prefix) ==
+                  firsts[0].user.substr(0, firsts[0].cacheable_prefix));
         }
         for (std::size_t i = 0; i < k_four.size(); ++i) {
             auto rebuttal = panel.providers[i]->requests().at(1);
             CHECK(rebuttal.round == providers::Round::rebuttal);
             // The shared prefix (system + fenced article) is the same as in round 1.
-            CHECK(rebuttal.user.substr(0, rebuttal.cacheable_prefix) == firsts[0].user.substr(0, firsts[0].cacheable_prefix));
+            CHECK(rebuttal.user.substr(0, rebuttal.cacheable_prefix) ==
+                  firsts[0].user.substr(0, firsts[0].cacheable_prefix));
             std::string block = panel_block(rebuttal.user);
             CHECK(block.find(k_four[i] + " headline") == std::string::npos);
             for (std::size_t j = 0; j < k_four.size(); ++j) {
@@ -200,40 +264,49 @@ TEST_CASE("pipeline::run_panel") {
     }
 
     SECTION("one seat failing gives a three-seat card with that seat marked failed") {
-        auto panel = make_panel({{"claude", {"bullish"}}, {"gpt", {.fail_take = true}},
-                                 {"gemini", {"bullish"}}, {"grok", {"neutral"}}},
+        auto panel = make_panel({{"claude", {"bullish"}},
+                                 {"gpt", {.fail_take = true}},
+                                 {"gemini", {"bullish"}},
+                                 {"grok", {"neutral"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK(card.takes.size() == 3);
         CHECK(card.rebuttals.size() == 3);
         REQUIRE(card.seats.size() == 4);
         CHECK_FALSE(card.seats[1].ok);
-        CHECK(card.seats[1].error == "scripted: HTTP 500 server_error: boom (request req-1, 3 attempts)");
+        CHECK(card.seats[1].error ==
+              "scripted: HTTP 500 server_error: boom (request req-1, 3 attempts)");
         CHECK(card.consensus.stance == Stance::bullish);
         CHECK(card.consensus.vote_label() == "2-1");
         // The failed seat is offered to nobody in round 2.
         for (std::size_t i : {0u, 2u, 3u}) {
-            CHECK(panel_block(panel.providers[i]->requests().at(1).user).find("\"gpt\"") == std::string::npos);
+            CHECK(panel_block(panel.providers[i]->requests().at(1).user).find("\"gpt\"") ==
+                  std::string::npos);
         }
     }
 
     SECTION("two seats failing is below quorum") {
-        auto panel = make_panel({{"claude", {"bullish"}}, {"gpt", {.fail_take = true}},
-                                 {"gemini", {.fail_take = true}}, {"grok", {"neutral"}}},
+        auto panel = make_panel({{"claude", {"bullish"}},
+                                 {"gpt", {.fail_take = true}},
+                                 {"gemini", {.fail_take = true}},
+                                 {"grok", {"neutral"}}},
                                 k_four);
         try {
             run_panel(article, panel.seats, options);
             FAIL("expected quorum error");
         } catch (const Error& e) {
             CHECK(e.code() == Exit::quorum);
-            CHECK_THAT(e.what(), Catch::StartsWith("round 1: only 2 of 4 seats answered (quorum 3)"));
+            CHECK_THAT(e.what(),
+                       Catch::StartsWith("round 1: only 2 of 4 seats answered (quorum 3)"));
             CHECK_THAT(e.what(), Catch::Contains("gpt: scripted: HTTP 500"));
         }
     }
 
     SECTION("a seat failing in round 2 keeps its take but is marked failed; quorum still applies") {
-        auto panel = make_panel({{"claude", {"bullish"}}, {"gpt", {.stance = "bullish", .fail_rebuttal = true}},
-                                 {"gemini", {"bullish"}}, {"grok", {"neutral"}}},
+        auto panel = make_panel({{"claude", {"bullish"}},
+                                 {"gpt", {.stance = "bullish", .fail_rebuttal = true}},
+                                 {"gemini", {"bullish"}},
+                                 {"grok", {"neutral"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK(card.takes.size() == 4);
@@ -244,8 +317,10 @@ TEST_CASE("pipeline::run_panel") {
     }
 
     SECTION("stance shifts are recorded and the final vote uses stances after the debate") {
-        auto panel = make_panel({{"claude", {"bullish", 0.6, "bearish"}}, {"gpt", {"bullish", 0.6, "bearish"}},
-                                 {"gemini", {"bearish"}}, {"grok", {"bullish"}}},
+        auto panel = make_panel({{"claude", {"bullish", 0.6, "bearish"}},
+                                 {"gpt", {"bullish", 0.6, "bearish"}},
+                                 {"gemini", {"bearish"}},
+                                 {"grok", {"bullish"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK(card.consensus.initial_votes.bullish == 3);
@@ -259,7 +334,9 @@ TEST_CASE("pipeline::run_panel") {
 
     SECTION("--anonymize shows the others as panelists and maps answers back to seats") {
         options.anonymize = true;
-        auto panel = make_panel({{"claude", {"bearish"}}, {"gpt", {"bearish"}}, {"gemini", {"bearish"}},
+        auto panel = make_panel({{"claude", {"bearish"}},
+                                 {"gpt", {"bearish"}},
+                                 {"gemini", {"bearish"}},
                                  {"grok", {.stance = "bullish", .responds_to = "Panelist A"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
@@ -272,8 +349,10 @@ TEST_CASE("pipeline::run_panel") {
     }
 
     SECTION("an invalid reply is repaired once and the repair call is counted") {
-        auto panel = make_panel({{"claude", {.stance = "bearish", .invalid_takes = 1}}, {"gpt", {"bearish"}},
-                                 {"gemini", {"bearish"}}, {"grok", {"bullish"}}},
+        auto panel = make_panel({{"claude", {.stance = "bearish", .invalid_takes = 1}},
+                                 {"gpt", {"bearish"}},
+                                 {"gemini", {"bearish"}},
+                                 {"grok", {"bullish"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK(card.seats[0].ok);
@@ -286,8 +365,10 @@ TEST_CASE("pipeline::run_panel") {
     }
 
     SECTION("a reply still invalid after the repair fails the seat with the validation error") {
-        auto panel = make_panel({{"claude", {.stance = "bearish", .invalid_takes = 5}}, {"gpt", {"bearish"}},
-                                 {"gemini", {"bearish"}}, {"grok", {"bullish"}}},
+        auto panel = make_panel({{"claude", {.stance = "bearish", .invalid_takes = 5}},
+                                 {"gpt", {"bearish"}},
+                                 {"gemini", {"bearish"}},
+                                 {"grok", {"bullish"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK_FALSE(card.seats[0].ok);
@@ -295,9 +376,12 @@ TEST_CASE("pipeline::run_panel") {
         CHECK(card.consensus.chair == "gpt"); // the chair falls to the first standing seat
     }
 
-    SECTION("a failed chair leaves the vote and fills risk and opportunity from the takes, unsynthesized") {
-        auto panel = make_panel({{"claude", {.stance = "bearish", .fail_chair = true}}, {"gpt", {"bearish"}},
-                                 {"gemini", {"bullish"}}, {"grok", {"bearish"}}},
+    SECTION("a failed chair leaves the vote and fills risk and opportunity from the takes, "
+            "unsynthesized") {
+        auto panel = make_panel({{"claude", {.stance = "bearish", .fail_chair = true}},
+                                 {"gpt", {"bearish"}},
+                                 {"gemini", {"bullish"}},
+                                 {"grok", {"bearish"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK(card.consensus.stance == Stance::bearish);
@@ -310,9 +394,13 @@ TEST_CASE("pipeline::run_panel") {
     SECTION("a shift that quotes nothing new from the article is flagged; one that does is not") {
         auto panel = make_panel(
             {{"claude", {"bullish", 0.6, "bearish"}},
-             {"gpt", {.stance = "bullish", .confidence = 0.6, .stance_after = "bearish",
-                      .rebuttal_text = "The company warned that debt of $90 million matures in 2027."}},
-             {"gemini", {"bearish"}}, {"grok", {"bearish"}}},
+             {"gpt",
+              {.stance = "bullish",
+               .confidence = 0.6,
+               .stance_after = "bearish",
+               .rebuttal_text = "The company warned that debt of $90 million matures in 2027."}},
+             {"gemini", {"bearish"}},
+             {"grok", {"bearish"}}},
             k_four);
         Card card = run_panel(article, panel.seats, options);
         REQUIRE(card.consensus.shifts.size() == 2);
@@ -323,20 +411,26 @@ TEST_CASE("pipeline::run_panel") {
     }
 
     SECTION("a chair whose summary contradicts the vote is not shown as a synthesis") {
-        auto panel = make_panel({{"claude", {.stance = "bearish", .chair_summary = "The panel is bullish on Widgets."}},
-                                 {"gpt", {"bearish"}}, {"gemini", {"bullish"}}, {"grok", {"bearish"}}},
-                                k_four);
+        auto panel = make_panel(
+            {{"claude", {.stance = "bearish", .chair_summary = "The panel is bullish on Widgets."}},
+             {"gpt", {"bearish"}},
+             {"gemini", {"bullish"}},
+             {"grok", {"bearish"}}},
+            k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK(card.consensus.stance == Stance::bearish);
         CHECK_FALSE(card.consensus.synthesized);
-        CHECK(card.consensus.chair_error == "the chair's summary contradicts the computed stance (bearish)");
+        CHECK(card.consensus.chair_error ==
+              "the chair's summary contradicts the computed stance (bearish)");
         CHECK(card.consensus.summary.find("bullish") == std::string::npos);
         CHECK(card.consensus.risk == "up 12% from a year earlier"); // most-cited bearish evidence
     }
 
     SECTION("a two-two tie with equal confidence is split, and the chair is told so") {
-        auto panel = make_panel({{"claude", {"bearish", 0.7}}, {"gpt", {"bearish", 0.7}},
-                                 {"gemini", {"bullish", 0.7}}, {"grok", {"bullish", 0.7}}},
+        auto panel = make_panel({{"claude", {"bearish", 0.7}},
+                                 {"gpt", {"bearish", 0.7}},
+                                 {"gemini", {"bullish", 0.7}},
+                                 {"grok", {"bullish", 0.7}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);
         CHECK_FALSE(card.consensus.stance.has_value());
@@ -349,7 +443,9 @@ TEST_CASE("pipeline::run_panel") {
 
     SECTION("--no-rebuttal skips round 2") {
         options.rebuttal = false;
-        auto panel = make_panel({{"claude", {"bearish"}}, {"gpt", {"bearish"}}, {"gemini", {"bearish"}},
+        auto panel = make_panel({{"claude", {"bearish"}},
+                                 {"gpt", {"bearish"}},
+                                 {"gemini", {"bearish"}},
                                  {"grok", {"bullish"}}},
                                 k_four);
         Card card = run_panel(article, panel.seats, options);

@@ -1,9 +1,7 @@
+#include <catch2/catch.hpp>
 #include <roundtable/panel/prompts.hpp>
 #include <roundtable/util/error.hpp>
-
 #include <support/temp_dir.hpp>
-
-#include <catch2/catch.hpp>
 
 using namespace roundtable;
 using namespace roundtable::panel;
@@ -13,8 +11,8 @@ TEST_CASE("prompts::render_template") {
         CHECK(render_template("a {{x}} b {{y}} c", {{"x", "1"}}) == "a 1 b {{y}} c");
     }
     SECTION("substituted text is not scanned again") {
-        CHECK(render_template("[{{article}}] {{others}}", {{"article", "{{others}}"}, {"others", "O"}}) ==
-              "[{{others}}] O");
+        CHECK(render_template("[{{article}}] {{others}}",
+                              {{"article", "{{others}}"}, {"others", "O"}}) == "[{{others}}] O");
     }
     SECTION("unterminated placeholder is kept verbatim") {
         CHECK(render_template("x {{oops", {{"oops", "!"}}) == "x {{oops");
@@ -63,7 +61,8 @@ TEST_CASE("prompts::PromptSet") {
             FAIL("expected an error");
         } catch (const Error& e) {
             CHECK(e.code() == Exit::usage);
-            CHECK(std::string(e.what()) == "--prompts: cannot read " + dir.path().string() + "/system.txt");
+            CHECK(std::string(e.what()) ==
+                  "--prompts: cannot read " + dir.path().string() + "/system.txt");
         }
     }
     SECTION("from_dir rejects a template without its placeholder") {

@@ -1,6 +1,5 @@
-#include <roundtable/panel/vote.hpp>
-
 #include <catch2/catch.hpp>
+#include <roundtable/panel/vote.hpp>
 
 using namespace roundtable::panel;
 
@@ -35,8 +34,10 @@ TEST_CASE("vote::count_votes") {
         CHECK(r.agreement == Approx(2.0 / 6.0));
     }
     SECTION("tie only among the leaders matters") {
-        auto r = count_votes({{"a", Stance::neutral, 0.9}, {"b", Stance::neutral, 0.9},
-                              {"c", Stance::bullish, 0.5}, {"d", Stance::bullish, 0.5},
+        auto r = count_votes({{"a", Stance::neutral, 0.9},
+                              {"b", Stance::neutral, 0.9},
+                              {"c", Stance::bullish, 0.5},
+                              {"d", Stance::bullish, 0.5},
                               {"e", Stance::bearish, 0.99}});
         REQUIRE(r.stance == Stance::neutral);
     }

@@ -1,10 +1,7 @@
-#include <roundtable/providers/codec.hpp>
-
-#include <fake/replies.hpp>
-
 #include <catch2/catch.hpp>
+#include <fake/replies.hpp>
 #include <nlohmann/json.hpp>
-
+#include <roundtable/providers/codec.hpp>
 #include <string>
 
 using namespace roundtable;
@@ -14,10 +11,10 @@ using nlohmann::json;
 namespace {
 
 const std::string k_key = "sk-ant-SENTINEL-0123456789";
-const std::string k_schema = R"({"type":"object","properties":{"stance":{"type":"string"}},"required":["stance"]})";
+const std::string k_schema =
+    R"({"type":"object","properties":{"stance":{"type":"string"}},"required":["stance"]})";
 
-SeatConfig seat()
-{
+SeatConfig seat() {
     SeatConfig s;
     s.name = "claude";
     s.provider = "anthropic";
@@ -26,8 +23,7 @@ SeatConfig seat()
     return s;
 }
 
-Request request()
-{
+Request request() {
     Request r;
     r.system = "You are an analyst.";
     r.user = "<article>Text.</article>\nGive your take.";
@@ -38,8 +34,7 @@ Request request()
     return r;
 }
 
-std::string header(const http::Request& request, std::string_view name)
-{
+std::string header(const http::Request& request, std::string_view name) {
     for (const auto& [key, value] : request.headers) {
         if (key == name) {
             return value;
@@ -48,8 +43,7 @@ std::string header(const http::Request& request, std::string_view name)
     return "<absent>";
 }
 
-http::Response response(int status, std::string body, http::Headers headers = {})
-{
+http::Response response(int status, std::string body, http::Headers headers = {}) {
     http::Response r;
     r.status = status;
     r.body = std::move(body);
@@ -59,13 +53,11 @@ http::Response response(int status, std::string body, http::Headers headers = {}
 
 } // namespace
 
-TEST_CASE("anthropic::build")
-{
+TEST_CASE("anthropic::build") {
     const auto codec = make_anthropic_codec();
     REQUIRE(codec->kind() == "anthropic");
 
-    SECTION("posts to the messages endpoint with the key and version headers")
-    {
+    SECTION("posts to the messages endpoint with the key and version headers") {
         const auto built = codec->build(request(), seat(), k_key);
         CHECK(built.method == "POST");
         CHECK(built.url == "https://api.anthropic.com/v1/messages");
@@ -75,14 +67,12 @@ TEST_CASE("anthropic::build")
         CHECK(built.max_redirects == 0);
         CHECK(built.timeout == std::chrono::milliseconds(120'000));
     }
-    SECTION("tolerates trailing slashes on base_url")
-    {
+    SECTION("tolerates trailing slashes on base_url") {
         auto s = seat();
         s.base_url = "http://127.0.0.1:8080//";
         CHECK(codec->build(request(), s, k_key).url == "http://127.0.0.1:8080/v1/messages");
     }
-    SECTION("sends system, cached article prefix, forced tool and no temperature")
-    {
+    SECTION("sends system, cached article prefix, forced tool and no temperature") {
         const json body = json::parse(codec->build(request(), seat(), k_key).body);
         CHECK(body.at("model") == "claude-sonnet-4-6");
         CHECK(body.at("max_tokens") == 1000);
@@ -102,31 +92,29 @@ TEST_CASE("anthropic::build")
         CHECK_FALSE(body.contains("temperature"));
         CHECK(body.dump().find(k_key) == std::string::npos);
     }
-    SECTION("sends temperature only when configured")
-    {
+    SECTION("sends temperature only when configured") {
         auto s = seat();
         s.temperature = 0.25;
         CHECK(json::parse(codec->build(request(), s, k_key).body).at("temperature") == 0.25);
     }
-    SECTION("sends one block without cache_control when there is no cacheable prefix")
-    {
+    SECTION("sends one block without cache_control when there is no cacheable prefix") {
         auto r = request();
         r.cacheable_prefix = 0;
-        const json content = json::parse(codec->build(r, seat(), k_key).body).at("messages").at(0).at("content");
+        const json content =
+            json::parse(codec->build(r, seat(), k_key).body).at("messages").at(0).at("content");
         REQUIRE(content.size() == 1);
         CHECK(content[0].at("text") == r.user);
         CHECK_FALSE(content[0].contains("cache_control"));
     }
-    SECTION("marks the whole user text when the prefix covers it")
-    {
+    SECTION("marks the whole user text when the prefix covers it") {
         auto r = request();
         r.cacheable_prefix = r.user.size() + 5;
-        const json content = json::parse(codec->build(r, seat(), k_key).body).at("messages").at(0).at("content");
+        const json content =
+            json::parse(codec->build(r, seat(), k_key).body).at("messages").at(0).at("content");
         REQUIRE(content.size() == 1);
         CHECK(content[0].contains("cache_control"));
     }
-    SECTION("sends no tools without a schema")
-    {
+    SECTION("sends no tools without a schema") {
         auto r = request();
         r.json_schema.clear();
         const json body = json::parse(codec->build(r, seat(), k_key).body);
@@ -135,19 +123,18 @@ TEST_CASE("anthropic::build")
     }
 }
 
-TEST_CASE("anthropic::parse")
-{
+TEST_CASE("anthropic::parse") {
     const auto codec = make_anthropic_codec();
 
-    SECTION("reads the tool input as text and counts usage as billed")
-    {
+    SECTION("reads the tool input as text and counts usage as billed") {
         testing::ReplyUsage usage;
         usage.input = 100;
         usage.output = 50;
         usage.cached = 30;
         usage.cache_write = 20;
         const auto reply = codec->parse(
-            response(200, testing::anthropic_tool_reply("submit_take", R"({"stance":"bullish"})", usage),
+            response(200,
+                     testing::anthropic_tool_reply("submit_take", R"({"stance":"bullish"})", usage),
                      {{"Request-Id", "req_123"}}),
             request(), seat());
         REQUIRE(reply);
@@ -160,100 +147,103 @@ TEST_CASE("anthropic::parse")
         CHECK(reply->usage.cache_write_tokens == 20);
         CHECK(reply->usage.output_tokens == 50);
     }
-    SECTION("reads text blocks")
-    {
-        const auto reply = codec->parse(response(200, testing::anthropic_text_reply("{\"a\":1}")), request(), seat());
+    SECTION("reads text blocks") {
+        const auto reply = codec->parse(response(200, testing::anthropic_text_reply("{\"a\":1}")),
+                                        request(), seat());
         REQUIRE(reply);
         CHECK(reply->text == "{\"a\":1}");
         CHECK(reply->finish_reason == "end_turn");
     }
-    SECTION("fails on a refusal")
-    {
-        const auto reply = codec->parse(response(200, testing::anthropic_text_reply("", {}, "refusal")), request(),
-                                        seat());
+    SECTION("fails on a refusal") {
+        const auto reply = codec->parse(
+            response(200, testing::anthropic_text_reply("", {}, "refusal")), request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().type == "refusal");
         CHECK(reply.error().message == "the model refused to answer");
     }
-    SECTION("fails on a max_tokens stop")
-    {
-        const auto reply = codec->parse(response(200, testing::anthropic_text_reply("{\"st", {}, "max_tokens")),
-                                        request(), seat());
+    SECTION("fails on a max_tokens stop") {
+        const auto reply =
+            codec->parse(response(200, testing::anthropic_text_reply("{\"st", {}, "max_tokens")),
+                         request(), seat());
         REQUIRE_FALSE(reply);
-        CHECK(reply.error().describe()
-              == "anthropic: HTTP 200 max_tokens: reply cut at max_tokens=1000; raise max_tokens for this seat");
+        CHECK(reply.error().describe() == "anthropic: HTTP 200 max_tokens: reply cut at "
+                                          "max_tokens=1000; raise max_tokens for this seat");
     }
-    SECTION("fails on empty text")
-    {
-        const auto reply = codec->parse(response(200, testing::anthropic_text_reply("")), request(), seat());
+    SECTION("fails on empty text") {
+        const auto reply =
+            codec->parse(response(200, testing::anthropic_text_reply("")), request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().type == "empty_reply");
         CHECK(reply.error().message == "the reply held no text");
     }
-    SECTION("fails on a body that is not JSON, with an excerpt")
-    {
+    SECTION("fails on a body that is not JSON, with an excerpt") {
         const auto reply = codec->parse(response(200, std::string(300, 'x')), request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().type == "bad_response");
         CHECK(reply.error().message == "reply is not JSON: " + std::string(200, 'x') + "...");
     }
-    SECTION("reads the error shape")
-    {
+    SECTION("reads the error shape") {
         const auto reply = codec->parse(
-            response(529, testing::anthropic_error("overloaded_error", "Overloaded", "req_529")), request(), seat());
+            response(529, testing::anthropic_error("overloaded_error", "Overloaded", "req_529")),
+            request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().http_status == 529);
         CHECK(reply.error().type == "overloaded_error");
         CHECK(reply.error().message == "Overloaded");
         CHECK(reply.error().request_id == "req_529");
-        CHECK(reply.error().describe() == "anthropic: HTTP 529 overloaded_error: Overloaded (request req_529)");
+        CHECK(reply.error().describe() ==
+              "anthropic: HTTP 529 overloaded_error: Overloaded (request req_529)");
     }
-    SECTION("falls back to the raw body for an unknown shape")
-    {
-        const auto reply = codec->parse(response(502, "<html>Bad gateway</html>"), request(), seat());
+    SECTION("falls back to the raw body for an unknown shape") {
+        const auto reply =
+            codec->parse(response(502, "<html>Bad gateway</html>"), request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().describe() == "anthropic: HTTP 502 <html>Bad gateway</html>");
     }
-    SECTION("names the variable to check for a bad key")
-    {
-        const auto reply = codec->parse(
-            response(401, testing::anthropic_error("authentication_error", "invalid x-api-key " + k_key)), request(),
-            seat());
+    SECTION("names the variable to check for a bad key") {
+        const auto reply =
+            codec->parse(response(401, testing::anthropic_error("authentication_error",
+                                                                "invalid x-api-key " + k_key)),
+                         request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().type == "authentication_error");
-        CHECK(reply.error().message == "the API key was rejected: check ANTHROPIC_API_KEY in the environment");
+        CHECK(reply.error().message ==
+              "the API key was rejected: check ANTHROPIC_API_KEY in the environment");
         CHECK(reply.error().describe().find(k_key) == std::string::npos);
     }
 }
 
-TEST_CASE("anthropic::classify")
-{
+TEST_CASE("anthropic::classify") {
     const auto codec = make_anthropic_codec();
 
-    SECTION("retries 429, 529 and 503")
-    {
-        CHECK(codec->classify(response(429, testing::anthropic_error("rate_limit_error", "slow down"))).retry);
-        CHECK(codec->classify(response(529, testing::anthropic_error("overloaded_error", "Overloaded"))).retry);
+    SECTION("retries 429, 529 and 503") {
+        CHECK(
+            codec
+                ->classify(response(429, testing::anthropic_error("rate_limit_error", "slow down")))
+                .retry);
+        CHECK(codec
+                  ->classify(
+                      response(529, testing::anthropic_error("overloaded_error", "Overloaded")))
+                  .retry);
         CHECK(codec->classify(response(503, "")).retry);
         CHECK(codec->classify(response(408, "")).retry);
         CHECK(codec->classify(response(409, "")).retry);
     }
-    SECTION("never retries other 4xx or a success")
-    {
-        CHECK_FALSE(codec->classify(response(400, testing::anthropic_error("invalid_request_error", "bad"))).retry);
+    SECTION("never retries other 4xx or a success") {
+        CHECK_FALSE(
+            codec->classify(response(400, testing::anthropic_error("invalid_request_error", "bad")))
+                .retry);
         CHECK_FALSE(codec->classify(response(401, "")).retry);
         CHECK_FALSE(codec->classify(response(404, "")).retry);
         CHECK_FALSE(codec->classify(response(200, "{}")).retry);
     }
-    SECTION("never retries a reached spend limit")
-    {
-        const auto hint = codec->classify(
-            response(429, testing::anthropic_error("rate_limit_error", "enforced_spend_limit_reached")));
+    SECTION("never retries a reached spend limit") {
+        const auto hint = codec->classify(response(
+            429, testing::anthropic_error("rate_limit_error", "enforced_spend_limit_reached")));
         CHECK_FALSE(hint.retry);
         CHECK(hint.reason == "enforced_spend_limit_reached");
     }
-    SECTION("lets x-should-retry override the status")
-    {
+    SECTION("lets x-should-retry override the status") {
         CHECK_FALSE(codec->classify(response(529, "", {{"x-should-retry", "false"}})).retry);
         CHECK(codec->classify(response(400, "", {{"X-Should-Retry", "true"}})).retry);
     }

@@ -1,13 +1,9 @@
-#include <roundtable/providers/http_provider.hpp>
-
-#include <roundtable/http/clock.hpp>
-#include <roundtable/http/curl_transport.hpp>
-
+#include <catch2/catch.hpp>
 #include <fake/fake_server.hpp>
 #include <fake/replies.hpp>
-
-#include <catch2/catch.hpp>
-
+#include <roundtable/http/clock.hpp>
+#include <roundtable/http/curl_transport.hpp>
+#include <roundtable/providers/http_provider.hpp>
 #include <string>
 
 using namespace roundtable;
@@ -20,14 +16,12 @@ namespace {
 
 const std::string k_key = "sk-SENTINEL-HTTP-0123456789";
 
-std::shared_ptr<http::Transport> transport()
-{
+std::shared_ptr<http::Transport> transport() {
     static const std::shared_ptr<http::Transport> shared = http::make_curl_transport();
     return shared;
 }
 
-SeatConfig seat(const std::string& provider, const std::string& base_url)
-{
+SeatConfig seat(const std::string& provider, const std::string& base_url) {
     SeatConfig s;
     s.name = "seat";
     s.provider = provider;
@@ -39,8 +33,7 @@ SeatConfig seat(const std::string& provider, const std::string& base_url)
     return s;
 }
 
-Request request()
-{
+Request request() {
     Request r;
     r.system = "system";
     r.user = "user";
@@ -50,24 +43,25 @@ Request request()
     return r;
 }
 
-HttpProvider provider(const std::string& kind, const FakeServer& server, http::Clock& clock, int retries = 2)
-{
+HttpProvider provider(const std::string& kind, const FakeServer& server, http::Clock& clock,
+                      int retries = 2) {
     http::RetryPolicy policy;
     policy.max_retries = retries;
-    return HttpProvider(make_codec(kind), seat(kind, server.base_url()), k_key, transport(), clock, policy);
+    return HttpProvider(make_codec(kind), seat(kind, server.base_url()), k_key, transport(), clock,
+                        policy);
 }
 
 } // namespace
 
-TEST_CASE("http_provider::complete")
-{
+TEST_CASE("http_provider::complete") {
     FakeServer server;
     http::ManualClock clock;
 
-    SECTION("returns a good reply after one attempt")
-    {
-        server.enqueue("/v1/messages", testing::json_reply(200, testing::anthropic_text_reply("{\"stance\":\"bullish\"}"),
-                                                           {{"request-id", "req_ok"}}));
+    SECTION("returns a good reply after one attempt") {
+        server.enqueue(
+            "/v1/messages",
+            testing::json_reply(200, testing::anthropic_text_reply("{\"stance\":\"bullish\"}"),
+                                {{"request-id", "req_ok"}}));
         auto p = provider("anthropic", server, clock);
         const auto reply = p.complete(request());
         REQUIRE(reply);
@@ -84,13 +78,14 @@ TEST_CASE("http_provider::complete")
         CHECK(p.kind() == "anthropic");
         CHECK(p.model() == "model-x");
     }
-    SECTION("waits out retry-after on 429, then succeeds")
-    {
+    SECTION("waits out retry-after on 429, then succeeds") {
         server.enqueue("/chat/completions",
-                       testing::json_reply(429, testing::openai_error("Rate limit reached", "requests",
-                                                                      "rate_limit_exceeded"),
+                       testing::json_reply(429,
+                                           testing::openai_error("Rate limit reached", "requests",
+                                                                 "rate_limit_exceeded"),
                                            {{"retry-after", "2"}}));
-        server.enqueue("/chat/completions", testing::json_reply(200, testing::openai_text_reply("{}")));
+        server.enqueue("/chat/completions",
+                       testing::json_reply(200, testing::openai_text_reply("{}")));
         auto p = provider("openai", server, clock);
         const auto reply = p.complete(request());
         REQUIRE(reply);
@@ -99,11 +94,13 @@ TEST_CASE("http_provider::complete")
         CHECK(clock.sleeps() == std::vector<milliseconds>{milliseconds(2000)});
         CHECK(reply->latency == milliseconds(2000));
     }
-    SECTION("retries 529 and 503")
-    {
-        server.enqueue("/v1/messages", testing::json_reply(529, testing::anthropic_error("overloaded_error", "Overloaded")));
+    SECTION("retries 529 and 503") {
+        server.enqueue(
+            "/v1/messages",
+            testing::json_reply(529, testing::anthropic_error("overloaded_error", "Overloaded")));
         server.enqueue("/v1/messages", testing::json_reply(503, "upstream unavailable"));
-        server.enqueue("/v1/messages", testing::json_reply(200, testing::anthropic_text_reply("{}")));
+        server.enqueue("/v1/messages",
+                       testing::json_reply(200, testing::anthropic_text_reply("{}")));
         auto p = provider("anthropic", server, clock);
         const auto reply = p.complete(request());
         REQUIRE(reply);
@@ -111,35 +108,36 @@ TEST_CASE("http_provider::complete")
         CHECK(server.requests().size() == 3);
         CHECK(clock.sleeps().size() == 2);
     }
-    SECTION("reports the last failure when retries run out")
-    {
+    SECTION("reports the last failure when retries run out") {
         for (int i = 0; i < 3; ++i) {
-            server.enqueue("/v1/messages",
-                           testing::json_reply(529, testing::anthropic_error("overloaded_error", "Overloaded", "req_x")));
+            server.enqueue("/v1/messages", testing::json_reply(529, testing::anthropic_error(
+                                                                        "overloaded_error",
+                                                                        "Overloaded", "req_x")));
         }
         auto p = provider("anthropic", server, clock);
         const auto reply = p.complete(request());
         REQUIRE_FALSE(reply);
-        CHECK(reply.error().describe() == "anthropic: HTTP 529 overloaded_error: Overloaded (request req_x, 3 attempts)");
+        CHECK(reply.error().describe() ==
+              "anthropic: HTTP 529 overloaded_error: Overloaded (request req_x, 3 attempts)");
         CHECK(server.requests().size() == 3);
     }
-    SECTION("does not retry a bad key and never shows it")
-    {
-        server.enqueue("/v1/messages",
-                       testing::json_reply(401, testing::anthropic_error("authentication_error",
-                                                                         "invalid x-api-key " + k_key)));
+    SECTION("does not retry a bad key and never shows it") {
+        server.enqueue("/v1/messages", testing::json_reply(401, testing::anthropic_error(
+                                                                    "authentication_error",
+                                                                    "invalid x-api-key " + k_key)));
         auto p = provider("anthropic", server, clock);
         const auto reply = p.complete(request());
         REQUIRE_FALSE(reply);
         CHECK(server.requests().size() == 1);
-        CHECK(reply.error().message == "the API key was rejected: check TEST_KEY_ENV in the environment");
+        CHECK(reply.error().message ==
+              "the API key was rejected: check TEST_KEY_ENV in the environment");
         CHECK(reply.error().describe().find(k_key) == std::string::npos);
     }
-    SECTION("does not retry insufficient_quota")
-    {
+    SECTION("does not retry insufficient_quota") {
         server.enqueue("/chat/completions",
-                       testing::json_reply(429, testing::openai_error("You exceeded your current quota.",
-                                                                      "insufficient_quota", "insufficient_quota")));
+                       testing::json_reply(
+                           429, testing::openai_error("You exceeded your current quota.",
+                                                      "insufficient_quota", "insufficient_quota")));
         auto p = provider("openai", server, clock);
         const auto reply = p.complete(request());
         REQUIRE_FALSE(reply);
@@ -147,10 +145,10 @@ TEST_CASE("http_provider::complete")
         CHECK(server.requests().size() == 1);
         CHECK(clock.sleeps().empty());
     }
-    SECTION("does not retry a Gemini per-day quota, retries a per-minute one after its delay")
-    {
+    SECTION("does not retry a Gemini per-day quota, retries a per-minute one after its delay") {
         const std::string path = "/v1beta/models/gemini-2.5-pro:generateContent";
-        server.enqueue(path, testing::json_reply(429, testing::gemini_rate_limit_error("3s", "GenerateRequestsPerDay")));
+        server.enqueue(path, testing::json_reply(429, testing::gemini_rate_limit_error(
+                                                          "3s", "GenerateRequestsPerDay")));
         auto p = provider("gemini", server, clock);
         const auto day = p.complete(request());
         REQUIRE_FALSE(day);
@@ -158,8 +156,8 @@ TEST_CASE("http_provider::complete")
         CHECK(server.requests()[0].header("x-goog-api-key") == k_key);
 
         server.reset_stats();
-        server.enqueue(path,
-                       testing::json_reply(429, testing::gemini_rate_limit_error("3s", "GenerateRequestsPerMinute")));
+        server.enqueue(path, testing::json_reply(429, testing::gemini_rate_limit_error(
+                                                          "3s", "GenerateRequestsPerMinute")));
         server.enqueue(path, testing::json_reply(200, testing::gemini_text_reply("{}")));
         const auto minute = p.complete(request());
         REQUIRE(minute);
@@ -167,23 +165,23 @@ TEST_CASE("http_provider::complete")
         CHECK(server.requests().size() == 2);
         CHECK(clock.sleeps() == std::vector<milliseconds>{milliseconds(3000)});
     }
-    SECTION("retries a dropped connection")
-    {
-        Scripted drop = testing::json_reply(200, testing::anthropic_text_reply("this reply is cut off half way"));
+    SECTION("retries a dropped connection") {
+        Scripted drop = testing::json_reply(
+            200, testing::anthropic_text_reply("this reply is cut off half way"));
         drop.fault = Scripted::Fault::drop;
         server.enqueue("/v1/messages", drop);
-        server.enqueue("/v1/messages", testing::json_reply(200, testing::anthropic_text_reply("{}")));
+        server.enqueue("/v1/messages",
+                       testing::json_reply(200, testing::anthropic_text_reply("{}")));
         auto p = provider("anthropic", server, clock);
         const auto reply = p.complete(request());
         REQUIRE(reply);
         CHECK(reply->attempts == 2);
         CHECK(server.requests().size() == 2);
     }
-    SECTION("gives up when the server asks to wait over the cap")
-    {
+    SECTION("gives up when the server asks to wait over the cap") {
         const std::string path = "/v1beta/models/gemini-2.5-pro:generateContent";
-        server.enqueue(path,
-                       testing::json_reply(429, testing::gemini_rate_limit_error("90s", "GenerateRequestsPerMinute")));
+        server.enqueue(path, testing::json_reply(429, testing::gemini_rate_limit_error(
+                                                          "90s", "GenerateRequestsPerMinute")));
         auto p = provider("gemini", server, clock);
         const auto reply = p.complete(request());
         REQUIRE_FALSE(reply);
@@ -192,9 +190,9 @@ TEST_CASE("http_provider::complete")
         CHECK(server.requests().size() == 1);
         CHECK(clock.sleeps().empty());
     }
-    SECTION("fails on a truncated body with an excerpt, without retrying")
-    {
-        Scripted cut = testing::json_reply(200, testing::openai_text_reply("{\"stance\":\"bearish\"}"));
+    SECTION("fails on a truncated body with an excerpt, without retrying") {
+        Scripted cut =
+            testing::json_reply(200, testing::openai_text_reply("{\"stance\":\"bearish\"}"));
         cut.fault = Scripted::Fault::truncate;
         cut.truncate_at = 12;
         server.enqueue("/chat/completions", cut);
@@ -205,19 +203,19 @@ TEST_CASE("http_provider::complete")
         CHECK(reply.error().message.starts_with("reply is not JSON: {\""));
         CHECK(server.requests().size() == 1);
     }
-    SECTION("fails on a vLLM error sent with HTTP 200, without retrying")
-    {
-        server.enqueue("/chat/completions", testing::json_reply(200, testing::vllm_error("context too long")));
+    SECTION("fails on a vLLM error sent with HTTP 200, without retrying") {
+        server.enqueue("/chat/completions",
+                       testing::json_reply(200, testing::vllm_error("context too long")));
         auto p = provider("openai-compatible", server, clock);
         const auto reply = p.complete(request());
         REQUIRE_FALSE(reply);
-        CHECK(reply.error().describe() == "openai-compatible: HTTP 200 BadRequestError: context too long");
+        CHECK(reply.error().describe() ==
+              "openai-compatible: HTTP 200 BadRequestError: context too long");
         CHECK(server.requests().size() == 1);
     }
 }
 
-TEST_CASE("http_provider::complete transport errors")
-{
+TEST_CASE("http_provider::complete transport errors") {
     http::ManualClock clock;
     std::string dead_url;
     {
@@ -226,10 +224,10 @@ TEST_CASE("http_provider::complete transport errors")
     }
     http::RetryPolicy policy;
     policy.max_retries = 1;
-    HttpProvider p(make_openai_codec(), seat("openai", dead_url), k_key, transport(), clock, policy);
+    HttpProvider p(make_openai_codec(), seat("openai", dead_url), k_key, transport(), clock,
+                   policy);
 
-    SECTION("reports a refused connection after its retries")
-    {
+    SECTION("reports a refused connection after its retries") {
         const auto reply = p.complete(request());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().provider == "openai");
@@ -240,15 +238,15 @@ TEST_CASE("http_provider::complete transport errors")
     }
 }
 
-TEST_CASE("http_provider::describe_request")
-{
+TEST_CASE("http_provider::describe_request") {
     http::ManualClock clock;
     http::RetryPolicy policy;
 
-    SECTION("redacts the key headers and pretty-prints the body")
-    {
-        for (const std::string kind : {"anthropic", "openai", "xai", "gemini", "openai-compatible"}) {
-            HttpProvider p(make_codec(kind), seat(kind, "https://example.invalid/"), k_key, transport(), clock, policy);
+    SECTION("redacts the key headers and pretty-prints the body") {
+        for (const std::string kind :
+             {"anthropic", "openai", "xai", "gemini", "openai-compatible"}) {
+            HttpProvider p(make_codec(kind), seat(kind, "https://example.invalid/"), k_key,
+                           transport(), clock, policy);
             const std::string text = p.describe_request(request());
             CHECK(text.find(k_key) == std::string::npos);
             CHECK(text.find("<redacted>") != std::string::npos);
@@ -256,9 +254,9 @@ TEST_CASE("http_provider::describe_request")
             CHECK(text.find("\n  \"") != std::string::npos);
         }
     }
-    SECTION("shows the exact request line and headers")
-    {
-        HttpProvider p(make_codec("anthropic"), seat("anthropic", ""), k_key, transport(), clock, policy);
+    SECTION("shows the exact request line and headers") {
+        HttpProvider p(make_codec("anthropic"), seat("anthropic", ""), k_key, transport(), clock,
+                       policy);
         const std::string text = p.describe_request(request());
         CHECK(text.starts_with("POST https://api.anthropic.com/v1/messages\n"
                                "content-type: application/json\n"
@@ -267,10 +265,8 @@ TEST_CASE("http_provider::describe_request")
     }
 }
 
-TEST_CASE("http_provider::failure_type")
-{
-    SECTION("maps transport error kinds to failure types")
-    {
+TEST_CASE("http_provider::failure_type") {
+    SECTION("maps transport error kinds to failure types") {
         using Kind = http::TransportError::Kind;
         CHECK(failure_type({Kind::connect, ""}) == "connection");
         CHECK(failure_type({Kind::dropped, ""}) == "connection");

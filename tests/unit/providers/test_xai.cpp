@@ -1,10 +1,7 @@
-#include <roundtable/providers/codec.hpp>
-
-#include <fake/replies.hpp>
-
 #include <catch2/catch.hpp>
+#include <fake/replies.hpp>
 #include <nlohmann/json.hpp>
-
+#include <roundtable/providers/codec.hpp>
 #include <string>
 
 using namespace roundtable;
@@ -15,8 +12,7 @@ namespace {
 
 const std::string k_key = "xai-SENTINEL-0123456789";
 
-SeatConfig seat()
-{
+SeatConfig seat() {
     SeatConfig s;
     s.name = "grok";
     s.provider = "xai";
@@ -25,8 +21,7 @@ SeatConfig seat()
     return s;
 }
 
-Request request()
-{
+Request request() {
     Request r;
     r.system = "You are an analyst.";
     r.user = "Give your take.";
@@ -36,8 +31,7 @@ Request request()
     return r;
 }
 
-http::Response response(int status, std::string body, http::Headers headers = {})
-{
+http::Response response(int status, std::string body, http::Headers headers = {}) {
     http::Response r;
     r.status = status;
     r.body = std::move(body);
@@ -47,13 +41,11 @@ http::Response response(int status, std::string body, http::Headers headers = {}
 
 } // namespace
 
-TEST_CASE("xai::build")
-{
+TEST_CASE("xai::build") {
     const auto codec = make_xai_codec();
     REQUIRE(codec->kind() == "xai");
 
-    SECTION("posts to xAI's chat completions with a bearer key")
-    {
+    SECTION("posts to xAI's chat completions with a bearer key") {
         const auto built = codec->build(request(), seat(), k_key);
         CHECK(built.url == "https://api.x.ai/v1/chat/completions");
         bool found = false;
@@ -69,20 +61,19 @@ TEST_CASE("xai::build")
     }
 }
 
-TEST_CASE("xai::parse")
-{
+TEST_CASE("xai::parse") {
     const auto codec = make_xai_codec();
 
-    SECTION("adds reasoning tokens to output tokens")
-    {
+    SECTION("adds reasoning tokens to output tokens") {
         testing::ReplyUsage usage;
         usage.input = 120;
         usage.cached = 100;
         usage.output = 30;
         usage.reasoning = 200;
-        const auto reply = codec->parse(
-            response(200, testing::openai_text_reply("{}", usage, "stop", "grok-4"), {{"x-request-id", "x-1"}}),
-            request(), seat());
+        const auto reply =
+            codec->parse(response(200, testing::openai_text_reply("{}", usage, "stop", "grok-4"),
+                                  {{"x-request-id", "x-1"}}),
+                         request(), seat());
         REQUIRE(reply);
         CHECK(reply->usage.input_tokens == 120);
         CHECK(reply->usage.cached_tokens == 100);
@@ -90,54 +81,57 @@ TEST_CASE("xai::parse")
         CHECK(reply->request_id == "x-1");
         CHECK(reply->model == "grok-4");
     }
-    SECTION("reads the flat error shape")
-    {
-        const auto reply = codec->parse(
-            response(422, testing::xai_error("Client specified an invalid argument", "Unknown field 'foo'")),
-            request(), seat());
+    SECTION("reads the flat error shape") {
+        const auto reply =
+            codec->parse(response(422, testing::xai_error("Client specified an invalid argument",
+                                                          "Unknown field 'foo'")),
+                         request(), seat());
         REQUIRE_FALSE(reply);
-        CHECK(reply.error().describe()
-              == "xai: HTTP 422 Client specified an invalid argument: Unknown field 'foo'");
+        CHECK(reply.error().describe() ==
+              "xai: HTTP 422 Client specified an invalid argument: Unknown field 'foo'");
     }
-    SECTION("names the variable to check for a bad key on 400")
-    {
+    SECTION("names the variable to check for a bad key on 400") {
         const auto reply = codec->parse(
-            response(400, testing::xai_error("Client specified an invalid argument",
-                                             "Incorrect API key provided: " + k_key.substr(0, 6)
-                                                 + "***. You can obtain an API key from https://console.x.ai.")),
+            response(400, testing::xai_error(
+                              "Client specified an invalid argument",
+                              "Incorrect API key provided: " + k_key.substr(0, 6) +
+                                  "***. You can obtain an API key from https://console.x.ai.")),
             request(), seat());
         REQUIRE_FALSE(reply);
-        CHECK(reply.error().message == "the API key was rejected: check XAI_API_KEY in the environment");
+        CHECK(reply.error().message ==
+              "the API key was rejected: check XAI_API_KEY in the environment");
         CHECK(reply.error().describe().find(k_key.substr(0, 6)) == std::string::npos);
     }
-    SECTION("keeps the provider's message for other 400s")
-    {
-        const auto reply = codec->parse(
-            response(400, testing::xai_error("Client specified an invalid argument", "Model not found")), request(),
-            seat());
+    SECTION("keeps the provider's message for other 400s") {
+        const auto reply =
+            codec->parse(response(400, testing::xai_error("Client specified an invalid argument",
+                                                          "Model not found")),
+                         request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().message == "Model not found");
     }
 }
 
-TEST_CASE("xai::classify")
-{
+TEST_CASE("xai::classify") {
     const auto codec = make_xai_codec();
 
-    SECTION("retries a plain rate limit")
-    {
-        CHECK(codec->classify(response(429, testing::xai_error("Too many requests", "Rate limit exceeded"))).retry);
+    SECTION("retries a plain rate limit") {
+        CHECK(codec
+                  ->classify(
+                      response(429, testing::xai_error("Too many requests", "Rate limit exceeded")))
+                  .retry);
     }
-    SECTION("never retries exhausted credits or a reached spending limit")
-    {
-        const auto credits = codec->classify(response(
-            429, testing::xai_error("Some resource has been exhausted",
-                                    "Your team has used all available credits or reached its monthly spending limit.")));
+    SECTION("never retries exhausted credits or a reached spending limit") {
+        const auto credits = codec->classify(
+            response(429, testing::xai_error("Some resource has been exhausted",
+                                             "Your team has used all available credits or reached "
+                                             "its monthly spending limit.")));
         CHECK_FALSE(credits.retry);
         CHECK(credits.reason == "credits or spending limit exhausted");
     }
-    SECTION("never retries a bad key")
-    {
-        CHECK_FALSE(codec->classify(response(400, testing::xai_error("x", "Incorrect API key provided"))).retry);
+    SECTION("never retries a bad key") {
+        CHECK_FALSE(
+            codec->classify(response(400, testing::xai_error("x", "Incorrect API key provided")))
+                .retry);
     }
 }
