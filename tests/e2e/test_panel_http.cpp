@@ -177,6 +177,7 @@ TEST_CASE("e2e::four real providers against the fake server") {
         json card = json::parse(r.out);
         for (const auto& take : card.at("takes")) {
             std::vector<std::string> ungrounded = take.at("ungrounded");
+            CHECK(take.at("claims_checked").get<int>() >= 4); // figures and the evidence quote
             if (take.at("seat") == "gpt") {
                 CHECK(ungrounded.size() == 2);
                 CHECK(std::find(ungrounded.begin(), ungrounded.end(), "$41 million") !=

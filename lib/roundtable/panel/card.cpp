@@ -118,10 +118,15 @@ void from_json(const json& j, SeatStatus& s) {
 }
 
 void to_json(json& j, const Take& t) {
-    j = json{
-        {"seat", t.seat},         {"stance", t.stance},        {"confidence", t.confidence},
-        {"headline", t.headline}, {"analysis", t.analysis},    {"counterpoint", t.counterpoint},
-        {"evidence", t.evidence}, {"ungrounded", t.ungrounded}};
+    j = json{{"seat", t.seat},
+             {"stance", t.stance},
+             {"confidence", t.confidence},
+             {"headline", t.headline},
+             {"analysis", t.analysis},
+             {"counterpoint", t.counterpoint},
+             {"evidence", t.evidence},
+             {"ungrounded", t.ungrounded},
+             {"claims_checked", t.claims_checked}};
 }
 void from_json(const json& j, Take& t) {
     j.at("seat").get_to(t.seat);
@@ -132,6 +137,7 @@ void from_json(const json& j, Take& t) {
     j.at("counterpoint").get_to(t.counterpoint);
     j.at("evidence").get_to(t.evidence);
     j.at("ungrounded").get_to(t.ungrounded);
+    t.claims_checked = j.value("claims_checked", std::size_t{0});
 }
 
 void to_json(json& j, const Rebuttal& r) {
@@ -141,7 +147,8 @@ void to_json(json& j, const Rebuttal& r) {
              {"text", r.text},
              {"stance_after", r.stance_after},
              {"confidence_after", r.confidence_after},
-             {"ungrounded", r.ungrounded}};
+             {"ungrounded", r.ungrounded},
+             {"claims_checked", r.claims_checked}};
 }
 void from_json(const json& j, Rebuttal& r) {
     j.at("seat").get_to(r.seat);
@@ -151,6 +158,7 @@ void from_json(const json& j, Rebuttal& r) {
     j.at("stance_after").get_to(r.stance_after);
     r.confidence_after = j.value("confidence_after", 0.5);
     r.ungrounded = j.value("ungrounded", std::vector<std::string>{});
+    r.claims_checked = j.value("claims_checked", std::size_t{0});
 }
 
 void to_json(json& j, const Votes& v) {
@@ -185,6 +193,7 @@ void to_json(json& j, const Consensus& c) {
              {"synthesized", c.synthesized},
              {"shifts", c.shifts},
              {"ungrounded", c.ungrounded},
+             {"claims_checked", c.claims_checked},
              {"chair_error", c.chair_error.empty() ? json(nullptr) : json(c.chair_error)}};
 }
 void from_json(const json& j, Consensus& c) {
@@ -199,6 +208,7 @@ void from_json(const json& j, Consensus& c) {
     c.synthesized = j.value("synthesized", true);
     c.shifts = j.value("shifts", std::vector<Shift>{});
     c.ungrounded = j.value("ungrounded", std::vector<std::string>{});
+    c.claims_checked = j.value("claims_checked", std::size_t{0});
     c.chair_error = j.contains("chair_error") && j.at("chair_error").is_string()
                         ? j.at("chair_error").get<std::string>()
                         : std::string();

@@ -48,6 +48,7 @@ struct Take {
     std::string counterpoint;
     std::vector<std::string> evidence;
     std::vector<std::string> ungrounded; // claims not found in the article
+    std::size_t claims_checked = 0;      // claims and evidence quotes looked up
 };
 
 struct Rebuttal {
@@ -58,6 +59,7 @@ struct Rebuttal {
     Stance stance_after = Stance::neutral;
     double confidence_after = 0.5;
     std::vector<std::string> ungrounded;
+    std::size_t claims_checked = 0;
 };
 
 struct Votes {
@@ -90,6 +92,7 @@ struct Consensus {
     bool synthesized = true;             // false: risk/opportunity filled from the takes
     std::vector<Shift> shifts;           // seats whose stance changed in the rebuttal
     std::vector<std::string> ungrounded; // claims of the synthesis not found in the article
+    std::size_t claims_checked = 0;      // claims of the synthesis looked up
     std::string chair_error;             // why the chair's synthesis failed; empty when it did not
 
     // Returns "bearish", "neutral", "bullish" or "split".

@@ -11,6 +11,7 @@
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/util/error.hpp>
+#include <tuple>
 
 namespace roundtable::panel {
 
@@ -142,6 +143,18 @@ json take_for_prompt(const Take& take, const std::string& name) {
                 {"analysis", take.analysis},
                 {"counterpoint", take.counterpoint},
                 {"evidence", take.evidence}};
+}
+
+// Returns the claims of `text` and `evidence` not found in the article, and how many were checked.
+std::pair<std::vector<std::string>, std::size_t> ground(const guard::GroundingIndex& index,
+                                                        const std::string& text,
+                                                        const std::vector<std::string>& evidence) {
+    guard::GroundingReport report = index.check(text, evidence);
+    std::vector<std::string> ungrounded;
+    for (const auto& claim : report.ungrounded) {
+        ungrounded.push_back(claim.text);
+    }
+    return {std::move(ungrounded), report.checked};
 }
 
 std::string panelist_letter(std::size_t index) {
@@ -306,8 +319,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             t.analysis = o.at("analysis").get<std::string>();
             t.counterpoint = o.at("counterpoint").get<std::string>();
             t.evidence = string_list(o.at("evidence"));
-            t.ungrounded =
-                index.ungrounded(join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence);
+            std::tie(t.ungrounded, t.claims_checked) =
+                ground(index, join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence);
             takes[i] = std::move(t);
             ++answered;
         } else {
@@ -383,7 +396,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             r.stance_after =
                 parse_stance(o.at("stance_after").get<std::string>()).value_or(takes[i]->stance);
             r.confidence_after = o.at("confidence_after").get<double>();
-            r.ungrounded = index.ungrounded(join_lines({r.headline, r.text}), {});
+            std::tie(r.ungrounded, r.claims_checked) =
+                ground(index, join_lines({r.headline, r.text}), {});
             if (r.stance_after != takes[i]->stance) {
                 card.consensus.shifts.push_back({r.seat, takes[i]->stance, r.stance_after,
                                                  cites_new_evidence(r, *takes[i], index)});
@@ -473,8 +487,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             consensus.summary = synthesis.object->at("summary").get<std::string>();
             consensus.risk = synthesis.object->at("risk").get<std::string>();
             consensus.opportunity = synthesis.object->at("opportunity").get<std::string>();
-            consensus.ungrounded = index.ungrounded(
-                join_lines({consensus.summary, consensus.risk, consensus.opportunity}), {});
+            std::tie(consensus.ungrounded, consensus.claims_checked) = ground(
+                index, join_lines({consensus.summary, consensus.risk, consensus.opportunity}), {});
         } else {
             consensus.chair_error = synthesis.error;
             fill_from_takes(consensus, card.takes);

@@ -109,11 +109,27 @@ std::vector<std::string> ungrounded_of(const panel::Card& card, std::string_view
     return out;
 }
 
-std::string ungrounded_summary(std::size_t count) {
+std::string ungrounded_summary(std::size_t count, std::size_t checked) {
+    std::string prefix =
+        checked == 0 ? std::string()
+                     : fmt::format("{} claim{} checked, ", checked, checked == 1 ? "" : "s");
     if (count == 0) {
-        return std::string(k_all_grounded);
+        return prefix + std::string(k_all_grounded);
     }
-    return fmt::format("{} ungrounded claim{}", count, count == 1 ? "" : "s");
+    return prefix + fmt::format("{} ungrounded claim{}", count, count == 1 ? "" : "s");
+}
+
+std::size_t checked_of(const panel::Card& card, std::string_view seat) {
+    std::size_t checked = 0;
+    if (const panel::Take* take = find_take(card, seat)) {
+        checked += take->claims_checked;
+    }
+    for (const panel::Rebuttal& rebuttal : card.rebuttals) {
+        if (rebuttal.seat == seat) {
+            checked += rebuttal.claims_checked;
+        }
+    }
+    return checked;
 }
 
 std::string usage_line(const panel::Usage& usage) {

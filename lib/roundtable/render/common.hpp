@@ -57,7 +57,10 @@ inline constexpr std::string_view k_no_new_evidence = " (shifted without citing 
 std::vector<std::string> ungrounded_of(const panel::Card& card, std::string_view seat);
 
 // Returns "1 ungrounded claim" / "N ungrounded claims", or k_all_grounded for none.
-std::string ungrounded_summary(std::size_t count);
+std::string ungrounded_summary(std::size_t count, std::size_t checked = 0);
+
+// Returns how many claims of `seat`'s take and rebuttal were checked.
+std::size_t checked_of(const panel::Card& card, std::string_view seat);
 
 // Returns the usage line: calls, tokens in/out/cached, cost and wall time; never fails.
 std::string usage_line(const panel::Usage& usage);

@@ -191,8 +191,10 @@ void write_rebuttals(std::string& out, const panel::Card& card) {
     out += "</section>\n";
 }
 
-void write_claims(std::string& out, std::string_view who, const std::vector<std::string>& claims) {
-    out += fmt::format("<li><strong>{}:</strong> {}", who, ungrounded_summary(claims.size()));
+void write_claims(std::string& out, std::string_view who, const std::vector<std::string>& claims,
+                  std::size_t checked) {
+    out +=
+        fmt::format("<li><strong>{}:</strong> {}", who, ungrounded_summary(claims.size(), checked));
     if (!claims.empty()) {
         out += "\n<ul>\n";
         for (const std::string& claim : claims) {
@@ -207,11 +209,12 @@ void write_guards(std::string& out, const panel::Card& card) {
     out += "<section id=\"guards\">\n<h2>Guards</h2>\n<ul>\n";
     for (const panel::SeatStatus& seat : card.seats) {
         if (seat.ok) {
-            write_claims(out, esc(seat.seat), ungrounded_of(card, seat.seat));
+            write_claims(out, esc(seat.seat), ungrounded_of(card, seat.seat),
+                         checked_of(card, seat.seat));
         }
     }
     if (card.consensus.synthesized || !card.consensus.ungrounded.empty()) {
-        write_claims(out, "synthesis", card.consensus.ungrounded);
+        write_claims(out, "synthesis", card.consensus.ungrounded, card.consensus.claims_checked);
     }
     out += "</ul>\n</section>\n";
 }

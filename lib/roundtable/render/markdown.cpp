@@ -215,14 +215,16 @@ void write_guards(std::string& out, const panel::Card& card) {
             continue;
         }
         const std::vector<std::string> claims = ungrounded_of(card, seat.seat);
-        list += fmt::format("- **{}:** {}\n", md(seat.seat), ungrounded_summary(claims.size()));
+        list += fmt::format("- **{}:** {}\n", md(seat.seat),
+                            ungrounded_summary(claims.size(), checked_of(card, seat.seat)));
         for (const std::string& claim : claims) {
             list += fmt::format("  - {}\n", md(claim));
         }
     }
     if (card.consensus.synthesized || !card.consensus.ungrounded.empty()) {
-        list += fmt::format("- **synthesis:** {}\n",
-                            ungrounded_summary(card.consensus.ungrounded.size()));
+        list += fmt::format(
+            "- **synthesis:** {}\n",
+            ungrounded_summary(card.consensus.ungrounded.size(), card.consensus.claims_checked));
         for (const std::string& claim : card.consensus.ungrounded) {
             list += fmt::format("  - {}\n", md(claim));
         }

@@ -75,7 +75,8 @@ Json build_schema() {
                               {"analysis", string_type()},
                               {"counterpoint", string_type()},
                               {"evidence", ref("strings")},
-                              {"ungrounded", ref("strings")}});
+                              {"ungrounded", ref("strings")},
+                              {"claims_checked", count_type()}});
 
     defs["rebuttal"] = object_of({{"seat", string_type()},
                                   {"responds_to", ref("strings")},
@@ -83,7 +84,8 @@ Json build_schema() {
                                   {"text", string_type()},
                                   {"stance_after", ref("stance")},
                                   {"confidence_after", share_type()},
-                                  {"ungrounded", ref("strings")}});
+                                  {"ungrounded", ref("strings")},
+                                  {"claims_checked", count_type()}});
 
     defs["shift"] = object_of({{"seat", string_type()},
                                {"from", ref("stance")},
@@ -104,6 +106,7 @@ Json build_schema() {
          {"synthesized", Json{{"type", "boolean"}}},
          {"shifts", Json{{"type", "array"}, {"items", ref("shift")}}},
          {"ungrounded", ref("strings")},
+         {"claims_checked", count_type()},
          {"chair_error", string_or_null()}});
 
     defs["usage"] = object_of({{"calls", count_type()},

@@ -186,13 +186,16 @@ void write_guards(TextWriter& w, const panel::Card& card) {
             continue;
         }
         const std::vector<std::string> claims = ungrounded_of(card, seat.seat);
-        w.lines(fmt::format("{}: {}", seat.seat, ungrounded_summary(claims.size())), "", "  ");
+        w.lines(fmt::format("{}: {}", seat.seat,
+                            ungrounded_summary(claims.size(), checked_of(card, seat.seat))),
+                "", "  ");
         for (const std::string& claim : claims) {
             w.bullet(claim, "  ");
         }
     }
     if (card.consensus.synthesized || !card.consensus.ungrounded.empty()) {
-        w.lines(fmt::format("synthesis: {}", ungrounded_summary(card.consensus.ungrounded.size())),
+        w.lines(fmt::format("synthesis: {}", ungrounded_summary(card.consensus.ungrounded.size(),
+                                                                card.consensus.claims_checked)),
                 "", "  ");
         for (const std::string& claim : card.consensus.ungrounded) {
             w.bullet(claim, "  ");

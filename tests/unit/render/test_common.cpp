@@ -61,5 +61,7 @@ TEST_CASE("common::card_lookups") {
         CHECK(ungrounded_summary(0) == "all claims found in the article");
         CHECK(ungrounded_summary(1) == "1 ungrounded claim");
         CHECK(ungrounded_summary(2) == "2 ungrounded claims");
+        CHECK(ungrounded_summary(0, 12) == "12 claims checked, all claims found in the article");
+        CHECK(ungrounded_summary(2, 1) == "1 claim checked, 2 ungrounded claims");
     }
 }
