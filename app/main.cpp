@@ -1,15 +1,15 @@
 // roundtable's entry point: CLI11 wiring only. Every command lives in
 // lib/roundtable/commands/; this file maps flags to their options, installs
 // the Ctrl-C handler and turns errors into exit codes (DESIGN §6).
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <fmt/format.h>
+#include <iostream>
+#include <roundtable/commands/batch.hpp>
+#include <roundtable/commands/logs.hpp>
 #include <roundtable/commands/run.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/util/error.hpp>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
-#include <csignal>
-#include <iostream>
 #include <unistd.h>
 
 namespace {
@@ -49,8 +49,10 @@ std::pair<std::string, std::string> seat_model(const std::string& arg) {
 }
 
 void add_panel_flags(CLI::App& app, roundtable::config::Overrides& o) {
-    app.add_option("--config", o.config_path, "TOML config file (default: $XDG_CONFIG_HOME/roundtable/config.toml)");
-    app.add_option("--panel", o.panel, "Seats to seat, in card order (e.g. claude,gpt,gemini)")->delimiter(',');
+    app.add_option("--config", o.config_path,
+                   "TOML config file (default: $XDG_CONFIG_HOME/roundtable/config.toml)");
+    app.add_option("--panel", o.panel, "Seats to seat, in card order (e.g. claude,gpt,gemini)")
+        ->delimiter(',');
     app.add_option_function<std::vector<std::string>>(
            "--model",
            [&o](const std::vector<std::string>& args) {
@@ -61,11 +63,32 @@ void add_panel_flags(CLI::App& app, roundtable::config::Overrides& o) {
            "Model for a seat: SEAT=MODEL (repeatable)")
         ->type_name("SEAT=MODEL");
     app.add_option("--chair", o.chair, "Seat that writes the summary, risk and opportunity");
-    app.add_option("--timeout", o.timeout_s, "Per-call timeout in seconds")->check(CLI::PositiveNumber);
-    app.add_option("--retries", o.retries, "Retries per call after the first attempt")->check(CLI::Range(0, 10));
-    app.add_option("--quorum", o.quorum, "Seats that must answer (default 3, at most the panel size)");
+    app.add_option("--timeout", o.timeout_s, "Per-call timeout in seconds")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--retries", o.retries, "Retries per call after the first attempt")
+        ->check(CLI::Range(0, 10));
+    app.add_option("--quorum", o.quorum,
+                   "Seats that must answer (default 3, at most the panel size)");
     app.add_flag("--offline", o.offline, "Use the offline analysts even if API keys are set");
 }
+
+void add_cache_flags(CLI::App& app, roundtable::commands::CacheFlags& flags) {
+    auto* no_cache =
+        app.add_flag("--no-cache", flags.no_cache, "Neither read nor write the reply cache");
+    app.add_flag("--refresh", flags.refresh, "Make every call and overwrite its cached reply")
+        ->excludes(no_cache);
+}
+
+constexpr const char* k_batch_examples = R"(Examples:
+  roundtable batch corpus/ --jsonl cards.jsonl                 every *.txt, *.md, *.html, *.htm under corpus/
+  roundtable batch 'news/*.html' articles.jsonl --jobs 8       globs and JSONL ({"id", "title", "text"|"path"|"url"})
+  roundtable batch corpus/ --jsonl cards.jsonl --resume        finish an interrupted run
+  roundtable batch corpus/ --shard 2/4 --jsonl part2.jsonl     the second of four shards
+  roundtable batch corpus/ --fail-on stance=bearish,agreement<0.5 --report report.html
+
+Each finished article is one JSON line: {"id", "card"} or {"id", "error", "exit"}.
+Exit codes: 0 all cards produced, 1 a --fail-on policy matched, 2/3/4 the worst failed
+article (input, quorum, config), 130 interrupted.)";
 
 } // namespace
 
@@ -74,33 +97,106 @@ int main(int argc, char** argv) {
     std::optional<std::string> prompts_dir;
     bool show_version = false;
 
-    CLI::App app{"roundtable: a panel of AI models reads a news article, argues about it, and agrees "
-                 "on what it means.",
-                 "roundtable"};
+    CLI::App app{
+        "roundtable: a panel of AI models reads a news article, argues about it, and agrees "
+        "on what it means.",
+        "roundtable"};
     app.footer(k_examples);
     app.set_version_flag("--version", std::string("roundtable ") + ROUNDTABLE_VERSION);
-    app.add_option("input", run.input, "Article: a file, - for stdin, or an http(s) URL (default: piped stdin)");
-    app.add_option("-f,--format", run.format, "Output: text, markdown, json or html")->capture_default_str();
-    app.add_option("--color", run.color, "Colour: auto, always or never (NO_COLOR is honoured)")->capture_default_str();
-    app.add_option("-o,--output", run.output, "Write the card to FILE (atomically) instead of stdout");
-    app.add_flag("--dry-run", run.dry_run, "Print the exact requests each seat would receive; send nothing");
+    app.add_option("input", run.input,
+                   "Article: a file, - for stdin, or an http(s) URL (default: piped stdin)");
+    app.add_option("-f,--format", run.format, "Output: text, markdown, json or html")
+        ->capture_default_str();
+    app.add_option("--color", run.color, "Colour: auto, always or never (NO_COLOR is honoured)")
+        ->capture_default_str();
+    app.add_option("-o,--output", run.output,
+                   "Write the card to FILE (atomically) instead of stdout");
+    app.add_flag("--dry-run", run.dry_run,
+                 "Print the exact requests each seat would receive; send nothing");
     bool no_rebuttal = false;
     app.add_flag("--no-rebuttal", no_rebuttal, "Skip the rebuttal round");
-    app.add_flag("--anonymize", run.anonymize, "Show the other seats as Panelist A-D in the rebuttal round");
-    app.add_option("--prompts", prompts_dir, "Read the round templates from DIR instead of the embedded ones");
-    app.add_option("--max-bytes", run.max_bytes, "Largest input accepted, in bytes (default 1 MiB)");
-    app.add_option("--max-ungrounded", run.max_ungrounded, "Exit 1 when more claims than N are not found in the article");
+    app.add_flag("--anonymize", run.anonymize,
+                 "Show the other seats as Panelist A-D in the rebuttal round");
+    app.add_option("--prompts", prompts_dir,
+                   "Read the round templates from DIR instead of the embedded ones");
+    app.add_option("--max-bytes", run.max_bytes,
+                   "Largest input accepted, in bytes (default 1 MiB)");
+    app.add_option("--max-ungrounded", run.max_ungrounded,
+                   "Exit 1 when more claims than N are not found in the article");
     app.add_flag("-q,--quiet", run.quiet, "No notices on stderr");
     add_panel_flags(app, run.overrides);
+    roundtable::commands::CacheFlags run_cache;
+    add_cache_flags(app, run_cache);
     (void)show_version;
 
     auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the JSON card");
     auto* prompts = app.add_subcommand("prompts", "Print the round templates");
     prompts->add_option("--prompts", prompts_dir, "Read the templates from DIR");
     roundtable::commands::ProvidersOptions providers_options;
-    auto* providers = app.add_subcommand("providers", "List the panel's seats, models and whether keys are set");
+    auto* providers =
+        app.add_subcommand("providers", "List the panel's seats, models and whether keys are set");
     add_panel_flags(*providers, providers_options.overrides);
-    providers->add_flag("--check", providers_options.check, "Make one tiny call per seat; report status and latency");
+    providers->add_flag("--check", providers_options.check,
+                        "Make one tiny call per seat; report status and latency");
+
+    roundtable::commands::BatchOptions batch_options;
+    auto* batch =
+        app.add_subcommand("batch", "Run the panel over a corpus: files, folders, globs, .jsonl");
+    batch->footer(k_batch_examples);
+    batch
+        ->add_option("inputs", batch_options.inputs,
+                     "Files, folders (recursive), globs or .jsonl files")
+        ->required();
+    batch->add_option("--jsonl", batch_options.jsonl,
+                      "Append one JSON line per article to FILE (default: stdout)");
+    batch->add_option("-j,--jobs", batch_options.jobs, "Panels run at once")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    batch
+        ->add_option("--max-in-flight", batch_options.max_in_flight,
+                     "Calls in flight per provider kind")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    batch->add_flag("--resume", batch_options.resume,
+                    "Skip ids that already have a card line in --jsonl FILE");
+    batch
+        ->add_option("--shard", batch_options.shard,
+                     "Run shard K of N (by a stable hash of the id)")
+        ->type_name("K/N");
+    batch
+        ->add_option(
+            "--fail-on", batch_options.fail_on,
+            "Exit 1 when an article matches: stance=bearish|neutral|bullish|split, agreement<0.5, "
+            "ungrounded>0, failed-seats>0 (repeatable, comma-separated)")
+        ->type_name("EXPR")
+        ->expected(1); // one expression per flag, so a following input is not taken for one
+    batch->add_option("--report", batch_options.report, "Write a standalone HTML report to FILE");
+    bool batch_no_rebuttal = false;
+    batch->add_flag("--no-rebuttal", batch_no_rebuttal, "Skip the rebuttal round");
+    batch->add_flag("--anonymize", batch_options.anonymize,
+                    "Show the other seats as Panelist A-D in round 2");
+    batch->add_option("--prompts", prompts_dir, "Read the round templates from DIR");
+    batch->add_option("--max-bytes", batch_options.max_bytes,
+                      "Largest article accepted, in bytes (default 1 MiB)");
+    batch->add_flag("-q,--quiet", batch_options.quiet, "No notices or progress line on stderr");
+    add_panel_flags(*batch, batch_options.overrides);
+    add_cache_flags(*batch, batch_options.cache);
+
+    roundtable::commands::LogsOptions logs_options;
+    auto* logs = app.add_subcommand("logs", "List recently logged cards, or show one again");
+    logs->add_option("-n,--limit", logs_options.limit, "How many cards to list")
+        ->capture_default_str();
+    logs->add_flag("--json", logs_options.json, "Print the list as JSON");
+    auto* logs_show = logs->add_subcommand("show", "Render a logged card again");
+    logs_show
+        ->add_option("id", logs_options.show,
+                     "Row number, article id, or an id prefix (6+ characters)")
+        ->required();
+    logs_show
+        ->add_option("-f,--format", logs_options.format, "Output: text, markdown, json or html")
+        ->capture_default_str();
+    logs_show->add_option("--color", logs_options.color, "Colour: auto, always or never")
+        ->capture_default_str();
 
     try {
         app.parse(argc, argv);
@@ -122,18 +218,27 @@ int main(int argc, char** argv) {
             code = roundtable::commands::run_schema(std::cout);
         } else if (*prompts) {
             code = roundtable::commands::run_prompts(prompts_dir, std::cout);
+        } else if (*batch) {
+            batch_options.rebuttal = !batch_no_rebuttal;
+            batch_options.prompts_dir = prompts_dir;
+            batch_options.stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
+            code = roundtable::commands::run_batch(batch_options, std::cout, std::cerr);
+        } else if (*logs) {
+            logs_options.stdout_is_tty = ::isatty(STDOUT_FILENO) != 0;
+            code = roundtable::commands::run_logs(logs_options, std::cout, std::cerr);
         } else if (*providers) {
             code = roundtable::commands::run_providers(providers_options, std::cout, std::cerr);
         } else {
             if (run.input.empty() && ::isatty(STDIN_FILENO)) {
-                std::cerr << app.help() << "\nroundtable: error: no article given: pass a file, - for "
-                                           "stdin, or a URL\n";
+                std::cerr << app.help()
+                          << "\nroundtable: error: no article given: pass a file, - for "
+                             "stdin, or a URL\n";
                 return static_cast<int>(Exit::usage);
             }
             run.rebuttal = !no_rebuttal;
             run.prompts_dir = prompts_dir;
             run.stdout_is_tty = ::isatty(STDOUT_FILENO) != 0;
-            code = roundtable::commands::run_card(run, std::cout, std::cerr);
+            code = roundtable::commands::run_card_cached(run, run_cache, std::cout, std::cerr);
         }
         if (roundtable::http::abort_requested()) {
             std::cerr << "roundtable: interrupted\n";

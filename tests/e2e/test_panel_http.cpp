@@ -263,7 +263,7 @@ TEST_CASE("e2e::four real providers against the fake server") {
 }
 
 TEST_CASE("e2e::Ctrl-C aborts in-flight calls, exits 130 and writes nothing") {
-    FakePanel fake(std::chrono::seconds(10));
+    FakePanel fake(std::chrono::seconds(30));
     TempDir dir;
     RunSpec spec;
     auto cfg = dir.write("config.toml", fake.config());
@@ -272,7 +272,8 @@ TEST_CASE("e2e::Ctrl-C aborts in-flight calls, exits 130 and writes nothing") {
         source_path(k_article), "--config", cfg.string(), "--format", "json", "-o", out.string()};
     spec.env = k_keys;
     spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
-    spec.interrupt_after = std::chrono::milliseconds(700);
+    // Interrupt once round 1 is in flight at the server.
+    spec.interrupt_when = [&fake] { return fake.server.requests().size() >= 4; };
     auto start = std::chrono::steady_clock::now();
     auto r = run_binary(spec);
     auto elapsed = std::chrono::steady_clock::now() - start;
@@ -281,6 +282,6 @@ TEST_CASE("e2e::Ctrl-C aborts in-flight calls, exits 130 and writes nothing") {
     CHECK(r.out.empty());
     CHECK(r.err.find("interrupted") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(out));
-    CHECK(elapsed < std::chrono::seconds(5));  // far less than the 10 s each call would take
+    CHECK(elapsed < std::chrono::seconds(15)); // far less than the 30 s each call would take
     CHECK(fake.server.requests().size() == 4); // round 1 was in flight, nothing after it
 }

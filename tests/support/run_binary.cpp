@@ -126,7 +126,9 @@ RunResult run_binary(const RunSpec& spec) {
             result.timed_out = true;
             break;
         }
-        if (spec.interrupt_after && !interrupted && elapsed >= *spec.interrupt_after) {
+        bool due = (spec.interrupt_after && elapsed >= *spec.interrupt_after) ||
+                   (spec.interrupt_when && spec.interrupt_when());
+        if (due && !interrupted) {
             kill(pid, SIGINT);
             interrupted = true;
         }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct RunSpec {
     std::string program = RT_BINARY;
     std::chrono::milliseconds timeout{60'000};
     std::optional<std::chrono::milliseconds> interrupt_after; // send SIGINT after this long
+    std::function<bool()> interrupt_when;                     // or once this turns true (polled)
 };
 
 // Runs `spec` and waits for it; kills it (SIGKILL) after spec.timeout.

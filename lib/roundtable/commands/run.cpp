@@ -1,17 +1,15 @@
-#include <roundtable/commands/run.hpp>
-
+#include <fmt/format.h>
+#include <ostream>
 #include <roundtable/article/article.hpp>
 #include <roundtable/commands/fetch.hpp>
+#include <roundtable/commands/logs.hpp>
+#include <roundtable/commands/run.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/providers/factory.hpp>
 #include <roundtable/render/render.hpp>
 #include <roundtable/render/terminal.hpp>
 #include <roundtable/util/atomic_file.hpp>
 #include <roundtable/util/error.hpp>
-
-#include <fmt/format.h>
-
-#include <ostream>
 
 namespace roundtable::commands {
 
@@ -56,14 +54,25 @@ std::size_t count_ungrounded(const panel::Card& card) {
 } // namespace
 
 int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
+    // The library default touches no store; the CLI passes its cache flags.
+    CacheFlags flags;
+    flags.no_cache = true;
+    flags.log = false;
+    return run_card_cached(options, flags, out, err);
+}
+
+int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ostream& out,
+                    std::ostream& err) {
     auto format = render::parse_format(options.format);
     if (!format) {
-        throw Error(Exit::usage, fmt::format("--format: unknown format '{}' (expected text, markdown, "
-                                             "json or html)",
-                                             options.format));
+        throw Error(Exit::usage,
+                    fmt::format("--format: unknown format '{}' (expected text, markdown, "
+                                "json or html)",
+                                options.format));
     }
     if (options.color != "auto" && options.color != "always" && options.color != "never") {
-        throw Error(Exit::usage, fmt::format("--color: expected auto, always or never (got '{}')", options.color));
+        throw Error(Exit::usage, fmt::format("--color: expected auto, always or never (got '{}')",
+                                             options.color));
     }
     config::PanelConfig config = config::load(options.overrides);
     panel::PanelOptions panel_options;
@@ -83,8 +92,9 @@ int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
 
     if (options.dry_run) {
         auto request = panel::take_request(panel_options.prompts, article);
-        out << "=== round 1 (take): system text, identical for every seat ===\n" << request.system
-            << "\n=== round 1 (take): user text, identical for every seat ===\n" << request.user << "\n";
+        out << "=== round 1 (take): system text, identical for every seat ===\n"
+            << request.system << "\n=== round 1 (take): user text, identical for every seat ===\n"
+            << request.user << "\n";
         for (const auto& seat : seats) {
             request.max_tokens = seat.config.max_tokens;
             request.temperature = seat.config.temperature;
@@ -92,7 +102,8 @@ int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
                                seat.config.provider, seat.provider->model());
             out << seat.provider->describe_request(request) << "\n\n";
         }
-        out << "Rounds 2 (rebuttal) and 3 (chair) are built from round 1's replies; their prompts are "
+        out << "Rounds 2 (rebuttal) and 3 (chair) are built from round 1's replies; their prompts "
+               "are "
                "the same templates (roundtable prompts).\n";
         return 0;
     }
@@ -107,7 +118,10 @@ int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
         return prices.cost(seat.provider, seat.model, usage.input_tokens, usage.output_tokens,
                            usage.cached_tokens, usage.cache_write_tokens);
     };
+    RunStore run_store = open_run_store(flags, err);
+    seats = wrap_seats(std::move(seats), run_store);
     panel::Card card = panel::run_panel(article, seats, panel_options);
+    log_card(run_store, card.article.sha256, card);
 
     render::RenderOptions render_options;
     render_options.format = *format;
@@ -125,8 +139,8 @@ int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (options.max_ungrounded) {
         std::size_t found = count_ungrounded(card);
         if (found > static_cast<std::size_t>(*options.max_ungrounded)) {
-            err << fmt::format("roundtable: {} ungrounded claims, over --max-ungrounded {}\n", found,
-                               *options.max_ungrounded);
+            err << fmt::format("roundtable: {} ungrounded claims, over --max-ungrounded {}\n",
+                               found, *options.max_ungrounded);
             return static_cast<int>(Exit::policy);
         }
     }
@@ -139,7 +153,8 @@ int run_schema(std::ostream& out) {
 }
 
 int run_prompts(const std::optional<std::string>& prompts_dir, std::ostream& out) {
-    auto set = prompts_dir ? panel::PromptSet::from_dir(*prompts_dir) : panel::PromptSet::embedded();
+    auto set =
+        prompts_dir ? panel::PromptSet::from_dir(*prompts_dir) : panel::PromptSet::embedded();
     for (const auto& [name, text] : set.files()) {
         out << "==> " << name << " <==\n" << text;
         if (!text.empty() && text.back() != '\n') {

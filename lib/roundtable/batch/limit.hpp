@@ -1,0 +1,54 @@
+// Per-provider in-flight limits of corpus mode (--max-in-flight N): a counting
+// semaphore shared by every seat of one provider kind, and a Provider decorator
+// that holds a slot for the length of each complete() call.
+//
+// Thread-safe: any number of threads may acquire and release at once.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <roundtable/providers/provider.hpp>
+
+namespace roundtable::batch {
+
+class Semaphore {
+public:
+    // Makes a semaphore with `slots` slots (at least 1); never fails.
+    explicit Semaphore(int slots) : m_free(slots < 1 ? 1 : slots) {}
+
+    // Waits for a free slot and takes it; never fails.
+    void acquire();
+    // Gives a slot back; never fails.
+    void release();
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    int m_free;
+};
+
+class LimitedProvider : public providers::Provider {
+public:
+    // Wraps `inner`, holding a slot of `slots` for every call; never fails.
+    LimitedProvider(std::shared_ptr<providers::Provider> inner, std::shared_ptr<Semaphore> slots)
+        : m_inner(std::move(inner)), m_slots(std::move(slots)) {}
+
+    std::string_view kind() const override { return m_inner->kind(); }
+    const std::string& model() const override { return m_inner->model(); }
+
+    // Calls the inner provider once a slot is free; returns its result unchanged.
+    std::expected<providers::Reply, providers::Failure>
+    complete(const providers::Request& request) override;
+
+    // Returns the inner provider's description; never fails.
+    std::string describe_request(const providers::Request& request) const override {
+        return m_inner->describe_request(request);
+    }
+
+private:
+    std::shared_ptr<providers::Provider> m_inner;
+    std::shared_ptr<Semaphore> m_slots;
+};
+
+} // namespace roundtable::batch

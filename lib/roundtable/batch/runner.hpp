@@ -1,0 +1,104 @@
+// The corpus runner (DESIGN §7): streams InputItems, keeps the articles of the
+// shard that are not done yet, runs their panels on `jobs` worker threads and
+// writes one JSON line per finished article as soon as it finishes:
+//   {"id": ..., "card": {...}}   or   {"id": ..., "error": "...", "exit": 2|3|4}
+//
+// Memory stays flat: at most 2 x jobs items wait in a queue, a card is dropped
+// once its line is written, and only small per-article facts are kept. Ctrl-C
+// (http::abort_requested()) stops the launching of new articles; an article
+// whose panel was interrupted writes no line, so a --resume rerun redoes it.
+//
+// run_corpus() blocks until every launched article finished; the callbacks it
+// is given are called from worker threads and must be thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <roundtable/article/article.hpp>
+#include <roundtable/batch/inputs.hpp>
+#include <roundtable/batch/output.hpp>
+#include <roundtable/batch/policy.hpp>
+#include <roundtable/batch/shard.hpp>
+#include <roundtable/panel/card.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace roundtable::batch {
+
+// What the report keeps of one finished card.
+struct ArticleFacts {
+    std::string id;
+    std::string title;
+    std::string vote;
+    CardFacts facts;
+    double cost_usd = 0.0;
+    std::vector<std::pair<std::string, std::string>>
+        seat_stances; // seat -> final stance ("" failed)
+};
+
+struct BatchTotals {
+    std::size_t seen = 0;          // items read from the inputs
+    std::size_t skipped_shard = 0; // in another shard
+    std::size_t skipped_done = 0;  // already in the output (--resume)
+    std::size_t duplicates = 0;    // an id seen before in this run
+    std::size_t cards = 0;
+    std::size_t failed = 0;
+    std::size_t interrupted = 0;                 // launched but stopped by Ctrl-C (no line written)
+    std::map<std::string, std::size_t> stances;  // "bearish" -> n, ..., "split" -> n
+    std::map<std::string, std::size_t> failures; // "input" | "quorum" | "config" | "other" -> n
+    int worst_exit = 0;                          // highest exit code of a failed article
+    std::int64_t calls = 0;
+    std::int64_t cache_hits = 0;
+    std::int64_t input_tokens = 0;
+    std::int64_t output_tokens = 0;
+    double cost_usd = 0.0;
+    std::int64_t wall_ms = 0;
+    std::vector<std::pair<std::string, std::string>> policy_matches; // (policy text, id)
+};
+
+struct RunnerOptions {
+    std::vector<std::string> inputs;
+    std::size_t jobs = 4;
+    std::optional<Shard> shard;
+    std::set<std::string> done; // ids to skip (--resume)
+    std::vector<Policy> policies;
+    bool progress = false; // redraw a progress line on `err` (a TTY)
+};
+
+struct RunnerHooks {
+    // Reads the article of a file/text/url item; throws roundtable::Error.
+    std::function<article::Article(const InputItem&)> read;
+    // Runs the panel; throws roundtable::Error (quorum, interrupted, ...).
+    std::function<panel::Card(const article::Article&)> run;
+    // Called after a card's line was written (logging, report); may be empty.
+    std::function<void(const InputItem&, const panel::Card&)> on_card;
+    // Called with each finished card's facts (report); may be empty.
+    std::function<void(ArticleFacts)> on_facts;
+};
+
+// Returns the facts policies look at: stance label, agreement, ungrounded claims
+// of takes, rebuttals and synthesis, failed seats; never fails.
+CardFacts card_facts(const panel::Card& card);
+
+// Returns the JSON line of a finished card: {"id": id, "card": {...}}; never fails.
+std::string card_line(const std::string& id, const panel::Card& card);
+
+// Returns the JSON line of a failed article: {"id", "error", "exit"}; never fails.
+std::string error_line(const std::string& id, const std::string& message, int exit_code);
+
+// Runs the corpus as described above, writing lines to `writer` and the progress
+// line to `err`; returns the totals. Throws only what the hooks throw outside
+// the documented Errors (never for one article's failure).
+BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, LineWriter& writer,
+                       std::ostream& err);
+
+// Returns the end-of-run summary lines (counts by stance, failures by reason,
+// calls, cache hits, tokens, cost, wall time), each prefixed "roundtable: "; never fails.
+std::string format_summary(const BatchTotals& totals);
+
+} // namespace roundtable::batch

@@ -1,0 +1,171 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <map>
+#include <mutex>
+#include <ostream>
+#include <roundtable/article/article.hpp>
+#include <roundtable/batch/limit.hpp>
+#include <roundtable/batch/output.hpp>
+#include <roundtable/batch/policy.hpp>
+#include <roundtable/batch/report.hpp>
+#include <roundtable/batch/runner.hpp>
+#include <roundtable/batch/shard.hpp>
+#include <roundtable/commands/batch.hpp>
+#include <roundtable/commands/fetch.hpp>
+#include <roundtable/http/abort.hpp>
+#include <roundtable/panel/pipeline.hpp>
+#include <roundtable/providers/factory.hpp>
+#include <roundtable/util/error.hpp>
+
+namespace roundtable::commands {
+
+int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
+    if (options.inputs.empty()) {
+        throw Error(Exit::usage, "batch: no input given (files, folders, globs or .jsonl files)");
+    }
+    if (options.jobs < 1) {
+        throw Error(Exit::usage, "--jobs: expected a number of at least 1");
+    }
+    if (options.max_in_flight < 1) {
+        throw Error(Exit::usage, "--max-in-flight: expected a number of at least 1");
+    }
+    if (options.resume && options.jsonl.empty()) {
+        throw Error(Exit::usage, "--resume needs --jsonl FILE (the output to resume)");
+    }
+    batch::RunnerOptions runner;
+    runner.inputs = options.inputs;
+    runner.jobs = options.jobs;
+    if (!options.shard.empty()) {
+        auto shard = batch::parse_shard(options.shard);
+        if (!shard) {
+            throw Error(Exit::usage, shard.error());
+        }
+        runner.shard = *shard;
+    }
+    auto policies = batch::parse_policies(options.fail_on);
+    if (!policies) {
+        throw Error(Exit::usage, policies.error());
+    }
+    runner.policies = std::move(*policies);
+
+    config::PanelConfig config = config::load(options.overrides);
+    panel::PanelOptions panel_options;
+    if (options.prompts_dir) {
+        panel_options.prompts = panel::PromptSet::from_dir(*options.prompts_dir);
+    }
+    panel_options.rebuttal = options.rebuttal;
+    panel_options.anonymize = options.anonymize;
+    panel_options.quorum = config.quorum;
+    panel_options.chair = config.chair;
+    panel_options.offline = config.offline;
+    panel_options.cost = [prices = config.prices](const providers::SeatConfig& seat,
+                                                  const providers::TokenUsage& usage) {
+        return prices.cost(seat.provider, seat.model, usage.input_tokens, usage.output_tokens,
+                           usage.cached_tokens, usage.cache_write_tokens);
+    };
+    if (!options.quiet) {
+        for (const auto& notice : config.notices) {
+            err << "roundtable: " << notice << '\n';
+        }
+    }
+
+    // Seats are built once and shared by every panel; each provider kind gets one
+    // in-flight semaphore, taken inside the cache so that hits take no slot.
+    std::map<std::string, std::shared_ptr<batch::Semaphore>> slots;
+    std::vector<panel::Seat> seats;
+    for (const auto& seat : config.seats) {
+        seats.push_back(
+            {seat, std::shared_ptr<providers::Provider>(providers::make_provider(seat))});
+    }
+    RunStore run_store = open_run_store(options.cache, err);
+    seats =
+        wrap_seats(std::move(seats), run_store, [&](std::shared_ptr<providers::Provider> inner) {
+            auto& sem = slots[std::string(inner->kind())];
+            if (!sem) {
+                sem = std::make_shared<batch::Semaphore>(options.max_in_flight);
+            }
+            return std::make_shared<batch::LimitedProvider>(std::move(inner), sem);
+        });
+
+    std::unique_ptr<batch::LineWriter> file_writer;
+    if (!options.jsonl.empty()) {
+        if (options.resume) {
+            auto state = batch::read_resume_state(options.jsonl);
+            if (!state) {
+                throw Error(Exit::usage, state.error());
+            }
+            if (state->truncated && !options.quiet) {
+                err << fmt::format(
+                    "roundtable: {}: cut an incomplete last line; its article runs again\n",
+                    options.jsonl);
+            }
+            runner.done = std::move(state->done);
+        }
+        auto opened = batch::LineWriter::open_file(options.jsonl, options.resume);
+        if (!opened) {
+            throw Error(Exit::usage, opened.error());
+        }
+        file_writer = std::move(*opened);
+    }
+    batch::LineWriter stdout_writer(out);
+    batch::LineWriter& writer = file_writer ? *file_writer : stdout_writer;
+
+    std::unique_ptr<batch::ReportBuilder> report;
+    if (!options.report.empty()) {
+        report = std::make_unique<batch::ReportBuilder>();
+    }
+
+    article::ReadOptions read_options;
+    read_options.max_bytes = options.max_bytes;
+    batch::RunnerHooks hooks;
+    hooks.read = [&](const batch::InputItem& item) {
+        switch (item.kind) {
+        case batch::InputItem::Kind::text:
+            return article::from_bytes(item.value, item.id, read_options);
+        case batch::InputItem::Kind::url:
+            return fetch_article(item.value, read_options);
+        default:
+            return article::read_file(item.value, read_options);
+        }
+    };
+    hooks.run = [&](const article::Article& article) {
+        return panel::run_panel(article, seats, panel_options);
+    };
+    hooks.on_card = [&](const batch::InputItem& item, const panel::Card& card) {
+        log_card(run_store, item.id, card);
+        if (report) {
+            report->add_card(item.id, card);
+        }
+    };
+    runner.progress = options.stderr_is_tty && !options.quiet;
+
+    batch::BatchTotals totals = batch::run_corpus(runner, hooks, writer, err);
+    err << batch::format_summary(totals);
+
+    if (report) {
+        auto written = report->write(options.report, totals);
+        if (!written) {
+            err << "roundtable: warning: --report: " << written.error() << '\n';
+        }
+    }
+
+    if (totals.interrupted > 0 || http::abort_requested()) {
+        return static_cast<int>(Exit::interrupted);
+    }
+    if (!totals.policy_matches.empty()) {
+        std::map<std::string, std::vector<std::string>> by_policy;
+        for (const auto& [policy, id] : totals.policy_matches) {
+            by_policy[policy].push_back(id);
+        }
+        for (const auto& [policy, ids] : by_policy) {
+            err << fmt::format("roundtable: --fail-on {} matched {} article{}: {}\n", policy,
+                               ids.size(), ids.size() == 1 ? "" : "s", fmt::join(ids, ", "));
+        }
+    }
+    if (totals.worst_exit > 0) {
+        return totals.worst_exit;
+    }
+    return totals.policy_matches.empty() ? 0 : static_cast<int>(Exit::policy);
+}
+
+} // namespace roundtable::commands

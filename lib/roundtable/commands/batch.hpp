@@ -1,0 +1,44 @@
+// `roundtable batch INPUT...`: corpus mode (DESIGN §7) -- many articles through
+// the panel concurrently, one JSON line per finished article, resumable,
+// shardable, with CI policies, a summary on stderr and an optional HTML report.
+// See batch/runner.hpp for the line format and the memory and Ctrl-C contract.
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <optional>
+#include <roundtable/commands/logs.hpp>
+#include <roundtable/config/config.hpp>
+#include <string>
+#include <vector>
+
+namespace roundtable::commands {
+
+struct BatchOptions {
+    std::vector<std::string> inputs; // files, folders, globs, .jsonl files
+    std::string jsonl;     // --jsonl FILE (truncated first unless --resume); empty: stdout
+    std::size_t jobs = 4;  // panels at once
+    int max_in_flight = 8; // calls in flight per provider kind
+    bool resume = false;   // skip ids with a card line in --jsonl
+    std::string shard;     // "K/N"; empty: everything
+    std::vector<std::string> fail_on;
+    std::string report; // --report FILE.html; empty: none
+    CacheFlags cache;
+    bool rebuttal = true;
+    bool anonymize = false;
+    bool quiet = false;
+    std::optional<std::string> prompts_dir;
+    std::size_t max_bytes = 1024 * 1024;
+    config::Overrides overrides;
+    bool stderr_is_tty = false; // progress line only on a TTY
+};
+
+// Runs the corpus; returns 0 when every article gave a card and no policy
+// matched, 1 when a --fail-on policy matched (matching ids listed on `err`),
+// else the highest exit code of a failed article (2 input, 3 quorum, 4 config)
+// -- failures outrank policies -- and 130 when interrupted. Throws
+// Error(Exit::usage) for bad flags (--shard, --fail-on, --jobs, --resume
+// without --jsonl) and Error(Exit::config) for a bad configuration.
+int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err);
+
+} // namespace roundtable::commands

@@ -1,0 +1,74 @@
+// The SQLite store (DESIGN §8) as the commands use it: the cache flags of a
+// run, opening the reply cache and card log, wrapping a panel's seats with the
+// reply cache, logging a finished card, and the `roundtable logs` command.
+//
+// Every card a command produces is logged, also under --no-cache (which only
+// bypasses the reply cache: no read, no write). A store that cannot be opened
+// or written is a warning on stderr, given once; it never fails a card.
+// Thread-safe: a RunStore may be shared by the worker threads of a batch.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <roundtable/commands/run.hpp>
+#include <roundtable/panel/pipeline.hpp>
+#include <roundtable/providers/caching.hpp>
+#include <string>
+#include <vector>
+
+namespace roundtable::store {
+class Store;
+}
+
+namespace roundtable::commands {
+
+struct CacheFlags {
+    bool no_cache = false; // --no-cache: neither read nor write cached replies
+    bool refresh = false;  // --refresh: make every call, write its reply
+    bool log = true;       // log finished cards
+};
+
+struct RunStore {
+    std::shared_ptr<store::Store> store; // null when it could not be opened
+    std::shared_ptr<providers::CacheWarning> warning;
+    providers::CacheMode mode = providers::CacheMode::read_write;
+    bool log = true;
+};
+
+// Opens Store::default_path() for a run with `flags`; on failure warns once on
+// `err` and returns a RunStore without a store (the run goes on uncached).
+RunStore open_run_store(const CacheFlags& flags, std::ostream& err);
+
+// Wraps every seat that is not offline: first with `limit` (when given, e.g. the
+// batch in-flight limit), then with the reply cache of `run_store`; never fails.
+std::vector<panel::Seat> wrap_seats(
+    std::vector<panel::Seat> seats, const RunStore& run_store,
+    const std::function<std::shared_ptr<providers::Provider>(std::shared_ptr<providers::Provider>)>&
+        limit = {});
+
+// Appends `card` under `id` to the card log; a failure is a warning (once), never an error.
+void log_card(const RunStore& run_store, const std::string& id, const panel::Card& card);
+
+// Reads, runs and writes one card like run_card(), with the reply cache and card
+// log of `flags`; throws as run_card does.
+int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ostream& out,
+                    std::ostream& err);
+
+struct LogsOptions {
+    std::size_t limit = 20;
+    bool json = false;           // one JSON array of entries instead of a table
+    std::string show;            // `logs show ID`: re-render this card
+    std::string format = "text"; // for show
+    std::string color = "auto";  // for show
+    bool stdout_is_tty = false;
+};
+
+// Lists recent logged cards (time, title, stance, vote, cost) or, with `show`,
+// renders one logged card in `format`; throws Error(Exit::usage) for a bad
+// format or an id that matches no card or several, Error(Exit::config) if the
+// log cannot be opened or read.
+int run_logs(const LogsOptions& options, std::ostream& out, std::ostream& err);
+
+} // namespace roundtable::commands

@@ -1,0 +1,96 @@
+#include <chrono>
+#include <fmt/format.h>
+#include <roundtable/providers/caching.hpp>
+#include <roundtable/store/store.hpp>
+
+namespace roundtable::providers {
+
+namespace {
+
+void add_field(std::string& out, std::string_view name, std::string_view value) {
+    out += fmt::format("{}={}:", name, value.size());
+    out += value;
+    out += '\n';
+}
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+void CacheWarning::warn(const std::string& reason) {
+    bool expected = false;
+    if (m_warned.compare_exchange_strong(expected, true) && m_sink) {
+        m_sink(fmt::format("reply cache: {} (continuing without it)", reason));
+    }
+}
+
+std::string canonical_request(const Request& request) {
+    std::string out;
+    add_field(out, "system", request.system);
+    add_field(out, "user", request.user);
+    add_field(out, "schema_name", request.schema_name);
+    add_field(out, "json_schema", request.json_schema);
+    add_field(out, "max_tokens", fmt::format("{}", request.max_tokens));
+    add_field(out, "temperature",
+              request.temperature ? fmt::format("{:.17g}", *request.temperature) : "none");
+    return out;
+}
+
+CachingProvider::CachingProvider(std::shared_ptr<Provider> inner,
+                                 std::shared_ptr<store::Store> store, std::string base_url,
+                                 CacheMode mode, std::shared_ptr<CacheWarning> warning)
+    : m_inner(std::move(inner)), m_store(std::move(store)), m_base_url(std::move(base_url)),
+      m_mode(mode), m_warning(std::move(warning)) {}
+
+std::string CachingProvider::key_for(const Request& request) const {
+    return store::Store::cache_key(m_inner->kind(), m_inner->model(), m_base_url,
+                                   canonical_request(request));
+}
+
+std::expected<Reply, Failure> CachingProvider::complete(const Request& request) {
+    if (m_mode == CacheMode::off || !m_store) {
+        return m_inner->complete(request);
+    }
+    const std::string key = key_for(request);
+    if (m_mode == CacheMode::read_write) {
+        if (auto hit = m_store->get_reply(key)) {
+            Reply reply;
+            reply.text = std::move(hit->text);
+            reply.model = std::move(hit->model);
+            reply.finish_reason = std::move(hit->finish_reason);
+            reply.request_id = std::move(hit->request_id);
+            reply.usage.input_tokens = hit->input_tokens;
+            reply.usage.output_tokens = hit->output_tokens;
+            reply.usage.cached_tokens = hit->cached_tokens;
+            reply.usage.cache_write_tokens = hit->cache_write_tokens;
+            reply.latency = std::chrono::milliseconds(0);
+            reply.attempts = 0;
+            reply.cached = true;
+            return reply;
+        }
+    }
+    auto result = m_inner->complete(request);
+    if (result) {
+        store::CachedReply entry;
+        entry.text = result->text;
+        entry.model = result->model;
+        entry.finish_reason = result->finish_reason;
+        entry.request_id = result->request_id;
+        entry.input_tokens = result->usage.input_tokens;
+        entry.output_tokens = result->usage.output_tokens;
+        entry.cached_tokens = result->usage.cached_tokens;
+        entry.cache_write_tokens = result->usage.cache_write_tokens;
+        entry.created_at = unix_now();
+        auto stored = m_store->put_reply(key, entry);
+        if (!stored && m_warning) {
+            m_warning->warn(stored.error());
+        }
+    }
+    return result;
+}
+
+} // namespace roundtable::providers

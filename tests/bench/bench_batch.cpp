@@ -1,0 +1,228 @@
+// Benchmark of corpus mode: N articles through the full four-seat panel against
+// the loopback fake provider server (100 ms per call, --max-in-flight 8). Prints
+// the wall time against the ideal the limits allow, the TCP connections the
+// server saw, peak RSS at 200 and 2,000 articles, and the warm-cache rerun in
+// cards per second. Prints figures only; asserts nothing.
+#include <chrono>
+#include <cstdio>
+#include <fake/fake_server.hpp>
+#include <fake/replies.hpp>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <spawn.h>
+#include <sstream>
+#include <support/temp_dir.hpp>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+extern char** environ;
+
+using namespace roundtable::testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::chrono::milliseconds k_latency{100};
+constexpr int k_in_flight = 8;
+constexpr int k_server_workers = 16; // tests/fake/fake_server.cpp
+
+std::string object_for(const std::string& body) {
+    if (body.find("Task: you chair the panel") != std::string::npos) {
+        return json{{"summary", "The panel is bearish."},
+                    {"risk", "Cash burn."},
+                    {"opportunity", "Loyal buyers."}}
+            .dump();
+    }
+    if (body.find("Task: the other panelists") != std::string::npos) {
+        return json{{"responds_to", {"grok"}},
+                    {"headline", "The recall matters"},
+                    {"text", "The recall is the larger problem."},
+                    {"stance_after", "bearish"},
+                    {"confidence_after", 0.7}}
+            .dump();
+    }
+    return json{{"stance", "bearish"},
+                {"confidence", 0.8},
+                {"headline", "The recall weighs on Corvane"},
+                {"analysis", "Shares fell 23% in early trading."},
+                {"counterpoint", "Buyers may stay loyal."},
+                {"evidence", {"Shares fell 23% in early trading"}}}
+        .dump();
+}
+
+std::string tool_for(const std::string& body) {
+    if (body.find("Task: you chair the panel") != std::string::npos) {
+        return "submit_consensus";
+    }
+    return body.find("Task: the other panelists") != std::string::npos ? "submit_rebuttal"
+                                                                       : "submit_take";
+}
+
+struct Measured {
+    int status = -1;
+    double seconds = 0;
+    long peak_rss_kib = 0;
+};
+
+// Runs the binary with `args` and extra environment; returns its wall time and peak RSS.
+Measured run(const std::vector<std::string>& args, const std::vector<std::string>& env_extra) {
+    std::vector<std::string> argv_s{RT_BINARY};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::vector<std::string> env_s =
+        env_extra; // first, so getenv() finds them before inherited ones
+    for (char** e = environ; *e; ++e) {
+        env_s.emplace_back(*e);
+    }
+    std::vector<char*> envp;
+    for (auto& e : env_s) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    Measured m;
+    auto start = std::chrono::steady_clock::now();
+    pid_t pid = 0;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return m;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    m.peak_rss_kib = usage.ru_maxrss;
+    return m;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+int main() {
+    FakeServer server;
+    auto slow = [](Scripted s) {
+        s.latency = k_latency;
+        return s;
+    };
+    server.set_handler("/v1/messages", [&](const RecordedRequest& r) {
+        return slow(json_reply(
+            200, anthropic_tool_reply(tool_for(r.body), object_for(r.body), {1200, 300, 0, 0, 0})));
+    });
+    server.set_handler("/v1/chat/completions", [&](const RecordedRequest& r) {
+        return slow(json_reply(200, openai_text_reply(object_for(r.body), {1000, 200, 0, 0, 0})));
+    });
+    server.set_handler("/xai/v1/chat/completions", [&](const RecordedRequest& r) {
+        return slow(json_reply(
+            200, openai_text_reply(object_for(r.body), {1000, 200, 0, 0, 0}, "stop", "grok-4")));
+    });
+    server.set_handler("/v1beta/models/gemini-2.5-pro:generateContent", [&](const RecordedRequest&
+                                                                                r) {
+        return slow(json_reply(200, gemini_text_reply(object_for(r.body), {1000, 200, 0, 0, 0})));
+    });
+
+    TempDir dir;
+    auto config = dir.write("config.toml", fmt::format(R"(
+[panel]
+seats = ["claude", "gpt", "gemini", "grok"]
+chair = "claude"
+[seats.claude]
+provider = "anthropic"
+model = "claude-sonnet-4-6"
+base_url = "{0}"
+[seats.gpt]
+provider = "openai"
+model = "gpt-5"
+base_url = "{0}/v1"
+[seats.gemini]
+provider = "gemini"
+model = "gemini-2.5-pro"
+base_url = "{0}"
+[seats.grok]
+provider = "xai"
+model = "grok-4"
+base_url = "{0}/xai/v1"
+)",
+                                                       server.base_url()));
+    const std::string base = slurp(RT_SOURCE_DIR "/examples/bearish-truck-recall.txt");
+
+    fmt::print("bench_batch: 4-seat panel on the fake server, {} ms per call, --max-in-flight {}\n",
+               k_latency.count(), k_in_flight);
+    for (int n : {200, 2000}) {
+        auto folder = fmt::format("corpus-{}", n);
+        for (int i = 0; i < n; ++i) {
+            dir.write(fmt::format("{}/story-{:04}.txt", folder, i),
+                      base + fmt::format("\nFiled as story {}.\n", i));
+        }
+        auto corpus = (dir.path() / folder).string();
+        // A cache of its own per corpus size, so the cold run is really cold.
+        const std::vector<std::string> env{
+            "ANTHROPIC_API_KEY=bench-anthropic", "OPENAI_API_KEY=bench-openai",
+            "GEMINI_API_KEY=bench-gemini", "XAI_API_KEY=bench-xai",
+            "XDG_CACHE_HOME=" + (dir.path() / fmt::format("cache-{}", n)).string()};
+        auto out = (dir.path() / fmt::format("out-{}.jsonl", n)).string();
+        server.reset_stats();
+        std::fflush(stdout);
+        auto cold = run({"batch", corpus, "--config", config.string(), "--jsonl", out, "--jobs",
+                         "16", "--max-in-flight", std::to_string(k_in_flight), "-q"},
+                        env);
+        // Per kind: takes and rebuttals for every seat, plus the chair's synthesis for anthropic.
+        double busiest_calls = 3.0 * n; // anthropic: take + rebuttal + chair per article
+        double ideal =
+            busiest_calls * static_cast<double>(k_latency.count()) / 1000.0 / k_in_flight;
+        // The fake server answers on k_server_workers threads, each holding its keep-alive
+        // connection: that caps the requests in flight below the 4 x 8 the client allows.
+        double server_floor =
+            9.0 * n * static_cast<double>(k_latency.count()) / 1000.0 / k_server_workers;
+        fmt::print("  {:>5} articles cold: exit {}, wall {:.2f} s (ideal under the limits {:.2f} "
+                   "s, {:.0f}%; "
+                   "floor of the fake server's {} workers {:.2f} s), "
+                   "{} requests over {} TCP connections, peak RSS {:.1f} MiB\n",
+                   n, cold.status, cold.seconds, ideal,
+                   100.0 * ideal / std::max(cold.seconds, 1e-9), k_server_workers, server_floor,
+                   server.requests().size(), server.connections_seen(),
+                   static_cast<double>(cold.peak_rss_kib) / 1024.0);
+        std::size_t cards = 0, failed_lines = 0, failed_seats = 0;
+        std::istringstream lines(slurp(out));
+        for (std::string line; std::getline(lines, line);) {
+            auto j = json::parse(line, nullptr, false);
+            if (j.is_discarded() || !j.contains("card")) {
+                ++failed_lines;
+                continue;
+            }
+            ++cards;
+            for (const auto& seat : j["card"]["seats"]) {
+                failed_seats += seat.value("status", "") == "ok" ? 0 : 1;
+            }
+        }
+        fmt::print("         {} cards, {} failed articles, {} failed seats\n", cards, failed_lines,
+                   failed_seats);
+        if (n == 200) {
+            server.reset_stats();
+            auto warm =
+                run({"batch", corpus, "--config", config.string(), "--jsonl", out + ".warm", "-q"},
+                    env);
+            fmt::print("  {:>5} articles warm cache: exit {}, wall {:.2f} s, {:.0f} cards/s, {} "
+                       "requests\n",
+                       n, warm.status, warm.seconds, n / std::max(warm.seconds, 1e-9),
+                       server.requests().size());
+        }
+    }
+    return 0;
+}
