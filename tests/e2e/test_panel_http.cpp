@@ -285,3 +285,64 @@ TEST_CASE("e2e::Ctrl-C aborts in-flight calls, exits 130 and writes nothing") {
     CHECK(elapsed < std::chrono::seconds(15)); // far less than the 30 s each call would take
     CHECK(fake.server.requests().size() == 4); // round 1 was in flight, nothing after it
 }
+
+TEST_CASE("e2e::URL input is fetched with the same client") {
+    FakeServer server;
+    std::string page =
+        "<!doctype html><html><head><title>Helionyx beats forecasts</title></head><body>"
+        "<nav>Home | Markets</nav><article><p>Helionyx Energy reported record quarterly "
+        "revenue of $2.8 billion on Thursday, up 41% from a year earlier.</p><p>Profit more "
+        "than doubled to $486 million, beating expectations.</p></article></body></html>";
+    Scripted html;
+    html.body = page;
+    html.content_type = "text/html; charset=utf-8";
+    server.set_default("/story.html", html);
+    Scripted moved;
+    moved.status = 301;
+    moved.headers = {{"Location", server.base_url() + "/story.html"}};
+    moved.content_type = "text/plain";
+    server.set_default("/old-story", moved);
+    Scripted big = html;
+    big.body = std::string(300000, 'x');
+    server.set_default("/huge.html", big);
+
+    auto run_url = [](const std::string& url, std::vector<std::string> extra = {}) {
+        RunSpec spec;
+        spec.args = {url, "--format", "json"};
+        spec.args.insert(spec.args.end(), extra.begin(), extra.end());
+        return run_binary(spec);
+    };
+    SECTION("a page becomes an article with its title, and its URL is the source") {
+        auto r = run_url(server.base_url() + "/story.html");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        json card = json::parse(r.out);
+        CHECK(card.at("article").at("title") == "Helionyx beats forecasts");
+        CHECK(card.at("article").at("source") == server.base_url() + "/story.html");
+        CHECK(r.out.find("Home | Markets") == std::string::npos);
+        auto requests = server.requests();
+        REQUIRE(requests.size() == 1);
+        CHECK(requests[0].method == "GET");
+        CHECK(requests[0].header("user-agent").rfind("roundtable/", 0) == 0);
+    }
+    SECTION("a redirect is followed") {
+        auto r = run_url(server.base_url() + "/old-story");
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+    }
+    SECTION("an HTTP error exits 2 naming the status") {
+        auto r = run_url(server.base_url() + "/missing");
+        CHECK(r.exit_code == 2);
+        CHECK(r.err == "roundtable: error: " + server.base_url() + "/missing: HTTP 404\n");
+    }
+    SECTION("a page over the size limit exits 2 naming the flag") {
+        auto r = run_url(server.base_url() + "/huge.html", {"--max-bytes", "100000"});
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("--max-bytes") != std::string::npos);
+    }
+    SECTION("nothing listening exits 2") {
+        auto r = run_url("http://127.0.0.1:1/story");
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.rfind("roundtable: error: http://127.0.0.1:1/story: ", 0) == 0);
+    }
+}
