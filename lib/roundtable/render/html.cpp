@@ -260,4 +260,8 @@ std::string render_html(const panel::Card& card) {
     return out;
 }
 
+std::string html_escape(std::string_view text) {
+    return esc(text);
+}
+
 } // namespace roundtable::render

@@ -39,6 +39,9 @@ std::string render_markdown(const panel::Card& card);
 // Renders `card` as the v1 JSON contract, indented by 2, with a trailing newline; never fails.
 std::string render_json(const panel::Card& card);
 
+// Returns `text` with &, <, >, " and ' replaced by HTML character references; never fails.
+std::string html_escape(std::string_view text);
+
 // Renders `card` as one standalone HTML page with every card string escaped; never fails.
 std::string render_html(const panel::Card& card);
 
