@@ -26,7 +26,7 @@ namespace {
 
 constexpr std::chrono::milliseconds k_latency{100};
 constexpr int k_in_flight = 8;
-constexpr int k_server_workers = 16; // tests/fake/fake_server.cpp
+constexpr int k_server_workers = 64; // tests/fake/fake_server.cpp
 
 std::string object_for(const std::string& body) {
     if (body.find("Task: you chair the panel") != std::string::npos) {

@@ -17,7 +17,7 @@ namespace roundtable::testing {
 
 namespace {
 
-constexpr std::size_t k_worker_threads = 16;
+constexpr std::size_t k_worker_threads = 64; // each keep-alive connection holds one
 constexpr std::size_t k_keep_alive_max_count = 100000;
 constexpr time_t k_keep_alive_timeout_s = 5;
 

@@ -26,7 +26,9 @@ std::string env_value(std::string_view name) {
 
 // One transport for the whole process, so connections are reused across seats and rounds.
 std::shared_ptr<http::Transport> shared_transport() {
-    static const std::shared_ptr<http::Transport> transport = http::make_curl_transport();
+    // Idle connections kept for reuse: enough for batch mode's in-flight limits (8 per provider).
+    static const std::shared_ptr<http::Transport> transport =
+        http::make_curl_transport({.max_connections = 64});
     return transport;
 }
 
