@@ -2,12 +2,11 @@
 // articles and a generated 1 MiB article, and of `roundtable --version`.
 // Runs the built binary several times and prints the median wall time and the
 // largest peak RSS against the targets of issue 2. Figures only: no assertions.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -46,13 +45,15 @@ Sample run_once(const std::vector<std::string>& args) {
     rusage usage{};
     wait4(pid, &status, 0, &usage);
     Sample s;
-    s.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    s.ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     s.rss_kb = usage.ru_maxrss;
     s.status = status;
     return s;
 }
 
-void measure(const std::string& label, const std::vector<std::string>& args, int runs, double target_ms) {
+void measure(const std::string& label, const std::vector<std::string>& args, int runs,
+             double target_ms) {
     std::vector<double> times;
     long rss = 0;
     int status = 0;
@@ -98,10 +99,12 @@ std::string generated_article(std::size_t bytes) {
 int main(int argc, char** argv) {
     int runs = argc > 1 ? std::atoi(argv[1]) : 7;
     std::string src = RT_SOURCE_DIR;
-    fmt::print("roundtable offline benchmark ({} runs each; median wall time, max peak RSS)\n", runs);
+    fmt::print("roundtable offline benchmark ({} runs each; median wall time, max peak RSS)\n",
+               runs);
     measure("roundtable --version", {"--version"}, runs, 5);
-    for (const char* example : {"examples/bearish-truck-recall.txt", "examples/bullish-solar-storage-expansion.txt",
-                                "examples/mixed-streaming-merger.txt"}) {
+    for (const char* example :
+         {"examples/bearish-truck-recall.txt", "examples/bullish-solar-storage-expansion.txt",
+          "examples/mixed-streaming-merger.txt"}) {
         measure(fmt::format("offline card, {}", std::string(example).substr(9)),
                 {src + "/" + example, "--format", "json"}, runs, 20);
     }
@@ -110,7 +113,8 @@ int main(int argc, char** argv) {
         std::ofstream out(path, std::ios::binary);
         out << generated_article(1024 * 1024 - 1024);
     }
-    measure("offline card, generated 1 MiB article", {path, "--format", "json"}, std::max(3, runs / 2), 1000);
+    measure("offline card, generated 1 MiB article", {path, "--format", "json"},
+            std::max(3, runs / 2), 1000);
     std::remove(path.c_str());
     return 0;
 }
