@@ -3,10 +3,13 @@
 #include <nlohmann/json.hpp>
 #include <roundtable/providers/codec.hpp>
 #include <string>
+#include <support/codec_fixtures.hpp>
 
 using namespace roundtable;
 using namespace roundtable::providers;
 using nlohmann::json;
+using roundtable::testing::header;
+using roundtable::testing::response;
 
 namespace {
 
@@ -15,39 +18,13 @@ const std::string k_schema =
     R"({"type":"object","properties":{"stance":{"type":"string"}},"required":["stance"]})";
 
 SeatConfig seat() {
-    SeatConfig s;
-    s.name = "claude";
-    s.provider = "anthropic";
-    s.model = "claude-sonnet-4-6";
-    s.api_key_env = "ANTHROPIC_API_KEY";
-    return s;
+    return testing::codec_seat("claude", "anthropic", "claude-sonnet-4-6", "ANTHROPIC_API_KEY");
 }
 
 Request request() {
-    Request r;
-    r.system = "You are an analyst.";
-    r.user = "<article>Text.</article>\nGive your take.";
-    r.schema_name = "take";
-    r.json_schema = k_schema;
-    r.max_tokens = 1000;
+    Request r =
+        testing::codec_request("<article>Text.</article>\nGive your take.", "take", k_schema, 1000);
     r.cacheable_prefix = std::string("<article>Text.</article>\n").size();
-    return r;
-}
-
-std::string header(const http::Request& request, std::string_view name) {
-    for (const auto& [key, value] : request.headers) {
-        if (key == name) {
-            return value;
-        }
-    }
-    return "<absent>";
-}
-
-http::Response response(int status, std::string body, http::Headers headers = {}) {
-    http::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
     return r;
 }
 

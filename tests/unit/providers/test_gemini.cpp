@@ -3,10 +3,13 @@
 #include <nlohmann/json.hpp>
 #include <roundtable/providers/codec.hpp>
 #include <string>
+#include <support/codec_fixtures.hpp>
 
 using namespace roundtable;
 using namespace roundtable::providers;
 using nlohmann::json;
+using roundtable::testing::header;
+using roundtable::testing::response;
 
 namespace {
 
@@ -14,38 +17,12 @@ const std::string k_key = "AIza-SENTINEL-0123456789";
 const std::string k_schema = R"({"type":"object","properties":{"summary":{"type":"string"}}})";
 
 SeatConfig seat() {
-    SeatConfig s;
-    s.name = "gemini";
-    s.provider = "gemini";
-    s.model = "gemini-2.5-pro";
-    s.api_key_env = "GEMINI_API_KEY";
-    return s;
+    return testing::codec_seat("gemini", "gemini", "gemini-2.5-pro", "GEMINI_API_KEY");
 }
 
 Request request() {
-    Request r;
-    r.system = "You are an analyst.";
-    r.user = "<article>Text.</article>\nSummarize.";
-    r.schema_name = "consensus";
-    r.json_schema = k_schema;
-    r.max_tokens = 800;
-    return r;
-}
-
-std::string header(const http::Request& request, std::string_view name) {
-    for (const auto& [key, value] : request.headers) {
-        if (key == name) {
-            return value;
-        }
-    }
-    return "<absent>";
-}
-
-http::Response response(int status, std::string body, http::Headers headers = {}) {
-    http::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
+    Request r =
+        testing::codec_request("<article>Text.</article>\nSummarize.", "consensus", k_schema, 800);
     return r;
 }
 

@@ -3,10 +3,13 @@
 #include <nlohmann/json.hpp>
 #include <roundtable/providers/codec.hpp>
 #include <string>
+#include <support/codec_fixtures.hpp>
 
 using namespace roundtable;
 using namespace roundtable::providers;
 using nlohmann::json;
+using roundtable::testing::header;
+using roundtable::testing::response;
 
 namespace {
 
@@ -16,38 +19,12 @@ const std::string k_schema =
                                  "additionalProperties":false})";
 
 SeatConfig seat(std::string provider = "openai") {
-    SeatConfig s;
-    s.name = "gpt";
-    s.provider = std::move(provider);
-    s.model = "gpt-5";
-    s.api_key_env = "OPENAI_API_KEY";
-    return s;
+    return testing::codec_seat("gpt", std::move(provider), "gpt-5", "OPENAI_API_KEY");
 }
 
 Request request() {
-    Request r;
-    r.system = "You are an analyst.";
-    r.user = "<article>Text.</article>\nGive your take.";
-    r.schema_name = "take";
-    r.json_schema = k_schema;
-    r.max_tokens = 900;
-    return r;
-}
-
-std::string header(const http::Request& request, std::string_view name) {
-    for (const auto& [key, value] : request.headers) {
-        if (key == name) {
-            return value;
-        }
-    }
-    return "<absent>";
-}
-
-http::Response response(int status, std::string body, http::Headers headers = {}) {
-    http::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
+    Request r =
+        testing::codec_request("<article>Text.</article>\nGive your take.", "take", k_schema, 900);
     return r;
 }
 

@@ -3,39 +3,23 @@
 #include <nlohmann/json.hpp>
 #include <roundtable/providers/codec.hpp>
 #include <string>
+#include <support/codec_fixtures.hpp>
 
 using namespace roundtable;
 using namespace roundtable::providers;
 using nlohmann::json;
+using roundtable::testing::response;
 
 namespace {
 
 const std::string k_key = "xai-SENTINEL-0123456789";
 
 SeatConfig seat() {
-    SeatConfig s;
-    s.name = "grok";
-    s.provider = "xai";
-    s.model = "grok-4";
-    s.api_key_env = "XAI_API_KEY";
-    return s;
+    return testing::codec_seat("grok", "xai", "grok-4", "XAI_API_KEY");
 }
 
 Request request() {
-    Request r;
-    r.system = "You are an analyst.";
-    r.user = "Give your take.";
-    r.schema_name = "rebuttal";
-    r.json_schema = R"({"type":"object"})";
-    r.max_tokens = 700;
-    return r;
-}
-
-http::Response response(int status, std::string body, http::Headers headers = {}) {
-    http::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
+    Request r = testing::codec_request("Give your take.", "rebuttal", R"({"type":"object"})", 700);
     return r;
 }
 
