@@ -1,10 +1,10 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <mutex>
 #include <roundtable/http/abort.hpp>
+#include <roundtable/http/curl_api.hpp>
 #include <roundtable/http/curl_transport.hpp>
 #include <stdexcept>
 #include <string_view>
@@ -15,16 +15,6 @@ namespace roundtable::http {
 namespace {
 
 constexpr int k_poll_slice_ms = 50;
-
-void init_curl_once() {
-    static std::once_flag once;
-    static CURLcode result = CURLE_OK;
-    std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-    if (result != CURLE_OK) {
-        throw std::runtime_error(
-            fmt::format("cannot initialise libcurl: {}", curl_easy_strerror(result)));
-    }
-}
 
 // What one transfer collects through the callbacks.
 struct TransferState {
@@ -118,35 +108,36 @@ std::string one_line(std::string_view text) {
 // Owns an easy handle and the multi handle it runs in; the multi handle keeps
 // the connection cache, so a pooled pair reuses its connections.
 struct Handle {
+    const CurlApi& curl;
     CURL* easy = nullptr;
     CURLM* multi = nullptr;
 
-    Handle() = default;
+    explicit Handle(const CurlApi& api) : curl(api) {}
     Handle(const Handle&) = delete;
     Handle& operator=(const Handle&) = delete;
     ~Handle() {
         if (multi != nullptr) {
-            curl_multi_cleanup(multi);
+            curl.multi_cleanup(multi);
         }
         if (easy != nullptr) {
-            curl_easy_cleanup(easy);
+            curl.easy_cleanup(easy);
         }
     }
 };
 
 class CurlTransportImpl final : public CurlTransport {
 public:
-    explicit CurlTransportImpl(TransportOptions options) : m_options(std::move(options)) {
-        init_curl_once();
-        m_share = curl_share_init();
+    CurlTransportImpl(const CurlApi& api, TransportOptions options)
+        : m_curl(api), m_options(std::move(options)) {
+        m_share = m_curl.share_init();
         if (m_share == nullptr) {
             throw std::runtime_error("cannot initialise libcurl: no share handle");
         }
-        curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, &CurlTransportImpl::lock);
-        curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, &CurlTransportImpl::unlock);
-        curl_share_setopt(m_share, CURLSHOPT_USERDATA, &m_locks);
-        curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-        curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        m_curl.share_setopt(m_share, CURLSHOPT_LOCKFUNC, &CurlTransportImpl::lock);
+        m_curl.share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, &CurlTransportImpl::unlock);
+        m_curl.share_setopt(m_share, CURLSHOPT_USERDATA, &m_locks);
+        m_curl.share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        m_curl.share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     }
 
     CurlTransportImpl(const CurlTransportImpl&) = delete;
@@ -154,7 +145,7 @@ public:
 
     ~CurlTransportImpl() override {
         m_idle.clear(); // easy handles go before the share handle they use
-        curl_share_cleanup(m_share);
+        m_curl.share_cleanup(m_share);
     }
 
     std::expected<Response, TransportError> perform(const Request& request) override {
@@ -186,9 +177,9 @@ private:
                 return handle;
             }
         }
-        auto handle = std::make_unique<Handle>();
-        handle->easy = curl_easy_init();
-        handle->multi = curl_multi_init();
+        auto handle = std::make_unique<Handle>(m_curl);
+        handle->easy = m_curl.easy_init();
+        handle->multi = m_curl.multi_init();
         if (handle->easy == nullptr || handle->multi == nullptr) {
             throw std::runtime_error("cannot initialise libcurl: no easy or multi handle");
         }
@@ -204,7 +195,7 @@ private:
 
     std::expected<Response, TransportError> run(Handle& handle, const Request& request) {
         CURL* easy = handle.easy;
-        curl_easy_reset(easy);
+        m_curl.easy_reset(easy);
 
         TransferState state;
         state.max_bytes = request.max_response_bytes;
@@ -213,62 +204,62 @@ private:
         curl_slist* header_list = nullptr;
         for (const auto& [name, value] : request.headers) {
             const auto line = value.empty() ? name + ";" : name + ": " + value;
-            header_list = curl_slist_append(header_list, line.c_str());
+            header_list = m_curl.slist_append(header_list, line.c_str());
         }
-        header_list = curl_slist_append(header_list, "Expect:"); // no 100-continue round trip
+        header_list = m_curl.slist_append(header_list, "Expect:"); // no 100-continue round trip
 
-        curl_easy_setopt(easy, CURLOPT_SHARE, m_share);
-        curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer.data());
-        curl_easy_setopt(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
-        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_list);
-        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                         static_cast<long>(request.connect_timeout.count()));
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-        curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-                         static_cast<curl_off_t>(request.max_response_bytes));
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
-        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &state);
-        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
-        curl_easy_setopt(easy, CURLOPT_HEADERDATA, &state);
-        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &on_progress);
+        m_curl.easy_setopt(easy, CURLOPT_SHARE, m_share);
+        m_curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+        m_curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        m_curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        m_curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer.data());
+        m_curl.easy_setopt(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+        m_curl.easy_setopt(easy, CURLOPT_HTTPHEADER, header_list);
+        m_curl.easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+        m_curl.easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        m_curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+        m_curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+        m_curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                           static_cast<long>(request.connect_timeout.count()));
+        m_curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+        m_curl.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                           static_cast<curl_off_t>(request.max_response_bytes));
+        m_curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
+        m_curl.easy_setopt(easy, CURLOPT_WRITEDATA, &state);
+        m_curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
+        m_curl.easy_setopt(easy, CURLOPT_HEADERDATA, &state);
+        m_curl.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+        m_curl.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &on_progress);
         if (request.max_redirects > 0) {
-            curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-            curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request.max_redirects));
-            curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+            m_curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+            m_curl.easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request.max_redirects));
+            m_curl.easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
         } else {
-            curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+            m_curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
         }
 
         if (request.method == "GET") {
-            curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+            m_curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
         } else if (request.method == "HEAD") {
-            curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+            m_curl.easy_setopt(easy, CURLOPT_NOBODY, 1L);
         } else {
             if (request.method == "POST" || !request.body.empty()) {
-                curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-                curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                                 static_cast<curl_off_t>(request.body.size()));
+                m_curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+                m_curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                                   static_cast<curl_off_t>(request.body.size()));
             }
             if (request.method != "POST") {
-                curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+                m_curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
             }
         }
 
         const auto started = std::chrono::steady_clock::now();
         const auto [code, aborted] = drive(handle);
         const auto elapsed = std::chrono::steady_clock::now() - started;
-        curl_slist_free_all(header_list);
+        m_curl.slist_free_all(header_list);
 
         long connects = 0;
-        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+        m_curl.easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
         m_connections += static_cast<std::size_t>(connects > 0 ? connects : 0);
 
         if (aborted || code != CURLE_OK) {
@@ -277,7 +268,7 @@ private:
             std::string detail = aborted ? std::string("transfer stopped on request")
                                          : std::string(error_buffer.data());
             if (detail.empty()) {
-                detail = curl_easy_strerror(code);
+                detail = m_curl.easy_strerror(code);
             }
             if (error.kind == TransportError::Kind::too_large) {
                 detail = fmt::format("response larger than {} bytes", request.max_response_bytes);
@@ -287,9 +278,9 @@ private:
         }
 
         long status = 0;
-        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        m_curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
         char* effective_url = nullptr;
-        curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective_url);
+        m_curl.easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective_url);
         state.response.status = static_cast<int>(status);
         state.response.effective_url = effective_url != nullptr ? effective_url : request.url;
         state.response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
@@ -298,8 +289,8 @@ private:
 
     // Runs the transfer in the handle's multi stack, polling in short slices so
     // an abort is seen quickly; returns curl's result and whether it was aborted.
-    static std::pair<CURLcode, bool> drive(Handle& handle) {
-        if (curl_multi_add_handle(handle.multi, handle.easy) != CURLM_OK) {
+    std::pair<CURLcode, bool> drive(Handle& handle) const {
+        if (m_curl.multi_add_handle(handle.multi, handle.easy) != CURLM_OK) {
             return {CURLE_FAILED_INIT, false};
         }
         CURLcode code = CURLE_OK;
@@ -307,12 +298,12 @@ private:
         bool done = false;
         while (!done) {
             int running = 0;
-            if (curl_multi_perform(handle.multi, &running) != CURLM_OK) {
+            if (m_curl.multi_perform(handle.multi, &running) != CURLM_OK) {
                 code = CURLE_FAILED_INIT;
                 break;
             }
             int left = 0;
-            while (CURLMsg* message = curl_multi_info_read(handle.multi, &left)) {
+            while (CURLMsg* message = m_curl.multi_info_read(handle.multi, &left)) {
                 if (message->msg == CURLMSG_DONE && message->easy_handle == handle.easy) {
                     code = message->data.result;
                     done = true;
@@ -325,18 +316,19 @@ private:
                 aborted = true;
                 break;
             }
-            if (curl_multi_poll(handle.multi, nullptr, 0, k_poll_slice_ms, nullptr) != CURLM_OK) {
+            if (m_curl.multi_poll(handle.multi, nullptr, 0, k_poll_slice_ms, nullptr) != CURLM_OK) {
                 code = CURLE_FAILED_INIT;
                 break;
             }
         }
-        curl_multi_remove_handle(handle.multi, handle.easy);
+        m_curl.multi_remove_handle(handle.multi, handle.easy);
         if (code == CURLE_ABORTED_BY_CALLBACK) {
             aborted = true;
         }
         return {code, aborted};
     }
 
+    const CurlApi& m_curl;
     TransportOptions m_options;
     CURLSH* m_share = nullptr;
     Locks m_locks;
@@ -348,7 +340,11 @@ private:
 } // namespace
 
 std::shared_ptr<CurlTransport> make_curl_transport(TransportOptions options) {
-    return std::make_shared<CurlTransportImpl>(std::move(options));
+    auto api = curl_api();
+    if (!api) {
+        throw std::runtime_error(api.error());
+    }
+    return std::make_shared<CurlTransportImpl>(**api, std::move(options));
 }
 
 } // namespace roundtable::http

@@ -31,7 +31,8 @@ public:
     virtual std::size_t connections_opened() const = 0;
 };
 
-// Creates a libcurl transport; throws std::runtime_error if libcurl cannot be initialised.
+// Creates a libcurl transport (loading libcurl on first use, http/curl_api.hpp); throws
+// std::runtime_error with a one-line message if libcurl cannot be loaded or initialised.
 std::shared_ptr<CurlTransport> make_curl_transport(TransportOptions options = {});
 
 } // namespace roundtable::http
