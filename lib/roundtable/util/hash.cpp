@@ -1,20 +1,18 @@
 #include <array>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <roundtable/util/hash.hpp>
-#include <stdexcept>
 
 namespace roundtable::util {
 
 namespace {
 
-std::array<unsigned char, 32> sha256(std::string_view data) {
-    std::array<unsigned char, 32> out{};
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
-        len != out.size()) {
-        throw std::runtime_error("SHA-256 failed");
-    }
-    return out;
+std::array<unsigned char, SHA256_DIGEST_SIZE> sha256(std::string_view data) {
+    sha256_ctx context;
+    sha256_init(&context);
+    sha256_update(&context, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
+    std::array<unsigned char, SHA256_DIGEST_SIZE> digest{};
+    sha256_digest(&context, digest.size(), digest.data());
+    return digest;
 }
 
 } // namespace

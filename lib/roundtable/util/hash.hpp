@@ -1,4 +1,4 @@
-// Content hashes (OpenSSL). Thread-safe.
+// Content hashes (SHA-256, from nettle). Thread-safe.
 #pragma once
 
 #include <cstdint>
