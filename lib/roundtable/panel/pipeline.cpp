@@ -102,16 +102,27 @@ CallResult call_seat(const Seat& seat, Request request, const PanelOptions& opti
     return result;
 }
 
-// Runs `make(i)` for every index in parallel and returns the results in order.
-template <typename Fn> auto in_parallel(std::size_t count, Fn make) {
+// Runs `make(i)` for every index and returns the results in order: on the
+// calling thread one after another when `parallel` is false (the offline
+// analysts: a few milliseconds of CPU each, less than starting a thread costs),
+// else index 0 on the calling thread and the others on threads of their own
+// (network calls spend their time waiting).
+template <typename Fn> auto in_parallel(std::size_t count, bool parallel, Fn make) {
     using Result = decltype(make(std::size_t{0}));
-    std::vector<std::future<Result>> futures;
-    futures.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        futures.push_back(std::async(std::launch::async, make, i));
-    }
     std::vector<Result> results;
     results.reserve(count);
+    if (!parallel || count < 2) {
+        for (std::size_t i = 0; i < count; ++i) {
+            results.push_back(make(i));
+        }
+        return results;
+    }
+    std::vector<std::future<Result>> futures;
+    futures.reserve(count - 1);
+    for (std::size_t i = 1; i < count; ++i) {
+        futures.push_back(std::async(std::launch::async, make, i));
+    }
+    results.push_back(make(0));
     for (auto& f : futures) {
         results.push_back(f.get());
     }
@@ -299,7 +310,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
     check_abort();
     Request take = make_request(fixed, Round::take,
                                 render_template(options.prompts.take, {{"boundary", fixed.token}}));
-    auto round1 = in_parallel(seats.size(),
+    auto round1 = in_parallel(seats.size(), !options.offline,
                               [&](std::size_t i) { return call_seat(seats[i], take, options); });
     check_abort();
 
@@ -346,7 +357,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         auto display_name = [&](std::size_t i) {
             return options.anonymize ? panelist_letter(i) : seats[i].config.name;
         };
-        auto round2 = in_parallel(seats.size(), [&](std::size_t i) -> CallResult {
+        auto round2 = in_parallel(seats.size(), !options.offline, [&](std::size_t i) -> CallResult {
             if (!takes[i]) {
                 return {};
             }
