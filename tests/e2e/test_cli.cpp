@@ -118,6 +118,17 @@ TEST_CASE("cli::offline card for each example") {
     }
 }
 
+TEST_CASE("cli::an offline card loads no network library") {
+    // libcurl (and the TLS stack under it) is dlopen()ed by the first HTTP
+    // transport only; the dynamic loader's trace shows what was loaded.
+    auto r =
+        run({source_path(k_examples[0]), "--format", "json"}, std::nullopt, {{"LD_DEBUG", "libs"}});
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(r.err.find("libc.so.6") != std::string::npos); // the trace is there
+    CHECK(r.err.find("libcurl") == std::string::npos);
+    CHECK(r.err.find("libssl") == std::string::npos);
+}
+
 TEST_CASE("cli::offline stances follow the article") {
     auto stance_of = [](const std::string& example) {
         auto r = run({source_path(example), "--format", "json"});
