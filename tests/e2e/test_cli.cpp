@@ -283,6 +283,11 @@ TEST_CASE("cli::outputs") {
         auto v = run({"--version"});
         CHECK(v.exit_code == 0);
         CHECK(v.out.rfind("roundtable ", 0) == 0);
+        // `--version` alone answers before the parser is built; with another flag the
+        // parser's version flag answers: both say the same.
+        auto parsed = run({"--quiet", "--version"});
+        CHECK(parsed.exit_code == 0);
+        CHECK(parsed.out == v.out);
         auto h = run({"--help"});
         CHECK(h.exit_code == 0);
         CHECK(h.out.find("Examples:") != std::string::npos);
