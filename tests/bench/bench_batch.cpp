@@ -3,8 +3,11 @@
 // the wall time against the ideal the limits allow, the TCP connections the
 // server saw, peak RSS at 200 and 2,000 articles, and the warm-cache rerun in
 // cards per second. Prints figures only; asserts nothing.
+#include "peak_rss.hpp"
+
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fake/fake_server.hpp>
 #include <fake/replies.hpp>
 #include <fcntl.h>
@@ -14,8 +17,8 @@
 #include <spawn.h>
 #include <sstream>
 #include <support/temp_dir.hpp>
-#include <sys/resource.h>
 #include <sys/wait.h>
+#include <vector>
 
 extern char** environ;
 
@@ -24,7 +27,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::chrono::milliseconds k_latency{100};
+// Defaults of the benchmark; `bench_batch [LATENCY_MS [N...]]` overrides them (a short
+// latency and several sizes show how memory grows with the corpus, quickly), and
+// RT_BENCH_WRAPPER=/usr/bin/heaptrack runs roundtable under that program.
+std::chrono::milliseconds k_latency{100};
 constexpr int k_in_flight = 8;
 constexpr int k_server_workers = 64; // tests/fake/fake_server.cpp
 
@@ -69,6 +75,9 @@ struct Measured {
 // Runs the binary with `args` and extra environment; returns its wall time and peak RSS.
 Measured run(const std::vector<std::string>& args, const std::vector<std::string>& env_extra) {
     std::vector<std::string> argv_s{RT_BINARY};
+    if (const char* wrapper = std::getenv("RT_BENCH_WRAPPER")) { // e.g. /usr/bin/heaptrack
+        argv_s.insert(argv_s.begin(), wrapper);
+    }
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) {
@@ -97,12 +106,12 @@ Measured run(const std::vector<std::string>& args, const std::vector<std::string
         return m;
     }
     posix_spawn_file_actions_destroy(&actions);
+    roundtable::bench::PeakRss peak(pid); // see peak_rss.hpp for why not ru_maxrss
     int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
+    waitpid(pid, &status, 0);
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    m.peak_rss_kib = usage.ru_maxrss;
+    m.peak_rss_kib = peak.stop();
     return m;
 }
 
@@ -115,7 +124,17 @@ std::string slurp(const std::string& path) {
 
 } // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    std::vector<int> sizes{200, 2000};
+    if (argc > 1) {
+        k_latency = std::chrono::milliseconds(std::atoi(argv[1]));
+    }
+    if (argc > 2) {
+        sizes.clear();
+        for (int i = 2; i < argc; ++i) {
+            sizes.push_back(std::atoi(argv[i]));
+        }
+    }
     FakeServer server;
     auto slow = [](Scripted s) {
         s.latency = k_latency;
@@ -164,7 +183,7 @@ base_url = "{0}/xai/v1"
 
     fmt::print("bench_batch: 4-seat panel on the fake server, {} ms per call, --max-in-flight {}\n",
                k_latency.count(), k_in_flight);
-    for (int n : {200, 2000}) {
+    for (int n : sizes) {
         auto folder = fmt::format("corpus-{}", n);
         for (int i = 0; i < n; ++i) {
             dir.write(fmt::format("{}/story-{:04}.txt", folder, i),
@@ -213,7 +232,7 @@ base_url = "{0}/xai/v1"
         }
         fmt::print("         {} cards, {} failed articles, {} failed seats\n", cards, failed_lines,
                    failed_seats);
-        if (n == 200) {
+        if (n == sizes.front()) {
             server.reset_stats();
             auto warm =
                 run({"batch", corpus, "--config", config.string(), "--jsonl", out + ".warm", "-q"},
