@@ -86,6 +86,7 @@ constexpr const char* k_batch_examples = R"(Examples:
   roundtable batch corpus/ --jsonl cards.jsonl --resume        finish an interrupted run
   roundtable batch corpus/ --shard 2/4 --jsonl part2.jsonl     the second of four shards
   roundtable batch corpus/ --fail-on stance=bearish,agreement<0.5 --report report.html
+  roundtable batch corpus/ --rpm 50 --tpm 30000                at most 50 calls and 30k tokens a minute per provider
 
 Each finished article is one JSON line: {"id", "card"} or {"id", "error", "exit"}.
 Exit codes: 0 all cards produced, 1 a --fail-on policy matched, 2/3/4 the worst failed
@@ -165,6 +166,16 @@ int main(int argc, char** argv) {
                      "Calls in flight per provider kind")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
+    batch
+        ->add_option("--rpm", batch_options.overrides.rpm,
+                     "Requests per minute per provider kind, for every seat (0: no limit of "
+                     "our own; overrides the seats' rpm)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
+    batch
+        ->add_option("--tpm", batch_options.overrides.tpm,
+                     "Tokens (input + output) per minute per provider kind, for every seat "
+                     "(0: no limit of our own; overrides the seats' tpm)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
     batch->add_flag("--resume", batch_options.resume,
                     "Skip ids that already have a card line in --jsonl FILE");
     batch

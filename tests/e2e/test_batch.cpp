@@ -1,6 +1,7 @@
 // End to end: `roundtable batch` and `roundtable logs` run as the built binary,
 // with the offline panel (no key) and with a four-protocol panel against the
 // loopback fake provider server (base_url per seat, sentinel keys).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fake/fake_panel.hpp>
 #include <fake/fake_server.hpp>
@@ -470,5 +471,105 @@ TEST_CASE("e2e::single card uses the reply cache and logs the card") {
         CHECK(r.exit_code == 0);
         CHECK(r.err.find("roundtable: warning: reply cache: ") != std::string::npos);
         CHECK(json::parse(r.out).at("consensus").at("stance") == "bearish");
+    }
+}
+
+namespace {
+
+// Returns the arrival times of the requests to exactly `path`, in order.
+std::vector<std::chrono::steady_clock::time_point> arrivals(const FakeServer& server,
+                                                            const std::string& path) {
+    std::vector<std::chrono::steady_clock::time_point> times;
+    for (const auto& r : server.requests()) {
+        if (r.path == path) {
+            times.push_back(r.arrival);
+        }
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+}
+
+// Checks that `times` obey a token bucket of `burst` requests refilled one per
+// `interval` after the first burst: n requests from the burst on span at least
+// (n - burst) intervals. Only a lower bound (less a little for loopback jitter): a
+// slow machine only adds time. The first burst is left out because its requests
+// open new connections, which delays their arrival by a varying amount.
+void check_spacing(const std::vector<std::chrono::steady_clock::time_point>& times,
+                   std::int64_t burst, std::chrono::milliseconds interval) {
+    const auto jitter = std::chrono::milliseconds(50);
+    for (auto i = static_cast<std::size_t>(burst); i < times.size(); ++i) {
+        for (std::size_t j = i + 1; j < times.size(); ++j) {
+            const auto n = static_cast<std::int64_t>(j - i + 1);
+            if (n <= burst) {
+                continue;
+            }
+            const auto span =
+                std::chrono::duration_cast<std::chrono::milliseconds>(times[j] - times[i]);
+            INFO("requests " << i << " to " << j << " span " << span.count() << " ms");
+            CHECK(span >= interval * (n - burst) - jitter);
+        }
+    }
+}
+
+} // namespace
+
+TEST_CASE("e2e::batch rate limits against the fake provider server") {
+    TempDir dir;
+    const std::vector<std::string> paths{"/v1/messages", "/v1/chat/completions",
+                                         "/xai/v1/chat/completions",
+                                         "/v1beta/models/gemini-2.5-pro:generateContent"};
+
+    SECTION("--rpm spaces each provider's calls: a burst of one second's worth, then the rate") {
+        FakePanel fake;
+        auto corpus = write_corpus(dir, 4);
+        auto r = run_binary(
+            fake_spec(fake, dir, {corpus.string(), "--rpm", "240", "--jobs", "4", "--no-cache"}));
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(card_ids(parse_lines(r.out)).size() == 4);
+        for (const auto& path : paths) {
+            INFO(path);
+            const auto times = arrivals(fake.server, path);
+            CHECK(times.size() >= 8); // 4 takes and 4 rebuttals (claude also chairs)
+            check_spacing(times, 4, std::chrono::milliseconds(250)); // 240 a minute, holds 4
+        }
+    }
+    SECTION("a seat's rpm limits its provider only") {
+        FakePanel fake;
+        auto corpus = write_corpus(dir, 2);
+        auto spec = fake_spec(fake, dir, {corpus.string(), "--jobs", "2", "--no-cache"});
+        std::string config = fake.config();
+        const std::string gpt = "[seats.gpt]\n";
+        config.insert(config.find(gpt) + gpt.size(), "rpm = 120\n");
+        dir.write("config.toml", config);
+        auto r = run_binary(spec);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto times = arrivals(fake.server, "/v1/chat/completions");
+        CHECK(times.size() == 4);
+        check_spacing(times, 2, std::chrono::milliseconds(500)); // 120 a minute, holds 2
+    }
+    SECTION("x-ratelimit-remaining-requests: 0 holds the next call until the reset") {
+        FakePanel fake;
+        auto corpus = write_corpus(dir, 1);
+        fake.server.set_handler("/v1/chat/completions", [&fake](const RecordedRequest& req) {
+            return json_reply(
+                200,
+                openai_text_reply(object_for(round_of(req.body), fake.stance.at("gpt"), "grok"),
+                                  {1000, 200, 0, 0, 50}),
+                {{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "1s"}});
+        });
+        auto r = run_binary(fake_spec(fake, dir, {corpus.string(), "--jobs", "1", "--no-cache"}));
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(card_ids(parse_lines(r.out)).size() == 1);
+        const auto times = arrivals(fake.server, "/v1/chat/completions");
+        REQUIRE(times.size() == 2); // the take, then the rebuttal
+        CHECK(times[1] - times[0] >= std::chrono::milliseconds(1000));
+    }
+    SECTION("a negative --rpm is a usage error") {
+        auto r = run_binary(offline_spec(dir, {"corpus", "--rpm", "-5"}));
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.starts_with("roundtable: error: --rpm: Value -5 not in range 0 to 1000000000"));
     }
 }

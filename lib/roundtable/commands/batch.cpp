@@ -10,9 +10,11 @@
 #include <roundtable/batch/report.hpp>
 #include <roundtable/batch/runner.hpp>
 #include <roundtable/batch/shard.hpp>
+#include <roundtable/batch/throttle.hpp>
 #include <roundtable/commands/batch.hpp>
 #include <roundtable/commands/fetch.hpp>
 #include <roundtable/http/abort.hpp>
+#include <roundtable/http/clock.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/providers/factory.hpp>
 #include <roundtable/util/error.hpp>
@@ -70,21 +72,34 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     }
 
     // Seats are built once and shared by every panel; each provider kind gets one
-    // in-flight semaphore, taken inside the cache so that hits take no slot.
+    // in-flight semaphore and one rate throttle (the smallest rpm / tpm of its seats),
+    // both taken inside the cache so that hits take neither. The throttle sits inside
+    // the semaphore, so a call leaves as soon as its tokens are due.
     std::map<std::string, std::shared_ptr<batch::Semaphore>> slots;
+    std::map<std::string, batch::ThrottleLimits> rate_limits;
+    std::map<std::string, std::shared_ptr<batch::Throttle>> throttles;
     std::vector<panel::Seat> seats;
     for (const auto& seat : config.seats) {
         seats.push_back(
             {seat, std::shared_ptr<providers::Provider>(providers::make_provider(seat))});
+        const std::string kind(seats.back().provider->kind());
+        rate_limits[kind] = batch::tighter(rate_limits[kind], {seat.rpm, seat.tpm});
     }
     RunStore run_store = open_run_store(options.cache, err);
     seats =
         wrap_seats(std::move(seats), run_store, [&](std::shared_ptr<providers::Provider> inner) {
-            auto& sem = slots[std::string(inner->kind())];
+            const std::string kind(inner->kind());
+            auto& sem = slots[kind];
             if (!sem) {
                 sem = std::make_shared<batch::Semaphore>(options.max_in_flight);
             }
-            return std::make_shared<batch::LimitedProvider>(std::move(inner), sem);
+            auto& throttle = throttles[kind];
+            if (!throttle) {
+                throttle =
+                    std::make_shared<batch::Throttle>(rate_limits[kind], http::system_clock());
+            }
+            return std::make_shared<batch::LimitedProvider>(
+                std::make_shared<batch::ThrottledProvider>(std::move(inner), throttle), sem);
         });
 
     std::unique_ptr<batch::LineWriter> file_writer;

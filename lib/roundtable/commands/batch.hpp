@@ -29,16 +29,18 @@ struct BatchOptions {
     bool quiet = false;
     std::optional<std::string> prompts_dir;
     std::size_t max_bytes = 1024 * 1024;
-    config::Overrides overrides;
-    bool stderr_is_tty = false; // progress line only on a TTY
+    config::Overrides overrides; // also --rpm / --tpm, the per-minute limits of every seat
+    bool stderr_is_tty = false;  // progress line only on a TTY
 };
 
 // Runs the corpus; returns 0 when every article gave a card and no policy
 // matched, 1 when a --fail-on policy matched (matching ids listed on `err`),
 // else the highest exit code of a failed article (2 input, 3 quorum, 4 config)
-// -- failures outrank policies -- and 130 when interrupted. Throws
-// Error(Exit::usage) for bad flags (--shard, --fail-on, --jobs, --resume
-// without --jsonl) and Error(Exit::config) for a bad configuration.
+// -- failures outrank policies -- and 130 when interrupted. Calls to each
+// provider kind are throttled to the smallest rpm / tpm of its seats and slowed
+// by its rate-limit headers (batch/throttle.hpp). Throws Error(Exit::usage) for
+// bad flags (--shard, --fail-on, --jobs, --resume without --jsonl) and
+// Error(Exit::config) for a bad configuration (a negative --rpm / --tpm too).
 int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err);
 
 } // namespace roundtable::commands

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <roundtable/config/config.hpp>
+#include <roundtable/embedded_data.hpp>
 #include <roundtable/util/error.hpp>
 #include <roundtable/util/file.hpp>
 #include <string_view>
@@ -31,7 +32,9 @@ struct SeatSpec {
     SeatConfig seat;
     bool builtin = false;
     bool model_set = false; // the model was given (file or --model), not a provider default
-    std::string origin;     // "PATH:LINE" of its [seats.NAME] table, "" for built-ins
+    bool rpm_set = false;   // rpm / tpm were given in the file, not data defaults
+    bool tpm_set = false;
+    std::string origin; // "PATH:LINE" of its [seats.NAME] table, "" for built-ins
 };
 
 // What the file says besides seats.
@@ -146,6 +149,75 @@ std::optional<double> parse_seconds(std::string_view text) {
         return std::nullopt;
     }
     return value;
+}
+
+// The per-minute limits of one provider kind in [limits.PROVIDER] of data/models.toml.
+struct ProviderLimits {
+    std::int64_t rpm = 0;
+    std::int64_t tpm = 0;
+};
+
+constexpr std::int64_t k_max_limit = 1'000'000'000;
+
+[[noreturn]] void fail_at(const std::string& source, const toml::source_region& where,
+                          const std::string& what) {
+    throw Error(Exit::config, fmt::format("{}:{}: {}", source, where.begin.line, what));
+}
+
+// Reads [limits.PROVIDER] rpm / tpm from `text` (the TOML of data/models.toml); throws
+// Error(Exit::config, "SOURCE:LINE: ...") for an unknown provider or key or a bad value.
+std::map<std::string, ProviderLimits, std::less<>> read_limits(std::string_view text,
+                                                               const std::string& source) {
+    std::map<std::string, ProviderLimits, std::less<>> limits;
+    toml::table root;
+    try {
+        root = toml::parse(text, source);
+    } catch (const toml::parse_error& error) {
+        throw Error(Exit::config, fmt::format("{}:{}:{}: {}", source, error.source().begin.line,
+                                              error.source().begin.column, error.description()));
+    }
+    const toml::node* node = root.get("limits");
+    if (node == nullptr) {
+        return limits;
+    }
+    const auto fail = [&source](const toml::source_region& where, const std::string& what) {
+        fail_at(source, where, what);
+    };
+    const toml::table* table = node->as_table();
+    if (table == nullptr) {
+        fail(node->source(), "'limits' must be a table");
+    }
+    for (const auto& [provider, provider_node] : *table) {
+        const std::string dotted = fmt::format("limits.{}", provider.str());
+        if (provider.str() == "offline" || std::find(k_providers.begin(), k_providers.end(),
+                                                     provider.str()) == k_providers.end()) {
+            fail(provider_node.source(), fmt::format("unknown key '{}'", dotted));
+        }
+        const toml::table* fields = provider_node.as_table();
+        if (fields == nullptr) {
+            fail(provider_node.source(), fmt::format("'{}' must be a table", dotted));
+        }
+        ProviderLimits& entry = limits[std::string(provider.str())];
+        for (const auto& [field, value] : *fields) {
+            const std::string field_dotted = fmt::format("{}.{}", dotted, field.str());
+            const auto* integer = value.as_integer();
+            if (field.str() != "rpm" && field.str() != "tpm") {
+                fail(value.source(), fmt::format("unknown key '{}'", field_dotted));
+            }
+            if (integer == nullptr || integer->get() < 0 || integer->get() > k_max_limit) {
+                fail(value.source(), fmt::format("'{}' must be an integer between 0 and {}",
+                                                 field_dotted, k_max_limit));
+            }
+            (field.str() == "rpm" ? entry.rpm : entry.tpm) = integer->get();
+        }
+    }
+    return limits;
+}
+
+// Returns the limits of data/models.toml, read once; throws as read_limits() does.
+const std::map<std::string, ProviderLimits, std::less<>>& builtin_limits() {
+    static const auto limits = read_limits(embedded::data::k_models, "data/models.toml");
+    return limits;
 }
 
 // ---- the TOML file ---------------------------------------------------------------------------
@@ -330,6 +402,8 @@ private:
         std::optional<std::string> provider;
         std::optional<std::string> model;
         std::optional<std::string> key_env;
+        const toml::node* limit_node = nullptr; // the first rpm / tpm key, for an offline seat
+        std::string limit_dotted;
         for (const auto& [key, value] : fields) {
             const std::string dotted = fmt::format("seats.{}.{}", name, key.str());
             const std::string_view field = key.str();
@@ -367,6 +441,14 @@ private:
                 spec.seat.temperature = temperature;
             } else if (field == "retries") {
                 spec.seat.retries = integer_of(value, dotted, 0, 100);
+            } else if (field == "rpm" || field == "tpm") {
+                const int limit = integer_of(value, dotted, 0, static_cast<int>(k_max_limit));
+                (field == "rpm" ? spec.seat.rpm : spec.seat.tpm) = limit;
+                (field == "rpm" ? spec.rpm_set : spec.tpm_set) = true;
+                if (limit_node == nullptr) {
+                    limit_node = &value;
+                    limit_dotted = dotted;
+                }
             } else {
                 unknown(key, value, dotted);
             }
@@ -386,6 +468,11 @@ private:
         if (model) {
             spec.seat.model = *model;
             spec.model_set = true;
+        }
+        if (limit_node != nullptr && spec.seat.provider == "offline") {
+            fail(limit_node->source(),
+                 fmt::format("'{}' does not apply to an offline seat (it makes no calls)",
+                             limit_dotted));
         }
         if (key_env) {
             spec.seat.api_key_env = *key_env;
@@ -575,6 +662,12 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
     if (overrides.retries && *overrides.retries < 0) {
         throw Error(Exit::config, "--retries must be 0 or more");
     }
+    if (overrides.rpm && (*overrides.rpm < 0 || *overrides.rpm > k_max_limit)) {
+        throw Error(Exit::config, fmt::format("--rpm must be between 0 and {}", k_max_limit));
+    }
+    if (overrides.tpm && (*overrides.tpm < 0 || *overrides.tpm > k_max_limit)) {
+        throw Error(Exit::config, fmt::format("--tpm must be between 0 and {}", k_max_limit));
+    }
 
     for (const auto& [seat_name, model] : overrides.models) {
         SeatSpec* spec = find_spec(specs, trim(seat_name));
@@ -605,6 +698,18 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
     }
     for (SeatSpec& spec : specs) {
         apply_key_fallback(spec.seat, env);
+    }
+    // Per-minute limits the file left out: data/models.toml's, per provider.
+    for (SeatSpec& spec : specs) {
+        const auto& limits = builtin_limits();
+        const auto found = limits.find(spec.seat.provider);
+        const ProviderLimits data = found == limits.end() ? ProviderLimits{} : found->second;
+        if (!spec.rpm_set) {
+            spec.seat.rpm = data.rpm;
+        }
+        if (!spec.tpm_set) {
+            spec.seat.tpm = data.tpm;
+        }
     }
 
     // Which seats sit.
@@ -664,6 +769,12 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         }
         if (overrides.retries) {
             seat.retries = *overrides.retries;
+        }
+        if (overrides.rpm && seat.provider != "offline") {
+            seat.rpm = *overrides.rpm;
+        }
+        if (overrides.tpm && seat.provider != "offline") {
+            seat.tpm = *overrides.tpm;
         }
         if (seat.provider == "openai-compatible" && !seat.api_key_env.empty() &&
             !is_set(env, seat.api_key_env)) {

@@ -13,6 +13,7 @@
 // long as their Env functions are.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -33,7 +34,9 @@ struct Overrides {
     std::optional<double> timeout_s;                         // --timeout SECONDS, every seat
     std::optional<int> retries;                              // --retries N, every seat
     std::optional<int> quorum;                               // --quorum N
-    bool offline = false; // --offline: the offline panel whatever keys are set
+    std::optional<std::int64_t> rpm; // --rpm N (batch), every seat; 0: no limit of our own
+    std::optional<std::int64_t> tpm; // --tpm N (batch), every seat; 0: no limit of our own
+    bool offline = false;            // --offline: the offline panel whatever keys are set
     bool require_keys =
         true; // false: seats named without their key are kept (`roundtable providers`)
 };
@@ -63,7 +66,10 @@ const std::vector<std::string>& builtin_seat_names();
 
 // Resolves the panel from defaults, the config file, `env` and `overrides`; throws
 // Error(Exit::config, message) for a missing or invalid file, an unknown seat, a
-// missing key of a seat asked for by name, a chair outside the panel or a bad quorum.
+// missing key of a seat asked for by name, a chair outside the panel, a bad quorum
+// or a negative --rpm / --tpm. A seat's rpm and tpm come from [limits.PROVIDER] of
+// data/models.toml, then the seat's `rpm` / `tpm` keys, then --rpm / --tpm (which
+// set every seat); offline seats have none.
 PanelConfig load(const Overrides& overrides, const Env& env = Env::process());
 
 } // namespace roundtable::config

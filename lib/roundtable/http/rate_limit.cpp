@@ -171,6 +171,7 @@ RateLimitInfo parse_rate_limit(const Response& response,
                                std::chrono::system_clock::time_point now) {
     RateLimitInfo info;
     // Anthropic
+    info.limit_requests = parse_count(response.header("anthropic-ratelimit-requests-limit"));
     info.remaining_requests =
         parse_count(response.header("anthropic-ratelimit-requests-remaining"));
     info.remaining_tokens = parse_count(response.header("anthropic-ratelimit-tokens-remaining"));
@@ -197,6 +198,10 @@ RateLimitInfo parse_rate_limit(const Response& response,
         }
     }
     // OpenAI (and xAI)
+    if (!info.limit_requests) {
+        info.limit_requests = parse_count(response.header("x-ratelimit-limit-requests"));
+    }
+    info.limit_tokens = parse_count(response.header("x-ratelimit-limit-tokens"));
     if (!info.remaining_requests) {
         info.remaining_requests = parse_count(response.header("x-ratelimit-remaining-requests"));
     }

@@ -15,6 +15,10 @@
 namespace roundtable::http {
 
 struct RateLimitInfo {
+    std::optional<std::int64_t> limit_requests; // requests per minute allowed
+    // Tokens per minute allowed: OpenAI's x-ratelimit-limit-tokens only; Anthropic
+    // limits input and output tokens apart, which one limit on their sum would misread.
+    std::optional<std::int64_t> limit_tokens;
     std::optional<std::int64_t> remaining_requests;
     std::optional<std::int64_t> remaining_tokens;
     std::optional<std::chrono::milliseconds> reset_requests; // time until the request limit resets
@@ -22,11 +26,13 @@ struct RateLimitInfo {
 
     // Returns whether no field is set; never fails.
     bool empty() const {
-        return !remaining_requests && !remaining_tokens && !reset_requests && !reset_tokens;
+        return !limit_requests && !limit_tokens && !remaining_requests && !remaining_tokens &&
+               !reset_requests && !reset_tokens;
     }
 };
 
-// Reads the rate-limit headers of `response` (Anthropic or OpenAI style); fields
+// Reads the rate-limit headers of `response` (Anthropic or OpenAI style): limits,
+// remaining counts and resets; fields
 // whose header is absent or malformed stay empty. Anthropic reset times are made
 // relative to `now` (a past time gives 0 ms); Anthropic "tokens" falls back to
 // the smaller of "input-tokens" and "output-tokens".

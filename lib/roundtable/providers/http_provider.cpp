@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <roundtable/http/rate_limit.hpp>
 #include <roundtable/providers/http_provider.hpp>
 
 namespace roundtable::providers {
@@ -23,6 +24,20 @@ bool is_secret_header(std::string_view name) {
 std::uint64_t next_seed() {
     static std::atomic<std::uint64_t> counter{std::random_device{}()};
     return counter.fetch_add(0x9e3779b97f4a7c15ULL, std::memory_order_relaxed);
+}
+
+// Copies what the rate-limit headers of `response` say (http::parse_rate_limit).
+RateLimits read_rate_limits(const http::Response& response) {
+    const http::RateLimitInfo info =
+        http::parse_rate_limit(response, std::chrono::system_clock::now());
+    RateLimits limits;
+    limits.remaining_requests = info.remaining_requests;
+    limits.remaining_tokens = info.remaining_tokens;
+    limits.reset_requests = info.reset_requests;
+    limits.reset_tokens = info.reset_tokens;
+    limits.limit_requests = info.limit_requests;
+    limits.limit_tokens = info.limit_tokens;
+    return limits;
 }
 
 } // namespace
@@ -99,10 +114,12 @@ std::expected<Reply, Failure> HttpProvider::complete(const Request& request) {
     const auto latency =
         std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - started);
     const int attempts = std::max(outcome.attempts, 1);
+    const RateLimits rate_limits = outcome.last ? read_rate_limits(*outcome.last) : RateLimits{};
 
     auto fail = [&](Failure failure) -> std::expected<Reply, Failure> {
         failure.provider = std::string(kind());
         failure.attempts = attempts;
+        failure.rate_limits = rate_limits;
         if (!outcome.give_up_reason.empty() &&
             !outcome.give_up_reason.starts_with("gave up after")) {
             failure.message += fmt::format(" ({})", outcome.give_up_reason);
@@ -126,6 +143,7 @@ std::expected<Reply, Failure> HttpProvider::complete(const Request& request) {
     }
     parsed->latency = latency;
     parsed->attempts = attempts;
+    parsed->rate_limits = rate_limits;
     return parsed;
 }
 

@@ -52,6 +52,25 @@ struct TokenUsage {
     }
 };
 
+// What a provider's rate-limit headers said on the last HTTP response of a call
+// (Anthropic's anthropic-ratelimit-*, OpenAI's and xAI's x-ratelimit-*). Every
+// field is empty when the provider sent none (Gemini) or no response arrived.
+// Limits are per minute; resets are durations from when the response was read.
+struct RateLimits {
+    std::optional<std::int64_t> limit_requests;     // requests per minute allowed
+    std::optional<std::int64_t> limit_tokens;       // tokens per minute allowed (x-ratelimit only)
+    std::optional<std::int64_t> remaining_requests; // requests left before the limit
+    std::optional<std::int64_t> remaining_tokens;   // tokens left before the limit
+    std::optional<std::chrono::milliseconds> reset_requests; // until the request limit resets
+    std::optional<std::chrono::milliseconds> reset_tokens;   // until the token limit resets
+
+    // Returns whether no field is set; never fails.
+    bool empty() const {
+        return !limit_requests && !limit_tokens && !remaining_requests && !remaining_tokens &&
+               !reset_requests && !reset_tokens;
+    }
+};
+
 struct Reply {
     std::string text;          // the model's text (the JSON object, possibly wrapped)
     std::string model;         // the model id the provider reports
@@ -61,6 +80,7 @@ struct Reply {
     std::chrono::milliseconds latency{0}; // wall time of the call, retries included
     int attempts = 1;                     // HTTP attempts made (1 + retries)
     bool cached = false;                  // served from the reply cache, no call made
+    RateLimits rate_limits{};             // the last response's rate-limit headers
 };
 
 // A failed call, with what a user needs to act on it. Never holds an API key.
@@ -71,6 +91,7 @@ struct Failure {
     std::string message;    // one line
     std::string request_id; // when the provider gave one
     int attempts = 1;
+    RateLimits rate_limits{}; // the last response's rate-limit headers (a 429's, say)
 
     // Returns a one-line description, e.g. "anthropic: HTTP 529 overloaded_error:
     // Overloaded (request req_123, 3 attempts)".

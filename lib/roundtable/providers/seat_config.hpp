@@ -2,6 +2,7 @@
 // filled by config/ (TOML, environment, flags) and read by the provider factory.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,10 @@ struct SeatConfig {
     double timeout_s = 120.0;
     double connect_timeout_s = 10.0;
     int retries = 2;
+    // Corpus mode's per-minute limits for this seat's provider kind (the smallest of its
+    // seats counts); 0: none of our own, only the provider's rate-limit headers slow it.
+    std::int64_t rpm = 0; // requests per minute
+    std::int64_t tpm = 0; // tokens (input + output) per minute
 };
 
 } // namespace roundtable::providers

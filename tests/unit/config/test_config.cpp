@@ -509,6 +509,76 @@ TEST_CASE("config::load file schema") {
     }
 }
 
+TEST_CASE("config::load rate limits") {
+    const Fixture fixture;
+    const std::string path = fixture.file_path();
+
+    SECTION("no limit of our own by default (data/models.toml's [limits] are 0)") {
+        const PanelConfig config = fixture.run(Overrides{}, k_all_keys);
+        for (const auto& seat : config.seats) {
+            INFO(seat.name);
+            CHECK(seat.rpm == 0);
+            CHECK(seat.tpm == 0);
+        }
+    }
+    SECTION("a seat's rpm and tpm keys") {
+        const PanelConfig config = fixture.run(
+            fixture.with_file("[seats.claude]\nrpm = 50\ntpm = 30000\n[seats.gpt]\nrpm = 0\n"),
+            k_all_keys);
+        CHECK(seat_of(config, "claude").rpm == 50);
+        CHECK(seat_of(config, "claude").tpm == 30000);
+        CHECK(seat_of(config, "gpt").rpm == 0);
+        CHECK(seat_of(config, "gemini").rpm == 0);
+    }
+    SECTION("--rpm and --tpm set every seat, over the file's keys") {
+        Overrides overrides = fixture.with_file("[seats.claude]\nrpm = 50\ntpm = 30000\n");
+        overrides.rpm = 500;
+        const PanelConfig config = fixture.run(overrides, k_all_keys);
+        for (const auto& seat : config.seats) {
+            INFO(seat.name);
+            CHECK(seat.rpm == 500);
+        }
+        CHECK(seat_of(config, "claude").tpm == 30000);
+        CHECK(seat_of(config, "gpt").tpm == 0);
+        overrides.tpm = 0;
+        CHECK(seat_of(fixture.run(overrides, k_all_keys), "claude").tpm == 0);
+    }
+    SECTION("offline seats are never limited") {
+        Overrides overrides;
+        overrides.offline = true;
+        overrides.rpm = 60;
+        overrides.tpm = 1000;
+        const PanelConfig config = fixture.run(overrides);
+        for (const auto& seat : config.seats) {
+            INFO(seat.name);
+            CHECK(seat.rpm == 0);
+            CHECK(seat.tpm == 0);
+        }
+    }
+    SECTION("bad values") {
+        const auto error_of = [&](const std::string& text) {
+            return fixture.error(fixture.with_file(text), k_all_keys);
+        };
+        CHECK(error_of("[seats.claude]\nrpm = -1\n") ==
+              path + ":2: 'seats.claude.rpm' must be between 0 and 1000000000");
+        CHECK(error_of("[seats.gpt]\ntpm = \"30k\"\n") ==
+              path + ":2: 'seats.gpt.tpm' must be an integer");
+        CHECK(error_of("[seats.gpt]\ntpm = 1.5\n") ==
+              path + ":2: 'seats.gpt.tpm' must be an integer");
+        CHECK(error_of("[seats.bull]\nrpm = 10\n") ==
+              path + ":2: 'seats.bull.rpm' does not apply to an offline seat (it makes no calls)");
+        CHECK(error_of("[seats.lens]\nprovider = \"offline\"\nmodel = \"quant\"\ntpm = 5\n") ==
+              path + ":4: 'seats.lens.tpm' does not apply to an offline seat (it makes no calls)");
+        CHECK(error_of("[limits.openai]\nrpm = 5\n") == path + ":1: unknown key 'limits'");
+        Overrides overrides;
+        overrides.rpm = -1;
+        CHECK(fixture.error(overrides, k_all_keys) == "--rpm must be between 0 and 1000000000");
+        overrides.rpm.reset();
+        overrides.tpm = -5;
+        CHECK(fixture.error(overrides, k_all_keys) == "--tpm must be between 0 and 1000000000");
+    }
+}
+
 TEST_CASE("config::load examples/config.toml") {
     const Fixture fixture;
     Overrides overrides;

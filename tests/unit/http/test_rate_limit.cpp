@@ -72,6 +72,8 @@ TEST_CASE("http::parse_rate_limit") {
                           {"anthropic-ratelimit-tokens-remaining", "39000"},
                           {"anthropic-ratelimit-tokens-reset", "2026-01-02T03:05:05Z"}}),
             k_now);
+        CHECK(info.limit_requests == 50);
+        CHECK_FALSE(info.limit_tokens.has_value()); // Anthropic's token limits are split
         CHECK(info.remaining_requests == 49);
         CHECK(info.remaining_tokens == 39000);
         CHECK(info.reset_requests == 1s);
@@ -95,11 +97,14 @@ TEST_CASE("http::parse_rate_limit") {
     }
     SECTION("reads OpenAI headers") {
         const auto info = parse_rate_limit(with_headers({{"x-ratelimit-limit-requests", "5000"},
+                                                         {"x-ratelimit-limit-tokens", "160000"},
                                                          {"x-ratelimit-remaining-requests", "4999"},
                                                          {"x-ratelimit-remaining-tokens", "159976"},
                                                          {"x-ratelimit-reset-requests", "12ms"},
                                                          {"x-ratelimit-reset-tokens", "1m2s"}}),
                                            k_now);
+        CHECK(info.limit_requests == 5000);
+        CHECK(info.limit_tokens == 160000);
         CHECK(info.remaining_requests == 4999);
         CHECK(info.remaining_tokens == 159976);
         CHECK(info.reset_requests == 12ms);
@@ -112,6 +117,7 @@ TEST_CASE("http::parse_rate_limit") {
         const auto info =
             parse_rate_limit(with_headers({{"x-ratelimit-remaining-requests", "many"},
                                            {"x-ratelimit-reset-tokens", "soon"},
+                                           {"x-ratelimit-limit-tokens", "1e6"},
                                            {"anthropic-ratelimit-tokens-remaining", "-5"}}),
                              k_now);
         CHECK(info.empty());

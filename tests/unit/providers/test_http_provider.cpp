@@ -215,6 +215,76 @@ TEST_CASE("http_provider::complete") {
     }
 }
 
+TEST_CASE("http_provider::complete rate limits") {
+    FakeServer server;
+    http::ManualClock clock;
+
+    SECTION("a reply carries OpenAI-style rate-limit headers") {
+        server.enqueue("/chat/completions",
+                       testing::json_reply(200, testing::openai_text_reply("{}"),
+                                           {{"x-ratelimit-limit-requests", "500"},
+                                            {"x-ratelimit-limit-tokens", "30000"},
+                                            {"x-ratelimit-remaining-requests", "499"},
+                                            {"x-ratelimit-remaining-tokens", "29000"},
+                                            {"x-ratelimit-reset-requests", "120ms"},
+                                            {"x-ratelimit-reset-tokens", "2s"}}));
+        auto p = provider("openai", server, clock);
+        const auto reply = p.complete(request());
+        REQUIRE(reply);
+        const RateLimits& limits = reply->rate_limits;
+        CHECK(limits.limit_requests == 500);
+        CHECK(limits.limit_tokens == 30000);
+        CHECK(limits.remaining_requests == 499);
+        CHECK(limits.remaining_tokens == 29000);
+        CHECK(limits.reset_requests == milliseconds(120));
+        CHECK(limits.reset_tokens == milliseconds(2000));
+    }
+    SECTION("a reply carries Anthropic's; its token limit is not read as one on input + output") {
+        server.enqueue(
+            "/v1/messages",
+            testing::json_reply(200, testing::anthropic_text_reply("{}"),
+                                {{"anthropic-ratelimit-requests-limit", "50"},
+                                 {"anthropic-ratelimit-requests-remaining", "0"},
+                                 {"anthropic-ratelimit-requests-reset", "2000-01-01T00:00:00Z"},
+                                 {"anthropic-ratelimit-tokens-limit", "8000"}}));
+        auto p = provider("anthropic", server, clock);
+        const auto reply = p.complete(request());
+        REQUIRE(reply);
+        CHECK(reply->rate_limits.limit_requests == 50);
+        CHECK(reply->rate_limits.remaining_requests == 0);
+        CHECK(reply->rate_limits.reset_requests == milliseconds(0)); // a past time
+        CHECK_FALSE(reply->rate_limits.limit_tokens);
+    }
+    SECTION("a failure carries the headers of the last response (a 429)") {
+        server.enqueue("/chat/completions",
+                       testing::json_reply(429,
+                                           testing::openai_error("Rate limit reached", "requests",
+                                                                 "rate_limit_exceeded"),
+                                           {{"x-ratelimit-remaining-requests", "0"},
+                                            {"x-ratelimit-reset-requests", "1s"},
+                                            {"x-ratelimit-limit-requests", " 60 "}}));
+        auto p = provider("openai", server, clock, 0);
+        const auto reply = p.complete(request());
+        REQUIRE_FALSE(reply);
+        CHECK(reply.error().http_status == 429);
+        CHECK(reply.error().rate_limits.remaining_requests == 0);
+        CHECK(reply.error().rate_limits.reset_requests == milliseconds(1000));
+        CHECK(reply.error().rate_limits.limit_requests == 60);
+    }
+    SECTION("no rate-limit headers, or malformed ones: empty") {
+        server.enqueue("/chat/completions",
+                       testing::json_reply(200, testing::openai_text_reply("{}"),
+                                           {{"x-ratelimit-limit-requests", "many"}}));
+        auto p = provider("openai", server, clock);
+        const auto reply = p.complete(request());
+        REQUIRE(reply);
+        CHECK(reply->rate_limits.empty());
+        server.enqueue("/chat/completions",
+                       testing::json_reply(200, testing::openai_text_reply("{}")));
+        CHECK(p.complete(request())->rate_limits.empty());
+    }
+}
+
 TEST_CASE("http_provider::complete transport errors") {
     http::ManualClock clock;
     std::string dead_url;
