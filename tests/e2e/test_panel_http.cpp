@@ -346,3 +346,43 @@ TEST_CASE("e2e::URL input is fetched with the same client") {
         CHECK(r.err.rfind("roundtable: error: http://127.0.0.1:1/story: ", 0) == 0);
     }
 }
+
+TEST_CASE("e2e::without a loadable libcurl, network use fails in one line") {
+    // ROUNDTABLE_LIBCURL names the library to load instead of libcurl.so.4.
+    const std::string missing = "/nonexistent/libcurl.so.4";
+    SECTION("a URL input exits 2") {
+        RunSpec spec;
+        spec.args = {"http://127.0.0.1:1/story"};
+        spec.env = {{"ROUNDTABLE_LIBCURL", missing}};
+        auto r = run_binary(spec);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.rfind("roundtable: error: http://127.0.0.1:1/story: cannot load libcurl (",
+                          0) == 0);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    SECTION("a provider seat is a configuration error: exit 4 naming the seat") {
+        FakePanel fake;
+        TempDir dir;
+        RunSpec spec;
+        auto cfg = dir.write("config.toml", fake.config());
+        spec.args = {source_path(k_article), "--config", cfg.string()};
+        spec.env = k_keys;
+        spec.env["ROUNDTABLE_LIBCURL"] = missing;
+        spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+        auto r = run_binary(spec);
+        CHECK(r.exit_code == 4);
+        CHECK(r.err.find("roundtable: error: seat '") != std::string::npos);
+        CHECK(r.err.find("cannot load libcurl (") != std::string::npos);
+        CHECK(r.err.find("install the libcurl4 package") != std::string::npos);
+        CHECK(r.out.empty());
+        CHECK(fake.server.requests().empty());
+    }
+    SECTION("an offline card does not need it") {
+        RunSpec spec;
+        spec.args = {source_path(k_article), "--format", "json"};
+        spec.env = {{"ROUNDTABLE_LIBCURL", missing}};
+        auto r = run_binary(spec);
+        CHECK(r.exit_code == 0);
+        CHECK_FALSE(r.out.empty());
+    }
+}

@@ -2,11 +2,18 @@
 #include <roundtable/commands/fetch.hpp>
 #include <roundtable/http/curl_transport.hpp>
 #include <roundtable/util/error.hpp>
+#include <stdexcept>
 
 namespace roundtable::commands {
 
 article::Article fetch_article(const std::string& url, const article::ReadOptions& options) {
-    static auto transport = http::make_curl_transport();
+    static const auto transport = [&] {
+        try {
+            return http::make_curl_transport();
+        } catch (const std::runtime_error& e) { // libcurl could not be loaded
+            throw Error(Exit::usage, fmt::format("{}: {}", url, e.what()));
+        }
+    }();
     http::Request request;
     request.method = "GET";
     request.url = url;

@@ -1,6 +1,9 @@
+#include <cstdlib>
 #include <dlfcn.h>
 #include <fmt/format.h>
+#include <iterator>
 #include <roundtable/http/curl_api.hpp>
+#include <vector>
 
 namespace roundtable::http {
 
@@ -22,9 +25,13 @@ bool resolve(void* library, const char* name, Fn*& slot, std::string& error) {
 }
 
 std::expected<const CurlApi*, std::string> load() {
+    std::vector<const char*> names(std::begin(k_library_names), std::end(k_library_names));
+    if (const char* chosen = std::getenv("ROUNDTABLE_LIBCURL"); chosen != nullptr && *chosen) {
+        names = {chosen};
+    }
     void* library = nullptr;
     std::string load_error;
-    for (const char* name : k_library_names) {
+    for (const char* name : names) {
         library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
         if (library != nullptr) {
             break;

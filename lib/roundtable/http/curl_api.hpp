@@ -2,8 +2,9 @@
 // offline panel, --version and every command that makes no HTTP call start
 // without mapping libcurl and the thirty-odd libraries it pulls in (TLS,
 // Kerberos, LDAP, SSH, ...), which took three quarters of the start-up time.
-// The first HTTP transport dlopen()s libcurl.so.4 and resolves the few entry
-// points the transport uses into this table.
+// The first HTTP transport dlopen()s libcurl.so.4 (or the library named by
+// ROUNDTABLE_LIBCURL, e.g. a libcurl built with HTTP/3) and resolves the few
+// entry points the transport uses into this table.
 //
 // Include only from .cpp files that talk to libcurl (it includes curl.h).
 // Thread-safe: curl_api() loads once; the table is immutable afterwards.

@@ -11,6 +11,7 @@
 #include <roundtable/providers/http_provider.hpp>
 #include <roundtable/providers/offline.hpp>
 #include <roundtable/util/error.hpp>
+#include <stdexcept>
 
 namespace roundtable::providers {
 
@@ -78,8 +79,14 @@ std::unique_ptr<Provider> make_provider(const SeatConfig& seat) {
     }
     http::RetryPolicy policy;
     policy.max_retries = std::max(seat.retries, 0);
+    std::shared_ptr<http::Transport> transport;
+    try {
+        transport = shared_transport();
+    } catch (const std::runtime_error& e) { // libcurl could not be loaded
+        throw Error(Exit::config, fmt::format("seat '{}': {}", seat.name, e.what()));
+    }
     return std::make_unique<HttpProvider>(std::move(codec), std::move(resolved), std::move(key),
-                                          shared_transport(), http::system_clock(), policy);
+                                          std::move(transport), http::system_clock(), policy);
 }
 
 } // namespace roundtable::providers
