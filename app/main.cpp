@@ -163,17 +163,17 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     batch
         ->add_option("--max-in-flight", batch_options.max_in_flight,
-                     "Calls in flight per provider kind")
+                     "Calls in flight per provider (protocol and server)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     batch
         ->add_option("--rpm", batch_options.overrides.rpm,
-                     "Requests per minute per provider kind, for every seat (0: no limit of "
+                     "Requests per minute per provider, for every seat (0: no limit of "
                      "our own; overrides the seats' rpm)")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
     batch
         ->add_option("--tpm", batch_options.overrides.tpm,
-                     "Tokens (input + output) per minute per provider kind, for every seat "
+                     "Tokens (input + output) per minute per provider, for every seat "
                      "(0: no limit of our own; overrides the seats' tpm)")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
     batch->add_flag("--resume", batch_options.resume,

@@ -567,6 +567,44 @@ TEST_CASE("e2e::batch rate limits against the fake provider server") {
         REQUIRE(times.size() == 2); // the take, then the rebuttal
         CHECK(times[1] - times[0] >= std::chrono::milliseconds(1000));
     }
+    SECTION("two servers of one protocol are two providers: each has its own limits") {
+        // Two openai-compatible seats on different base URLs, --max-in-flight 1: if they
+        // shared one semaphore, no two calls would ever be in flight at once.
+        FakePanel fake;
+        for (const std::string prefix : {"/one", "/two"}) {
+            fake.server.set_handler(
+                prefix + "/v1/chat/completions", [](const RecordedRequest& req) {
+                    auto reply = json_reply(
+                        200, openai_text_reply(object_for(round_of(req.body), "bearish", "one"),
+                                               {1000, 200, 0, 0, 0}));
+                    reply.latency = std::chrono::milliseconds(500);
+                    return reply;
+                });
+        }
+        auto cfg = dir.write("two-servers.toml", fmt::format(R"([panel]
+seats = ["one", "two"]
+quorum = 2
+chair = "one"
+[seats.one]
+provider = "openai-compatible"
+model = "local-model"
+base_url = "{0}/one/v1"
+[seats.two]
+provider = "openai-compatible"
+model = "local-model"
+base_url = "{0}/two/v1"
+)",
+                                                             fake.server.base_url()));
+        auto corpus = write_corpus(dir, 1);
+        RunSpec spec = offline_spec(
+            dir, {corpus.string(), "--config", cfg.string(), "--max-in-flight", "1", "--no-cache"});
+        auto r = run_binary(spec);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(fake.server.max_concurrency("/one/") == 1);
+        CHECK(fake.server.max_concurrency("/two/") == 1);
+        CHECK(fake.server.max_concurrency("/") == 2); // round 1: both seats at once
+    }
     SECTION("a negative --rpm is a usage error") {
         auto r = run_binary(offline_spec(dir, {"corpus", "--rpm", "-5"}));
         CHECK(r.exit_code == 2);

@@ -1,5 +1,5 @@
 // Per-provider in-flight limits of corpus mode (--max-in-flight N): a counting
-// semaphore shared by every seat of one provider kind, and a Provider decorator
+// semaphore shared by every seat of one provider (protocol and server), and a Provider decorator
 // that holds a slot for the length of each complete() call.
 //
 // Thread-safe: any number of threads may acquire and release at once.

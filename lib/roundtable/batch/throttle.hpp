@@ -1,5 +1,5 @@
 // Per-provider requests-per-minute and tokens-per-minute limits of corpus mode:
-// a Throttle (two token buckets, shared by every seat of one provider kind) and
+// a Throttle (two token buckets, shared by every seat of one provider: protocol and server) and
 // a Provider decorator that takes from it before each call.
 //
 // Each bucket refills continuously at its per-minute limit and holds one
@@ -29,7 +29,7 @@
 
 namespace roundtable::batch {
 
-// Per-minute limits of one provider kind; 0 means no limit of our own.
+// Per-minute limits of one provider; 0 means no limit of our own.
 struct ThrottleLimits {
     std::int64_t rpm = 0; // requests per minute
     std::int64_t tpm = 0; // tokens (input + output) per minute

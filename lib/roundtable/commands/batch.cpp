@@ -16,6 +16,7 @@
 #include <roundtable/http/abort.hpp>
 #include <roundtable/http/clock.hpp>
 #include <roundtable/panel/pipeline.hpp>
+#include <roundtable/providers/defaults.hpp>
 #include <roundtable/providers/factory.hpp>
 #include <roundtable/util/error.hpp>
 
@@ -71,10 +72,16 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         }
     }
 
-    // Seats are built once and shared by every panel; each provider kind gets one
-    // in-flight semaphore and one rate throttle (the smallest rpm / tpm of its seats),
-    // both taken inside the cache so that hits take neither. The throttle sits inside
-    // the semaphore, so a call leaves as soon as its tokens are due.
+    // Seats are built once and shared by every panel. Each provider -- a protocol and
+    // the server it talks to, so two openai-compatible servers are two providers -- gets
+    // one in-flight semaphore and one rate throttle (the smallest rpm / tpm of its
+    // seats), both taken inside the cache so that hits take neither. The throttle sits
+    // inside the semaphore, so a call leaves as soon as its tokens are due.
+    auto provider_key = [](const providers::SeatConfig& seat) {
+        return seat.provider + ' ' +
+               (seat.base_url.empty() ? std::string(providers::default_base_url(seat.provider))
+                                      : seat.base_url);
+    };
     std::map<std::string, std::shared_ptr<batch::Semaphore>> slots;
     std::map<std::string, batch::ThrottleLimits> rate_limits;
     std::map<std::string, std::shared_ptr<batch::Throttle>> throttles;
@@ -82,21 +89,22 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     for (const auto& seat : config.seats) {
         seats.push_back(
             {seat, std::shared_ptr<providers::Provider>(providers::make_provider(seat))});
-        const std::string kind(seats.back().provider->kind());
-        rate_limits[kind] = batch::tighter(rate_limits[kind], {seat.rpm, seat.tpm});
+        auto& limits = rate_limits[provider_key(seat)];
+        limits = batch::tighter(limits, {seat.rpm, seat.tpm});
     }
     RunStore run_store = open_run_store(options.cache, err);
-    seats =
-        wrap_seats(std::move(seats), run_store, [&](std::shared_ptr<providers::Provider> inner) {
-            const std::string kind(inner->kind());
-            auto& sem = slots[kind];
+    seats = wrap_seats(
+        std::move(seats), run_store,
+        [&](const providers::SeatConfig& seat, std::shared_ptr<providers::Provider> inner) {
+            const std::string key = provider_key(seat);
+            auto& sem = slots[key];
             if (!sem) {
                 sem = std::make_shared<batch::Semaphore>(options.max_in_flight);
             }
-            auto& throttle = throttles[kind];
+            auto& throttle = throttles[key];
             if (!throttle) {
                 throttle =
-                    std::make_shared<batch::Throttle>(rate_limits[kind], http::system_clock());
+                    std::make_shared<batch::Throttle>(rate_limits[key], http::system_clock());
             }
             return std::make_shared<batch::LimitedProvider>(
                 std::make_shared<batch::ThrottledProvider>(std::move(inner), throttle), sem);

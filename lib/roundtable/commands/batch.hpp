@@ -18,7 +18,7 @@ struct BatchOptions {
     std::vector<std::string> inputs; // files, folders, globs, .jsonl files
     std::string jsonl;     // --jsonl FILE (truncated first unless --resume); empty: stdout
     std::size_t jobs = 4;  // panels at once
-    int max_in_flight = 8; // calls in flight per provider kind
+    int max_in_flight = 8; // calls in flight per provider (protocol and server)
     bool resume = false;   // skip ids with a card line in --jsonl
     std::string shard;     // "K/N"; empty: everything
     std::vector<std::string> fail_on;
@@ -37,10 +37,10 @@ struct BatchOptions {
 // matched, 1 when a --fail-on policy matched (matching ids listed on `err`),
 // else the highest exit code of a failed article (2 input, 3 quorum, 4 config)
 // -- failures outrank policies -- and 130 when interrupted. Calls to each
-// provider kind are throttled to the smallest rpm / tpm of its seats and slowed
-// by its rate-limit headers (batch/throttle.hpp). Throws Error(Exit::usage) for
-// bad flags (--shard, --fail-on, --jobs, --resume without --jsonl) and
-// Error(Exit::config) for a bad configuration (a negative --rpm / --tpm too).
+// provider (a protocol and its server) are throttled to the smallest rpm / tpm of its seats and
+// slowed by its rate-limit headers (batch/throttle.hpp). Throws Error(Exit::usage) for bad flags
+// (--shard, --fail-on, --jobs, --resume without --jsonl) and Error(Exit::config) for a bad
+// configuration (a negative --rpm / --tpm too).
 int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err);
 
 } // namespace roundtable::commands

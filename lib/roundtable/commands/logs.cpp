@@ -68,16 +68,14 @@ RunStore open_run_store(const CacheFlags& flags, std::ostream& err) {
     return rs;
 }
 
-std::vector<panel::Seat> wrap_seats(
-    std::vector<panel::Seat> seats, const RunStore& run_store,
-    const std::function<std::shared_ptr<providers::Provider>(std::shared_ptr<providers::Provider>)>&
-        limit) {
+std::vector<panel::Seat> wrap_seats(std::vector<panel::Seat> seats, const RunStore& run_store,
+                                    const SeatLimiter& limit) {
     for (auto& seat : seats) {
         if (seat.config.provider == "offline" || seat.provider->kind() == "offline") {
             continue;
         }
         if (limit) {
-            seat.provider = limit(seat.provider);
+            seat.provider = limit(seat.config, seat.provider);
         }
         if (run_store.store && run_store.mode != providers::CacheMode::off) {
             std::string base_url =

@@ -41,12 +41,16 @@ struct RunStore {
 // `err` and returns a RunStore without a store (the run goes on uncached).
 RunStore open_run_store(const CacheFlags& flags, std::ostream& err);
 
+// What wraps a seat's provider in limits (batch mode): given the seat and its provider,
+// returns the provider to use.
+using SeatLimiter = std::function<std::shared_ptr<providers::Provider>(
+    const providers::SeatConfig&, std::shared_ptr<providers::Provider>)>;
+
 // Wraps every seat that is not offline: first with `limit` (when given, e.g. the
-// batch in-flight limit), then with the reply cache of `run_store`; never fails.
-std::vector<panel::Seat> wrap_seats(
-    std::vector<panel::Seat> seats, const RunStore& run_store,
-    const std::function<std::shared_ptr<providers::Provider>(std::shared_ptr<providers::Provider>)>&
-        limit = {});
+// batch in-flight and rate limits), then with the reply cache of `run_store`;
+// never fails.
+std::vector<panel::Seat> wrap_seats(std::vector<panel::Seat> seats, const RunStore& run_store,
+                                    const SeatLimiter& limit = {});
 
 // Appends `card` under `id` to the card log; a failure is a warning (once), never an error.
 void log_card(const RunStore& run_store, const std::string& id, const panel::Card& card);
