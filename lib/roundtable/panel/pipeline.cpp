@@ -228,9 +228,12 @@ void fill_from_takes(Consensus& consensus, const std::vector<Take>& takes) {
             consensus.opportunity = t.counterpoint;
         }
     }
-    std::string summary;
+    std::string summary; // the majority's headlines, each once (seats often quote the same)
+    std::vector<std::string_view> said;
     for (const auto& t : takes) {
-        if (consensus.stance && t.stance == *consensus.stance) {
+        if (consensus.stance && t.stance == *consensus.stance &&
+            std::find(said.begin(), said.end(), t.headline) == said.end()) {
+            said.push_back(t.headline);
             summary += (summary.empty() ? "" : " ") + t.headline;
         }
     }

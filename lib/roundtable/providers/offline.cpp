@@ -760,6 +760,9 @@ Json consensus_reply(const Analysis& a, const Json& panel, std::string_view stan
         opportunity =
             best(a, [&](std::size_t i) { return i != risk ? base(a.sentences[i]) : 0.0; });
     }
+    if (opportunity == npos) { // a one-sentence article: that sentence is both
+        opportunity = risk;
+    }
     Json reply;
     reply["summary"] = join(a, summary);
     reply["risk"] = risk == npos ? std::string() : std::string(a.sentence_text(risk));

@@ -40,12 +40,13 @@ struct SeatScript {
     int invalid_takes = 0;   // how many invalid take replies before a valid one
     std::string rebuttal_text = "Revenue rose 12%.";
     std::string chair_summary = "The panel leans one way.";
+    std::string headline; // empty: "<seat> headline"
 };
 
 std::string take_json(const std::string& seat, const SeatScript& s) {
     return fmt::format(
-        R"({{"stance":"{}","confidence":{},"headline":"{} headline","analysis":"Revenue was $36.6 million.","counterpoint":"Debt of $90 million.","evidence":["up 12% from a year earlier"]}})",
-        s.stance, s.confidence, seat);
+        R"({{"stance":"{}","confidence":{},"headline":"{}","analysis":"Revenue was $36.6 million.","counterpoint":"Debt of $90 million.","evidence":["up 12% from a year earlier"]}})",
+        s.stance, s.confidence, s.headline.empty() ? seat + " headline" : s.headline);
 }
 
 struct Panel {
@@ -389,6 +390,21 @@ TEST_CASE("pipeline::run_panel") {
         CHECK_FALSE(card.consensus.chair_error.empty());
         CHECK_FALSE(card.consensus.risk.empty());
         CHECK_FALSE(card.consensus.opportunity.empty());
+        // The summary joins the majority's headlines: claude's, gpt's, grok's.
+        CHECK(card.consensus.summary == "claude headline gpt headline grok headline");
+    }
+
+    SECTION("the unsynthesized summary says a headline the majority shares once") {
+        const std::string same = "Widgets recalls its trucks.";
+        auto panel =
+            make_panel({{"claude", {.stance = "bearish", .fail_chair = true, .headline = same}},
+                        {"gpt", {.stance = "bearish", .headline = same}},
+                        {"gemini", {"bullish"}},
+                        {"grok", {"bearish"}}},
+                       k_four);
+        Card card = run_panel(article, panel.seats, options);
+        CHECK_FALSE(card.consensus.synthesized);
+        CHECK(card.consensus.summary == same + " grok headline");
     }
 
     SECTION("a shift that quotes nothing new from the article is flagged; one that does is not") {

@@ -366,6 +366,21 @@ TEST_CASE("offline::consensus") {
     }
 }
 
+TEST_CASE("offline::consensus on a one-sentence article") {
+    const std::string article = "Acme shares fell 5% after the recall.";
+    Json debate{{"takes", takes_json(article, {"bull", "bear", "skeptic", "quant"})},
+                {"rebuttals", Json::array()}};
+    std::string user =
+        render_user(article, "consensus.txt",
+                    {{"debate", debate.dump(2)}, {"stance", "bearish"}, {"vote", "4-0"}});
+    Json c = ask("bull", request_of(guard::Round::consensus, user));
+    // The only sentence is the summary, the risk and the opportunity: the chair's
+    // contract wants all three, and there is nothing else to quote.
+    CHECK(c.at("summary") == article);
+    CHECK(c.at("risk") == article);
+    CHECK(c.at("opportunity") == article);
+}
+
 TEST_CASE("offline::complete failures") {
     auto provider = make_offline_provider(seat("bear"));
     auto failure = [&](guard::Round round, const std::string& user) {
