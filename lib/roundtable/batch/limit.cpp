@@ -25,7 +25,7 @@ LimitedProvider::complete(const providers::Request& request) {
         Slot(const Slot&) = delete;
         Slot& operator=(const Slot&) = delete;
     } slot(*m_slots);
-    return m_inner->complete(request);
+    return inner().complete(request);
 }
 
 } // namespace roundtable::batch

@@ -28,26 +28,17 @@ private:
     int m_free;
 };
 
-class LimitedProvider : public providers::Provider {
+class LimitedProvider : public providers::ProviderDecorator {
 public:
     // Wraps `inner`, holding a slot of `slots` for every call; never fails.
     LimitedProvider(std::shared_ptr<providers::Provider> inner, std::shared_ptr<Semaphore> slots)
-        : m_inner(std::move(inner)), m_slots(std::move(slots)) {}
-
-    std::string_view kind() const override { return m_inner->kind(); }
-    const std::string& model() const override { return m_inner->model(); }
+        : ProviderDecorator(std::move(inner)), m_slots(std::move(slots)) {}
 
     // Calls the inner provider once a slot is free; returns its result unchanged.
     std::expected<providers::Reply, providers::Failure>
     complete(const providers::Request& request) override;
 
-    // Returns the inner provider's description; never fails.
-    std::string describe_request(const providers::Request& request) const override {
-        return m_inner->describe_request(request);
-    }
-
 private:
-    std::shared_ptr<providers::Provider> m_inner;
     std::shared_ptr<Semaphore> m_slots;
 };
 

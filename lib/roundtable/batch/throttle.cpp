@@ -235,7 +235,7 @@ ThrottledProvider::complete(const providers::Request& request) {
         failure.attempts = 0;
         return std::unexpected(std::move(failure));
     }
-    auto result = m_inner->complete(request);
+    auto result = inner().complete(request);
     if (result) {
         m_throttle->settle(estimate, result->usage.input_tokens + result->usage.output_tokens);
         m_throttle->observe(result->rate_limits);

@@ -127,16 +127,13 @@ private:
     std::optional<std::chrono::steady_clock::time_point> m_tokens_blocked_until;
 };
 
-class ThrottledProvider : public providers::Provider {
+class ThrottledProvider : public providers::ProviderDecorator {
 public:
     // Wraps `inner`, taking every call from `throttle` (shared by the seats of one
-    // provider kind); never fails.
+    // provider); never fails.
     ThrottledProvider(std::shared_ptr<providers::Provider> inner,
                       std::shared_ptr<Throttle> throttle)
-        : m_inner(std::move(inner)), m_throttle(std::move(throttle)) {}
-
-    std::string_view kind() const override { return m_inner->kind(); }
-    const std::string& model() const override { return m_inner->model(); }
+        : ProviderDecorator(std::move(inner)), m_throttle(std::move(throttle)) {}
 
     // Calls the inner provider once the throttle allows, then settles the estimate with the
     // reply's usage and lets the throttle observe the rate-limit headers; returns the inner
@@ -144,13 +141,7 @@ public:
     std::expected<providers::Reply, providers::Failure>
     complete(const providers::Request& request) override;
 
-    // Returns the inner provider's description; never fails.
-    std::string describe_request(const providers::Request& request) const override {
-        return m_inner->describe_request(request);
-    }
-
 private:
-    std::shared_ptr<providers::Provider> m_inner;
     std::shared_ptr<Throttle> m_throttle;
 };
 

@@ -7,12 +7,11 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <roundtable/config/config.hpp>
-#include <roundtable/embedded_data.hpp>
+#include <roundtable/config/toml_data.hpp>
 #include <roundtable/util/error.hpp>
 #include <roundtable/util/file.hpp>
 #include <string_view>
 #include <system_error>
-#include <toml++/toml.h>
 
 namespace roundtable::config {
 
@@ -164,18 +163,11 @@ constexpr std::int64_t k_max_limit = 1'000'000'000;
     throw Error(Exit::config, fmt::format("{}:{}: {}", source, where.begin.line, what));
 }
 
-// Reads [limits.PROVIDER] rpm / tpm from `text` (the TOML of data/models.toml); throws
+// Reads [limits.PROVIDER] rpm / tpm from `root` (data/models.toml); throws
 // Error(Exit::config, "SOURCE:LINE: ...") for an unknown provider or key or a bad value.
-std::map<std::string, ProviderLimits, std::less<>> read_limits(std::string_view text,
+std::map<std::string, ProviderLimits, std::less<>> read_limits(const toml::table& root,
                                                                const std::string& source) {
     std::map<std::string, ProviderLimits, std::less<>> limits;
-    toml::table root;
-    try {
-        root = toml::parse(text, source);
-    } catch (const toml::parse_error& error) {
-        throw Error(Exit::config, fmt::format("{}:{}:{}: {}", source, error.source().begin.line,
-                                              error.source().begin.column, error.description()));
-    }
     const toml::node* node = root.get("limits");
     if (node == nullptr) {
         return limits;
@@ -216,7 +208,7 @@ std::map<std::string, ProviderLimits, std::less<>> read_limits(std::string_view 
 
 // Returns the limits of data/models.toml, read once; throws as read_limits() does.
 const std::map<std::string, ProviderLimits, std::less<>>& builtin_limits() {
-    static const auto limits = read_limits(embedded::data::k_models, "data/models.toml");
+    static const auto limits = read_limits(detail::builtin_data(), "data/models.toml");
     return limits;
 }
 
@@ -599,16 +591,9 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
     const auto [path, required] = config_path(overrides, env);
     if (!path.empty()) {
         if (std::optional<std::string> text = read_config_text(path, required)) {
-            toml::table root;
-            try {
-                root = toml::parse(*text, path);
-            } catch (const toml::parse_error& error) {
-                throw Error(Exit::config,
-                            fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
-                                        error.source().begin.column, error.description()));
-            }
+            const toml::table root = detail::parse_toml(*text, path);
             FileReader(path, specs, file_panel).read(root);
-            config.prices.merge_toml(*text, path);
+            detail::merge_prices(config.prices, root, path);
             config.config_file = path;
         }
     }

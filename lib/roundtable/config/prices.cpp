@@ -2,10 +2,10 @@
 #include <array>
 #include <fmt/format.h>
 #include <roundtable/config/prices.hpp>
+#include <roundtable/config/toml_data.hpp>
 #include <roundtable/embedded_data.hpp>
 #include <roundtable/util/error.hpp>
 #include <string>
-#include <toml++/toml.h>
 
 namespace roundtable::config {
 
@@ -67,24 +67,23 @@ std::string provider_hint() {
 
 } // namespace
 
-const PriceTable& PriceTable::builtin() {
-    static const PriceTable table = [] {
-        PriceTable built;
-        built.merge_toml(embedded::data::k_models, "data/models.toml");
-        return built;
-    }();
-    return table;
-}
+namespace detail {
 
-void PriceTable::merge_toml(std::string_view text, const std::string& source) {
-    toml::table root;
+toml::table parse_toml(std::string_view text, const std::string& source) {
     try {
-        root = toml::parse(text, source);
+        return toml::parse(text, source);
     } catch (const toml::parse_error& error) {
         throw Error(Exit::config, fmt::format("{}:{}:{}: {}", source, error.source().begin.line,
                                               error.source().begin.column, error.description()));
     }
+}
 
+const toml::table& builtin_data() {
+    static const toml::table root = parse_toml(embedded::data::k_models, "data/models.toml");
+    return root;
+}
+
+void merge_prices(PriceTable& table, const toml::table& root, const std::string& source) {
     if (const toml::node* defaults_node = root.get("defaults")) {
         const toml::table& defaults = expect_table(source, *defaults_node, "defaults");
         for (const auto& [provider, value] : defaults) {
@@ -97,7 +96,7 @@ void PriceTable::merge_toml(std::string_view text, const std::string& source) {
                 fail(source, value.source(),
                      fmt::format("'{}' must be a model id (a non-empty string)", dotted));
             }
-            set_default_model(std::string(provider.str()), model->get());
+            table.set_default_model(std::string(provider.str()), model->get());
         }
     }
 
@@ -113,7 +112,7 @@ void PriceTable::merge_toml(std::string_view text, const std::string& source) {
             for (const auto& [model, model_node] : provider_models) {
                 const std::string model_dotted = fmt::format("{}.{}", provider_dotted, model.str());
                 const toml::table& fields = expect_table(source, model_node, model_dotted);
-                Price price = find(provider.str(), model.str()).value_or(Price{});
+                Price price = table.find(provider.str(), model.str()).value_or(Price{});
                 for (const auto& [field, value] : fields) {
                     const std::string dotted = fmt::format("{}.{}", model_dotted, field.str());
                     if (field.str() == "input") {
@@ -128,10 +127,25 @@ void PriceTable::merge_toml(std::string_view text, const std::string& source) {
                         fail_unknown(source, field, value, dotted);
                     }
                 }
-                set(std::string(provider.str()), std::string(model.str()), price);
+                table.set(std::string(provider.str()), std::string(model.str()), price);
             }
         }
     }
+}
+
+} // namespace detail
+
+const PriceTable& PriceTable::builtin() {
+    static const PriceTable table = [] {
+        PriceTable built;
+        detail::merge_prices(built, detail::builtin_data(), "data/models.toml");
+        return built;
+    }();
+    return table;
+}
+
+void PriceTable::merge_toml(std::string_view text, const std::string& source) {
+    detail::merge_prices(*this, detail::parse_toml(text, source), source);
 }
 
 void PriceTable::set(const std::string& provider, const std::string& model, const Price& price) {

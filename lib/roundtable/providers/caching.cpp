@@ -43,17 +43,16 @@ std::string canonical_request(const Request& request) {
 CachingProvider::CachingProvider(std::shared_ptr<Provider> inner,
                                  std::shared_ptr<store::Store> store, std::string base_url,
                                  CacheMode mode, std::shared_ptr<CacheWarning> warning)
-    : m_inner(std::move(inner)), m_store(std::move(store)), m_base_url(std::move(base_url)),
-      m_mode(mode), m_warning(std::move(warning)) {}
+    : ProviderDecorator(std::move(inner)), m_store(std::move(store)),
+      m_base_url(std::move(base_url)), m_mode(mode), m_warning(std::move(warning)) {}
 
 std::string CachingProvider::key_for(const Request& request) const {
-    return store::Store::cache_key(m_inner->kind(), m_inner->model(), m_base_url,
-                                   canonical_request(request));
+    return store::Store::cache_key(kind(), model(), m_base_url, canonical_request(request));
 }
 
 std::expected<Reply, Failure> CachingProvider::complete(const Request& request) {
     if (m_mode == CacheMode::off || !m_store) {
-        return m_inner->complete(request);
+        return inner().complete(request);
     }
     const std::string key = key_for(request);
     if (m_mode == CacheMode::read_write) {
@@ -73,7 +72,7 @@ std::expected<Reply, Failure> CachingProvider::complete(const Request& request) 
             return reply;
         }
     }
-    auto result = m_inner->complete(request);
+    auto result = inner().complete(request);
     if (result) {
         store::CachedReply entry;
         entry.text = result->text;

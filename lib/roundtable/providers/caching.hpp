@@ -52,31 +52,22 @@ private:
 // send for `request` (the fields above, length-prefixed); never fails.
 std::string canonical_request(const Request& request);
 
-class CachingProvider : public Provider {
+class CachingProvider : public ProviderDecorator {
 public:
     // Wraps `inner` (its replies are cached under `base_url`, the seat's
     // effective endpoint) with `store` in `mode`; `warning` may be null.
     CachingProvider(std::shared_ptr<Provider> inner, std::shared_ptr<store::Store> store,
                     std::string base_url, CacheMode mode, std::shared_ptr<CacheWarning> warning);
 
-    std::string_view kind() const override { return m_inner->kind(); }
-    const std::string& model() const override { return m_inner->model(); }
-
     // Returns the cached reply (cached = true, latency 0) when there is one and the
     // mode reads; otherwise calls the inner provider, stores a successful reply
     // (unless the mode is off) and returns the inner provider's result unchanged.
     std::expected<Reply, Failure> complete(const Request& request) override;
 
-    // Returns the inner provider's description; never fails.
-    std::string describe_request(const Request& request) const override {
-        return m_inner->describe_request(request);
-    }
-
     // Returns the store key of `request` for this provider; never fails.
     std::string key_for(const Request& request) const;
 
 private:
-    std::shared_ptr<Provider> m_inner;
     std::shared_ptr<store::Store> m_store;
     std::string m_base_url;
     CacheMode m_mode;

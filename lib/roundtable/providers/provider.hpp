@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <roundtable/guard/schema.hpp>
 #include <string>
@@ -116,6 +117,30 @@ public:
     // Returns the exact HTTP request(s) complete() would send, keys redacted,
     // for --dry-run. The offline provider describes its lens instead.
     virtual std::string describe_request(const Request& request) const = 0;
+};
+
+// A Provider that wraps another -- the reply cache, an in-flight limit, a rate
+// throttle -- and adds behaviour around complete(): kind(), model() and
+// describe_request() are the inner provider's. Thread-safe as the inner
+// provider and the subclass's complete() are.
+class ProviderDecorator : public Provider {
+public:
+    // Wraps `inner`; never fails.
+    explicit ProviderDecorator(std::shared_ptr<Provider> inner) : m_inner(std::move(inner)) {}
+
+    // Return the inner provider's; never fail.
+    std::string_view kind() const override { return m_inner->kind(); }
+    const std::string& model() const override { return m_inner->model(); }
+    std::string describe_request(const Request& request) const override {
+        return m_inner->describe_request(request);
+    }
+
+protected:
+    // Returns the wrapped provider; never fails.
+    Provider& inner() const { return *m_inner; }
+
+private:
+    std::shared_ptr<Provider> m_inner;
 };
 
 } // namespace roundtable::providers

@@ -1,0 +1,28 @@
+// Internal to config/: the TOML parsing that config.cpp and prices.cpp share,
+// so that each text -- the embedded data/models.toml, a user's config.toml --
+// is parsed once however many tables are read from it.
+//
+// Includes toml++ (header-only, heavy): include from config/*.cpp only.
+// Thread-safe: builtin_data() parses once; the other functions keep no state.
+#pragma once
+
+#include <roundtable/config/prices.hpp>
+#include <string>
+#include <string_view>
+#include <toml++/toml.h>
+
+namespace roundtable::config::detail {
+
+// Parses `text`; throws Error(Exit::config, "SOURCE:LINE:COLUMN: ...") if it is not TOML.
+toml::table parse_toml(std::string_view text, const std::string& source);
+
+// Returns data/models.toml (embedded at build time), parsed on the first call; throws as
+// parse_toml() does.
+const toml::table& builtin_data();
+
+// Adds or replaces prices and default models from the [models] and [defaults] tables of
+// `root` (other tables are ignored); throws Error(Exit::config, "SOURCE:LINE: ...") on an
+// unknown key or a wrong type.
+void merge_prices(PriceTable& table, const toml::table& root, const std::string& source);
+
+} // namespace roundtable::config::detail
