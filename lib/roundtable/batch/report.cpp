@@ -53,26 +53,7 @@ ReportBuilder::~ReportBuilder() {
 }
 
 void ReportBuilder::add_card(const std::string& id, const panel::Card& card) {
-    ArticleFacts af;
-    af.id = id;
-    af.title = card.article.title;
-    af.vote = card.consensus.vote_label();
-    af.facts = card_facts(card);
-    af.cost_usd = card.usage.cost_usd;
-    for (const auto& seat : card.seats) {
-        std::string stance;
-        for (const auto& t : card.takes) {
-            if (t.seat == seat.seat) {
-                stance = std::string(panel::stance_name(t.stance));
-            }
-        }
-        for (const auto& r : card.rebuttals) {
-            if (r.seat == seat.seat) {
-                stance = std::string(panel::stance_name(r.stance_after));
-            }
-        }
-        af.seat_stances.emplace_back(seat.seat, stance);
-    }
+    const ArticleFacts af = article_facts(id, card);
     render::RenderOptions ro;
     ro.format = render::Format::html;
     std::string html = render::render(card, ro);

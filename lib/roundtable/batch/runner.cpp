@@ -115,6 +115,30 @@ std::string format_seconds(double s) {
 
 } // namespace
 
+ArticleFacts article_facts(const std::string& id, const panel::Card& card) {
+    ArticleFacts af;
+    af.id = id;
+    af.title = card.article.title;
+    af.vote = card.consensus.vote_label();
+    af.facts = card_facts(card);
+    af.cost_usd = card.usage.cost_usd;
+    for (const auto& seat : card.seats) {
+        std::string stance;
+        for (const auto& t : card.takes) {
+            if (t.seat == seat.seat) {
+                stance = std::string(panel::stance_name(t.stance));
+            }
+        }
+        for (const auto& r : card.rebuttals) {
+            if (r.seat == seat.seat) {
+                stance = std::string(panel::stance_name(r.stance_after));
+            }
+        }
+        af.seat_stances.emplace_back(seat.seat, stance);
+    }
+    return af;
+}
+
 CardFacts card_facts(const panel::Card& card) {
     CardFacts facts;
     facts.stance = card.consensus.stance_label();
@@ -206,27 +230,7 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
             }
             CardFacts facts = card_facts(card);
             if (hooks.on_facts) {
-                ArticleFacts af;
-                af.id = item.id;
-                af.title = card.article.title;
-                af.vote = card.consensus.vote_label();
-                af.facts = facts;
-                af.cost_usd = card.usage.cost_usd;
-                for (const auto& seat : card.seats) {
-                    std::string stance;
-                    for (const auto& t : card.takes) {
-                        if (t.seat == seat.seat) {
-                            stance = std::string(panel::stance_name(t.stance));
-                        }
-                    }
-                    for (const auto& r : card.rebuttals) {
-                        if (r.seat == seat.seat) {
-                            stance = std::string(panel::stance_name(r.stance_after));
-                        }
-                    }
-                    af.seat_stances.emplace_back(seat.seat, stance);
-                }
-                hooks.on_facts(std::move(af));
+                hooks.on_facts(article_facts(item.id, card));
             }
             const std::lock_guard lock(totals_mutex);
             ++totals.cards;

@@ -85,6 +85,10 @@ struct RunnerHooks {
 // of takes, rebuttals and synthesis, failed seats; never fails.
 CardFacts card_facts(const panel::Card& card);
 
+// Returns what the report keeps of the card of article `id`: its facts, and each
+// seat's final stance ("" for a seat that failed); never fails.
+ArticleFacts article_facts(const std::string& id, const panel::Card& card);
+
 // Returns the JSON line of a finished card: {"id": id, "card": {...}}; never fails.
 std::string card_line(const std::string& id, const panel::Card& card);
 

@@ -153,3 +153,32 @@ TEST_CASE("runner::run_corpus") {
         CHECK(err.str().ends_with("\r\033[K"));
     }
 }
+
+TEST_CASE("runner::article_facts") {
+    panel::Card card;
+    card.article.title = "Widgets recall";
+    card.seats = {{"bull", "offline", "bull", true, ""},
+                  {"bear", "offline", "bear", true, ""},
+                  {"quant", "offline", "quant", false, "timeout"}};
+    panel::Take bull;
+    bull.seat = "bull";
+    bull.stance = panel::Stance::bullish;
+    panel::Take bear;
+    bear.seat = "bear";
+    bear.stance = panel::Stance::bearish;
+    card.takes = {bull, bear};
+    panel::Rebuttal shift;
+    shift.seat = "bull";
+    shift.stance_after = panel::Stance::neutral;
+    card.rebuttals = {shift};
+    card.usage.cost_usd = 0.25;
+
+    const auto af = batch::article_facts("story-1", card);
+    CHECK(af.id == "story-1");
+    CHECK(af.title == "Widgets recall");
+    CHECK(af.cost_usd == 0.25);
+    // The final stance: the rebuttal's where there is one; "" for a seat that failed.
+    using Pair = std::pair<std::string, std::string>;
+    CHECK(af.seat_stances ==
+          std::vector<Pair>{{"bull", "neutral"}, {"bear", "bearish"}, {"quant", ""}});
+}
