@@ -5,6 +5,7 @@
 // cards per second. Prints figures only; asserts nothing.
 #include "peak_rss.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,10 +28,10 @@ using nlohmann::json;
 
 namespace {
 
-// Defaults of the benchmark; `bench_batch [LATENCY_MS [N...]]` overrides them (a short
-// latency and several sizes show how memory grows with the corpus, quickly), and
-// RT_BENCH_WRAPPER=/usr/bin/heaptrack runs roundtable under that program.
-std::chrono::milliseconds k_latency{100};
+// The benchmark: 100 ms per call, 200 and 2,000 articles. `bench_batch [LATENCY_MS
+// [N...]]` overrides them (a short latency and several sizes show how memory grows with the
+// corpus, quickly), and RT_BENCH_WRAPPER=/usr/bin/heaptrack runs roundtable under that program.
+constexpr std::chrono::milliseconds k_default_latency{100};
 constexpr int k_in_flight = 8;
 constexpr int k_server_workers = 64; // tests/fake/fake_server.cpp
 
@@ -125,9 +126,10 @@ std::string slurp(const std::string& path) {
 } // namespace
 
 int main(int argc, char** argv) {
+    std::chrono::milliseconds latency = k_default_latency;
     std::vector<int> sizes{200, 2000};
     if (argc > 1) {
-        k_latency = std::chrono::milliseconds(std::atoi(argv[1]));
+        latency = std::chrono::milliseconds(std::atoi(argv[1]));
     }
     if (argc > 2) {
         sizes.clear();
@@ -135,9 +137,14 @@ int main(int argc, char** argv) {
             sizes.push_back(std::atoi(argv[i]));
         }
     }
+    if (latency.count() < 0 ||
+        std::any_of(sizes.begin(), sizes.end(), [](int n) { return n < 1; })) {
+        std::fprintf(stderr, "usage: bench_batch [LATENCY_MS [ARTICLES...]]\n");
+        return 2;
+    }
     FakeServer server;
-    auto slow = [](Scripted s) {
-        s.latency = k_latency;
+    auto slow = [latency](Scripted s) {
+        s.latency = latency;
         return s;
     };
     server.set_handler("/v1/messages", [&](const RecordedRequest& r) {
@@ -182,7 +189,7 @@ base_url = "{0}/xai/v1"
     const std::string base = slurp(RT_SOURCE_DIR "/examples/bearish-truck-recall.txt");
 
     fmt::print("bench_batch: 4-seat panel on the fake server, {} ms per call, --max-in-flight {}\n",
-               k_latency.count(), k_in_flight);
+               latency.count(), k_in_flight);
     for (int n : sizes) {
         auto folder = fmt::format("corpus-{}", n);
         for (int i = 0; i < n; ++i) {
@@ -203,12 +210,11 @@ base_url = "{0}/xai/v1"
                         env);
         // Per kind: takes and rebuttals for every seat, plus the chair's synthesis for anthropic.
         double busiest_calls = 3.0 * n; // anthropic: take + rebuttal + chair per article
-        double ideal =
-            busiest_calls * static_cast<double>(k_latency.count()) / 1000.0 / k_in_flight;
+        double ideal = busiest_calls * static_cast<double>(latency.count()) / 1000.0 / k_in_flight;
         // The fake server answers on k_server_workers threads, each holding its keep-alive
         // connection: that caps the requests in flight below the 4 x 8 the client allows.
         double server_floor =
-            9.0 * n * static_cast<double>(k_latency.count()) / 1000.0 / k_server_workers;
+            9.0 * n * static_cast<double>(latency.count()) / 1000.0 / k_server_workers;
         fmt::print("  {:>5} articles cold: exit {}, wall {:.2f} s (ideal under the limits {:.2f} "
                    "s, {:.0f}%; "
                    "floor of the fake server's {} workers {:.2f} s), "
