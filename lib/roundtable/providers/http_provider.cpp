@@ -26,20 +26,6 @@ std::uint64_t next_seed() {
     return counter.fetch_add(0x9e3779b97f4a7c15ULL, std::memory_order_relaxed);
 }
 
-// Copies what the rate-limit headers of `response` say (http::parse_rate_limit).
-RateLimits read_rate_limits(const http::Response& response) {
-    const http::RateLimitInfo info =
-        http::parse_rate_limit(response, std::chrono::system_clock::now());
-    RateLimits limits;
-    limits.remaining_requests = info.remaining_requests;
-    limits.remaining_tokens = info.remaining_tokens;
-    limits.reset_requests = info.reset_requests;
-    limits.reset_tokens = info.reset_tokens;
-    limits.limit_requests = info.limit_requests;
-    limits.limit_tokens = info.limit_tokens;
-    return limits;
-}
-
 } // namespace
 
 std::string_view failure_type(const http::TransportError& error) {
@@ -114,7 +100,9 @@ std::expected<Reply, Failure> HttpProvider::complete(const Request& request) {
     const auto latency =
         std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - started);
     const int attempts = std::max(outcome.attempts, 1);
-    const RateLimits rate_limits = outcome.last ? read_rate_limits(*outcome.last) : RateLimits{};
+    const RateLimits rate_limits =
+        outcome.last ? http::parse_rate_limit(*outcome.last, std::chrono::system_clock::now())
+                     : RateLimits{};
 
     auto fail = [&](Failure failure) -> std::expected<Reply, Failure> {
         failure.provider = std::string(kind());

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <roundtable/guard/schema.hpp>
+#include <roundtable/http/rate_limit.hpp>
 #include <string>
 #include <string_view>
 
@@ -54,23 +55,9 @@ struct TokenUsage {
 };
 
 // What a provider's rate-limit headers said on the last HTTP response of a call
-// (Anthropic's anthropic-ratelimit-*, OpenAI's and xAI's x-ratelimit-*). Every
-// field is empty when the provider sent none (Gemini) or no response arrived.
-// Limits are per minute; resets are durations from when the response was read.
-struct RateLimits {
-    std::optional<std::int64_t> limit_requests;     // requests per minute allowed
-    std::optional<std::int64_t> limit_tokens;       // tokens per minute allowed (x-ratelimit only)
-    std::optional<std::int64_t> remaining_requests; // requests left before the limit
-    std::optional<std::int64_t> remaining_tokens;   // tokens left before the limit
-    std::optional<std::chrono::milliseconds> reset_requests; // until the request limit resets
-    std::optional<std::chrono::milliseconds> reset_tokens;   // until the token limit resets
-
-    // Returns whether no field is set; never fails.
-    bool empty() const {
-        return !limit_requests && !limit_tokens && !remaining_requests && !remaining_tokens &&
-               !reset_requests && !reset_tokens;
-    }
-};
+// (http/rate_limit.hpp); every field is empty when the provider sent none
+// (Gemini), no response arrived, or the provider is not an HTTP one.
+using RateLimits = http::RateLimitInfo;
 
 struct Reply {
     std::string text;          // the model's text (the JSON object, possibly wrapped)
