@@ -158,11 +158,6 @@ struct ProviderLimits {
 
 constexpr std::int64_t k_max_limit = 1'000'000'000;
 
-[[noreturn]] void fail_at(const std::string& source, const toml::source_region& where,
-                          const std::string& what) {
-    throw Error(Exit::config, fmt::format("{}:{}: {}", source, where.begin.line, what));
-}
-
 // Reads [limits.PROVIDER] rpm / tpm from `root` (data/models.toml); throws
 // Error(Exit::config, "SOURCE:LINE: ...") for an unknown provider or key or a bad value.
 std::map<std::string, ProviderLimits, std::less<>> read_limits(const toml::table& root,
@@ -173,7 +168,7 @@ std::map<std::string, ProviderLimits, std::less<>> read_limits(const toml::table
         return limits;
     }
     const auto fail = [&source](const toml::source_region& where, const std::string& what) {
-        fail_at(source, where, what);
+        detail::fail_at(source, where, what);
     };
     const toml::table* table = node->as_table();
     if (table == nullptr) {
@@ -237,7 +232,7 @@ public:
 
 private:
     [[noreturn]] void fail(const toml::source_region& where, const std::string& what) const {
-        throw Error(Exit::config, fmt::format("{}:{}: {}", m_path, where.begin.line, what));
+        detail::fail_at(m_path, where, what);
     }
 
     static const toml::source_region& where_of(const toml::key& key, const toml::node& value) {

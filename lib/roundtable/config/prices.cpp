@@ -22,10 +22,7 @@ bool is_priced_provider(std::string_view name) {
            k_priced_providers.end();
 }
 
-[[noreturn]] void fail(const std::string& source, const toml::source_region& where,
-                       const std::string& what) {
-    throw Error(Exit::config, fmt::format("{}:{}: {}", source, where.begin.line, what));
-}
+using detail::fail_at;
 
 // The key's own position when toml++ knows it, else the value's.
 const toml::source_region& where_of(const toml::key& key, const toml::node& value) {
@@ -34,14 +31,14 @@ const toml::source_region& where_of(const toml::key& key, const toml::node& valu
 
 void fail_unknown(const std::string& source, const toml::key& key, const toml::node& value,
                   const std::string& dotted, std::string_view hint = {}) {
-    fail(source, where_of(key, value), fmt::format("unknown key '{}'{}", dotted, hint));
+    fail_at(source, where_of(key, value), fmt::format("unknown key '{}'{}", dotted, hint));
 }
 
 const toml::table& expect_table(const std::string& source, const toml::node& value,
                                 const std::string& dotted) {
     const toml::table* table = value.as_table();
     if (table == nullptr) {
-        fail(source, value.source(), fmt::format("'{}' must be a table", dotted));
+        fail_at(source, value.source(), fmt::format("'{}' must be a table", dotted));
     }
     return *table;
 }
@@ -53,10 +50,10 @@ double expect_rate(const std::string& source, const toml::node& value, const std
     } else if (const auto* floating = value.as_floating_point()) {
         rate = floating->get();
     } else {
-        fail(source, value.source(), fmt::format("'{}' must be a number", dotted));
+        fail_at(source, value.source(), fmt::format("'{}' must be a number", dotted));
     }
     if (!(rate >= 0) || rate > 1e9) {
-        fail(source, value.source(), fmt::format("'{}' must be a non-negative number", dotted));
+        fail_at(source, value.source(), fmt::format("'{}' must be a non-negative number", dotted));
     }
     return rate;
 }
@@ -68,6 +65,10 @@ std::string provider_hint() {
 } // namespace
 
 namespace detail {
+
+void fail_at(const std::string& source, const toml::source_region& where, const std::string& what) {
+    throw Error(Exit::config, fmt::format("{}:{}: {}", source, where.begin.line, what));
+}
 
 toml::table parse_toml(std::string_view text, const std::string& source) {
     try {
@@ -93,8 +94,8 @@ void merge_prices(PriceTable& table, const toml::table& root, const std::string&
             }
             const auto* model = value.as_string();
             if (model == nullptr || model->get().empty()) {
-                fail(source, value.source(),
-                     fmt::format("'{}' must be a model id (a non-empty string)", dotted));
+                fail_at(source, value.source(),
+                        fmt::format("'{}' must be a model id (a non-empty string)", dotted));
             }
             table.set_default_model(std::string(provider.str()), model->get());
         }

@@ -13,6 +13,10 @@
 
 namespace roundtable::config::detail {
 
+// Throws Error(Exit::config, "SOURCE:LINE: WHAT") for the value at `where` in `source`.
+[[noreturn]] void fail_at(const std::string& source, const toml::source_region& where,
+                          const std::string& what);
+
 // Parses `text`; throws Error(Exit::config, "SOURCE:LINE:COLUMN: ...") if it is not TOML.
 toml::table parse_toml(std::string_view text, const std::string& source);
 
