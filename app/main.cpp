@@ -8,6 +8,7 @@
 #include <iostream>
 #include <roundtable/commands/batch.hpp>
 #include <roundtable/commands/logs.hpp>
+#include <roundtable/commands/models.hpp>
 #include <roundtable/commands/run.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/util/error.hpp>
@@ -49,6 +50,20 @@ std::pair<std::string, std::string> seat_model(const std::string& arg) {
     return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
+// Parses LEVEL or SEAT=LEVEL into (seat or "", level); throws CLI::ValidationError for a level
+// other than low, medium or high.
+std::pair<std::string, std::string> seat_effort(const std::string& arg) {
+    const auto eq = arg.find('=');
+    std::string seat = eq == std::string::npos ? std::string() : arg.substr(0, eq);
+    std::string level = eq == std::string::npos ? arg : arg.substr(eq + 1);
+    if ((eq != std::string::npos && seat.empty()) ||
+        (level != "low" && level != "medium" && level != "high")) {
+        throw CLI::ValidationError(
+            "--effort", "expected low, medium or high, or SEAT=LEVEL, got '" + arg + "'");
+    }
+    return {std::move(seat), std::move(level)};
+}
+
 void add_panel_flags(CLI::App& app, roundtable::config::Overrides& o) {
     app.add_option("--config", o.config_path,
                    "TOML config file (default: $XDG_CONFIG_HOME/roundtable/config.toml)");
@@ -63,6 +78,16 @@ void add_panel_flags(CLI::App& app, roundtable::config::Overrides& o) {
            },
            "Model for a seat: SEAT=MODEL (repeatable)")
         ->type_name("SEAT=MODEL");
+    app.add_option_function<std::vector<std::string>>(
+           "--effort",
+           [&o](const std::vector<std::string>& args) {
+               for (const auto& arg : args) {
+                   o.efforts.push_back(seat_effort(arg));
+               }
+           },
+           "Reasoning effort, low, medium or high: LEVEL for every seat or SEAT=LEVEL "
+           "(repeatable; default medium, from data/models.toml)")
+        ->type_name("[SEAT=]LEVEL");
     app.add_option("--chair", o.chair, "Seat that writes the summary, risk and opportunity");
     app.add_option("--timeout", o.timeout_s, "Per-call timeout in seconds")
         ->check(CLI::PositiveNumber);
@@ -147,6 +172,16 @@ int main(int argc, char** argv) {
     add_panel_flags(*providers, providers_options.overrides);
     providers->add_flag("--check", providers_options.check,
                         "Make one tiny call per seat; report status and latency");
+
+    roundtable::commands::ModelsOptions models_options;
+    auto* models = app.add_subcommand(
+        "models", "List the model catalogue: prices, limits, reasoning, default efforts, sources");
+    models->add_option("-f,--format", models_options.format, "Output: text or json")
+        ->capture_default_str();
+    models->add_option("--provider", models_options.provider,
+                       "Only this provider's models (anthropic, openai, gemini, xai)");
+    models->add_option("--config", models_options.config_path,
+                       "TOML config file whose [models] and [defaults] are merged in");
 
     roundtable::commands::BatchOptions batch_options;
     auto* batch =
@@ -245,6 +280,8 @@ int main(int argc, char** argv) {
         } else if (*logs) {
             logs_options.stdout_is_tty = ::isatty(STDOUT_FILENO) != 0;
             code = roundtable::commands::run_logs(logs_options, std::cout, std::cerr);
+        } else if (*models) {
+            code = roundtable::commands::run_models(models_options, std::cout);
         } else if (*providers) {
             code = roundtable::commands::run_providers(providers_options, std::cout, std::cerr);
         } else {

@@ -61,11 +61,7 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     panel_options.quorum = config.quorum;
     panel_options.chair = config.chair;
     panel_options.offline = config.offline;
-    panel_options.cost = [prices = config.prices](const providers::SeatConfig& seat,
-                                                  const providers::TokenUsage& usage) {
-        return prices.cost(seat.provider, seat.model, usage.input_tokens, usage.output_tokens,
-                           usage.cached_tokens, usage.cache_write_tokens);
-    };
+    panel_options.cost = panel::cost_function(config.catalogue);
     if (!options.quiet) {
         for (const auto& notice : config.notices) {
             err << "roundtable: " << notice << '\n';

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <roundtable/commands/run.hpp>
 #include <roundtable/guard/schema.hpp>
+#include <roundtable/providers/budget.hpp>
 #include <roundtable/providers/defaults.hpp>
 #include <roundtable/providers/factory.hpp>
 
@@ -25,7 +26,6 @@ providers::Request check_request() {
     request.user = R"(Reply with exactly {"summary": "ok", "risk": "none", "opportunity": "none"})";
     request.schema_name = "consensus";
     request.json_schema = std::string(guard::round_schema(guard::Round::consensus));
-    request.max_tokens = 64;
     return request;
 }
 
@@ -38,8 +38,8 @@ int run_providers(const ProvidersOptions& options, std::ostream& out, std::ostre
     for (const auto& notice : config.notices) {
         err << "roundtable: " << notice << '\n';
     }
-    out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}\n", "SEAT", "PROVIDER", "MODEL", "BASE URL",
-                       "KEY");
+    out << fmt::format("{:<10} {:<18} {:<26} {:<7} {:<42} {}\n", "SEAT", "PROVIDER", "MODEL",
+                       "EFFORT", "BASE URL", "KEY");
     for (const auto& seat : config.seats) {
         std::string key =
             seat.api_key_env.empty()
@@ -48,8 +48,11 @@ int run_providers(const ProvidersOptions& options, std::ostream& out, std::ostre
         std::string base = seat.base_url.empty()
                                ? std::string(providers::default_base_url(seat.provider))
                                : seat.base_url;
-        out << fmt::format("{:<10} {:<18} {:<26} {:<42} {}{}\n", seat.name, seat.provider,
-                           seat.model, base.empty() ? "-" : base, key,
+        const std::string effort = seat.traits.control == providers::ReasoningControl::none
+                                       ? std::string("-")
+                                       : std::string(providers::effort_name(seat.effort));
+        out << fmt::format("{:<10} {:<18} {:<26} {:<7} {:<42} {}{}\n", seat.name, seat.provider,
+                           seat.model, effort, base.empty() ? "-" : base, key,
                            seat.name == config.chair ? "  (chair)" : "");
     }
     out << fmt::format("quorum {} of {}\n", config.quorum, config.seats.size());
@@ -68,12 +71,22 @@ int run_providers(const ProvidersOptions& options, std::ostream& out, std::ostre
             }
             try {
                 auto provider = providers::make_provider(seat);
-                auto reply = provider->complete(check_request());
-                if (!reply) {
-                    return fmt::format("{:<10} failed: {}", seat.name, reply.error().describe());
+                auto found = provider->check_model();
+                if (!found) {
+                    return fmt::format("{:<10} failed: {}", seat.name, found.error().describe());
                 }
-                return fmt::format("{:<10} ok  {} ms  model {}", seat.name, reply->latency.count(),
-                                   reply->model.empty() ? seat.model : reply->model);
+                // The smallest effort the model has, and its budget: enough to think and answer.
+                providers::Request request = check_request();
+                request.effort = providers::Effort::low;
+                request.max_tokens = providers::output_budget(seat, request.round, request.effort);
+                auto reply = provider->complete(request);
+                if (!reply) {
+                    return fmt::format("{:<10} failed: {} ({})", seat.name,
+                                       reply.error().describe(), *found);
+                }
+                return fmt::format("{:<10} ok  {} ms  model {}  {}", seat.name,
+                                   reply->latency.count(),
+                                   reply->model.empty() ? seat.model : reply->model, *found);
             } catch (const std::exception& e) {
                 return fmt::format("{:<10} failed: {}", seat.name, e.what());
             }

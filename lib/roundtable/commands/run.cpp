@@ -5,6 +5,7 @@
 #include <roundtable/commands/logs.hpp>
 #include <roundtable/commands/run.hpp>
 #include <roundtable/panel/pipeline.hpp>
+#include <roundtable/providers/budget.hpp>
 #include <roundtable/providers/factory.hpp>
 #include <roundtable/render/render.hpp>
 #include <roundtable/render/terminal.hpp>
@@ -96,7 +97,9 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
             << request.system << "\n=== round 1 (take): user text, identical for every seat ===\n"
             << request.user << "\n";
         for (const auto& seat : seats) {
-            request.max_tokens = seat.config.max_tokens;
+            request.effort = seat.config.effort;
+            request.max_tokens =
+                providers::output_budget(seat.config, request.round, request.effort);
             request.temperature = seat.config.temperature;
             out << fmt::format("=== seat {} ({} {}) — round 1 (take) ===\n", seat.config.name,
                                seat.config.provider, seat.provider->model());
@@ -113,11 +116,7 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
     panel_options.quorum = config.quorum;
     panel_options.chair = config.chair;
     panel_options.offline = config.offline;
-    panel_options.cost = [prices = config.prices](const providers::SeatConfig& seat,
-                                                  const providers::TokenUsage& usage) {
-        return prices.cost(seat.provider, seat.model, usage.input_tokens, usage.output_tokens,
-                           usage.cached_tokens, usage.cache_write_tokens);
-    };
+    panel_options.cost = panel::cost_function(config.catalogue);
     RunStore run_store = open_run_store(flags, err);
     seats = wrap_seats(std::move(seats), run_store);
     panel::Card card = panel::run_panel(article, seats, panel_options);

@@ -33,7 +33,9 @@ struct SeatSpec {
     bool model_set = false; // the model was given (file or --model), not a provider default
     bool rpm_set = false;   // rpm / tpm were given in the file, not data defaults
     bool tpm_set = false;
-    std::string origin; // "PATH:LINE" of its [seats.NAME] table, "" for built-ins
+    bool timeout_set = false; // timeout_s was given in the file, not derived from the effort
+    bool effort_set = false;  // effort was given in the file
+    std::string origin;       // "PATH:LINE" of its [seats.NAME] table, "" for built-ins
 };
 
 // What the file says besides seats.
@@ -222,8 +224,8 @@ public:
                 read_panel(table_of(value, name));
             } else if (name == "seats") {
                 read_seats(table_of(value, name));
-            } else if (name == "models" || name == "defaults") {
-                // Read by PriceTable::merge_toml.
+            } else if (name == "models" || name == "defaults" || name == "reasoning") {
+                // Read by detail::merge_catalogue.
             } else {
                 unknown(key, value, name);
             }
@@ -416,6 +418,16 @@ private:
                 }
             } else if (field == "timeout_s") {
                 spec.seat.timeout_s = seconds_of(value, dotted);
+                spec.timeout_set = true;
+            } else if (field == "effort") {
+                const std::string level = string_of(value, dotted);
+                const auto effort = providers::parse_effort(level);
+                if (!effort) {
+                    fail(value.source(),
+                         fmt::format("'{}' must be low, medium or high (got '{}')", dotted, level));
+                }
+                spec.seat.effort = *effort;
+                spec.effort_set = true;
             } else if (field == "connect_timeout_s") {
                 spec.seat.connect_timeout_s = seconds_of(value, dotted);
             } else if (field == "max_tokens") {
@@ -542,6 +554,81 @@ std::string key_name_for_message(const SeatConfig& seat) {
     return seat.api_key_env;
 }
 
+// What --effort says: a level for every seat, and levels for named seats.
+struct EffortFlags {
+    std::optional<providers::Effort> all;
+    std::map<std::string, providers::Effort, std::less<>> seats;
+};
+
+// Reads --effort LEVEL and --effort SEAT=LEVEL; throws Error(Exit::config) for an unknown seat
+// or level.
+EffortFlags read_effort_flags(const Overrides& overrides, const std::vector<SeatSpec>& specs) {
+    EffortFlags flags;
+    for (const auto& [seat_name, level] : overrides.efforts) {
+        const auto effort = providers::parse_effort(trim(level));
+        const std::string flag = seat_name.empty() ? level : fmt::format("{}={}", seat_name, level);
+        if (!effort) {
+            throw Error(Exit::config, fmt::format("--effort {}: the level must be low, medium "
+                                                  "or high",
+                                                  flag));
+        }
+        if (seat_name.empty()) {
+            flags.all = *effort;
+            continue;
+        }
+        const auto known = std::find_if(specs.begin(), specs.end(), [&](const SeatSpec& s) {
+            return s.seat.name == trim(seat_name);
+        });
+        if (known == specs.end()) {
+            throw Error(Exit::config, fmt::format("unknown seat '{}' in --effort {} (known: {})",
+                                                  seat_name, flag, known_seats(specs)));
+        }
+        flags.seats[trim(seat_name)] = *effort;
+    }
+    return flags;
+}
+
+// Gives `seat` its model's traits, its effort (the file's, then --effort for every seat, then
+// --effort for this seat; else the catalogue's default), the reasoning allowances and, unless
+// the file set one, the timeout of a reasoning model at that effort. A temperature the model
+// refuses and a model the catalogue does not list become notices.
+void fit_to_model(SeatConfig& seat, const SeatSpec& spec, const EffortFlags& flags,
+                  const Catalogue& catalogue, std::vector<std::string>& notices) {
+    if (seat.provider == "offline") {
+        return;
+    }
+    seat.traits = catalogue.traits(seat.provider, seat.model);
+    if (!spec.effort_set) {
+        seat.effort = catalogue.default_effort();
+    }
+    if (flags.all) {
+        seat.effort = *flags.all;
+    }
+    if (const auto named = flags.seats.find(seat.name); named != flags.seats.end()) {
+        seat.effort = named->second;
+    }
+    for (const providers::Effort effort :
+         {providers::Effort::low, providers::Effort::medium, providers::Effort::high}) {
+        seat.reasoning_tokens[static_cast<std::size_t>(effort)] =
+            catalogue.reasoning(effort).tokens;
+    }
+    if (!spec.timeout_set && seat.traits.thinks_at(seat.effort)) {
+        seat.timeout_s = std::max(seat.timeout_s, catalogue.reasoning(seat.effort).timeout_s);
+    }
+    if (seat.temperature && !seat.traits.sampling) {
+        notices.push_back(fmt::format(
+            "seat '{}': model {} takes no sampling parameters; temperature {} is not sent",
+            seat.name, seat.model, *seat.temperature));
+        seat.temperature.reset();
+    }
+    if (!seat.traits.listed && seat.provider != "openai-compatible") {
+        notices.push_back(fmt::format(
+            "seat '{}': model '{}' is not in the catalogue (see `roundtable models`); it is sent "
+            "no reasoning or sampling parameter, with room to reason",
+            seat.name, seat.model));
+    }
+}
+
 } // namespace
 
 Env Env::process() {
@@ -578,7 +665,7 @@ const std::vector<std::string>& builtin_seat_names() {
 
 PanelConfig load(const Overrides& overrides, const Env& env) {
     PanelConfig config;
-    config.prices = PriceTable::builtin();
+    config.catalogue = Catalogue::builtin();
     std::vector<SeatSpec> specs = builtin_specs();
     FilePanel file_panel;
 
@@ -588,7 +675,7 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         if (std::optional<std::string> text = read_config_text(path, required)) {
             const toml::table root = detail::parse_toml(*text, path);
             FileReader(path, specs, file_panel).read(root);
-            detail::merge_prices(config.prices, root, path);
+            detail::merge_catalogue(config.catalogue, root, path);
             config.config_file = path;
         }
     }
@@ -667,7 +754,7 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         if (spec.model_set) {
             continue;
         }
-        if (std::optional<std::string> model = config.prices.default_model(spec.seat.provider)) {
+        if (std::optional<std::string> model = config.catalogue.default_model(spec.seat.provider)) {
             spec.seat.model = *model;
         } else {
             throw Error(Exit::config,
@@ -742,8 +829,11 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
         }
     }
 
+    const EffortFlags effort_flags = read_effort_flags(overrides, specs);
     for (const std::string& name : names) {
-        SeatConfig seat = find_spec(specs, name)->seat;
+        const SeatSpec& spec = *find_spec(specs, name);
+        SeatConfig seat = spec.seat;
+        fit_to_model(seat, spec, effort_flags, config.catalogue, config.notices);
         if (timeout_s) {
             seat.timeout_s = *timeout_s;
         }

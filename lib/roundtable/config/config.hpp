@@ -17,7 +17,7 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <roundtable/config/prices.hpp>
+#include <roundtable/config/catalogue.hpp>
 #include <roundtable/providers/seat_config.hpp>
 #include <string>
 #include <utility>
@@ -34,6 +34,8 @@ struct Overrides {
     std::optional<double> timeout_s;                         // --timeout SECONDS, every seat
     std::optional<int> retries;                              // --retries N, every seat
     std::optional<int> quorum;                               // --quorum N
+    // --effort LEVEL (seat "": every seat) and --effort SEAT=LEVEL, in the order given
+    std::vector<std::pair<std::string, std::string>> efforts;
     std::optional<std::int64_t> rpm; // --rpm N (batch), every seat; 0: no limit of our own
     std::optional<std::int64_t> tpm; // --tpm N (batch), every seat; 0: no limit of our own
     bool offline = false;            // --offline: the offline panel whatever keys are set
@@ -58,7 +60,7 @@ struct PanelConfig {
     bool offline = false;                     // every seat is an offline analyst
     std::vector<std::string> notices; // for stderr and the card, e.g. "no API key set (...)"
     std::string config_file;          // the file read, or "" when none
-    PriceTable prices;                // data/models.toml plus the file's [models]
+    Catalogue catalogue;              // data/models.toml plus the file's [models]
 };
 
 // The names of the built-in seats, in order: claude, gpt, gemini, grok, bull, bear, skeptic, quant.
@@ -66,8 +68,12 @@ const std::vector<std::string>& builtin_seat_names();
 
 // Resolves the panel from defaults, the config file, `env` and `overrides`; throws
 // Error(Exit::config, message) for a missing or invalid file, an unknown seat, a
-// missing key of a seat asked for by name, a chair outside the panel, a bad quorum
-// or a negative --rpm / --tpm. A seat's rpm and tpm come from [limits.PROVIDER] of
+// missing key of a seat asked for by name, a chair outside the panel, a bad quorum,
+// a bad --effort or a negative --rpm / --tpm. Each seat gets its model's traits
+// from the catalogue, its effort (seat's `effort`, then --effort, else the
+// catalogue's default) and, unless set, the timeout of a reasoning model at that
+// effort; a temperature its model refuses, and a model the catalogue does not list,
+// are notices. A seat's rpm and tpm come from [limits.PROVIDER] of
 // data/models.toml, then the seat's `rpm` / `tpm` keys, then --rpm / --tpm (which
 // set every seat); offline seats have none.
 PanelConfig load(const Overrides& overrides, const Env& env = Env::process());

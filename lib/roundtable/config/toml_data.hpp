@@ -1,4 +1,4 @@
-// Internal to config/: the TOML parsing that config.cpp and prices.cpp share,
+// Internal to config/: the TOML parsing that config.cpp and catalogue.cpp share,
 // so that each text -- the embedded data/models.toml, a user's config.toml --
 // is parsed once however many tables are read from it.
 //
@@ -6,7 +6,7 @@
 // Thread-safe: builtin_data() parses once; the other functions keep no state.
 #pragma once
 
-#include <roundtable/config/prices.hpp>
+#include <roundtable/config/catalogue.hpp>
 #include <string>
 #include <string_view>
 #include <toml++/toml.h>
@@ -24,9 +24,9 @@ toml::table parse_toml(std::string_view text, const std::string& source);
 // parse_toml() does.
 const toml::table& builtin_data();
 
-// Adds or replaces prices and default models from the [models] and [defaults] tables of
-// `root` (other tables are ignored); throws Error(Exit::config, "SOURCE:LINE: ...") on an
-// unknown key or a wrong type.
-void merge_prices(PriceTable& table, const toml::table& root, const std::string& source);
+// Adds or replaces models (field by field), default models and reasoning budgets from the
+// [models], [defaults] and [reasoning] tables of `root` (other tables are ignored); throws
+// Error(Exit::config, "SOURCE:LINE: ...") on an unknown key, a wrong type or a bad value.
+void merge_catalogue(Catalogue& catalogue, const toml::table& root, const std::string& source);
 
 } // namespace roundtable::config::detail

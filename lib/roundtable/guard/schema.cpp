@@ -70,4 +70,19 @@ std::string_view round_schema(Round round) {
     return k_take_schema;
 }
 
+int answer_tokens(Round round) {
+    // A take is a headline, a paragraph, a counterpoint and a few quotes (about 600 tokens in
+    // practice); a rebuttal and a synthesis are shorter. Twice that and more, so a verbose
+    // model is not cut.
+    switch (round) {
+    case Round::take:
+        return 2048;
+    case Round::rebuttal:
+        return 1536;
+    case Round::consensus:
+        return 1024;
+    }
+    return 2048;
+}
+
 } // namespace roundtable::guard

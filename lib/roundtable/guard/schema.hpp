@@ -16,4 +16,8 @@ std::string_view round_name(Round round);
 // Returns the JSON Schema (as JSON text) of the object `round` asks for.
 std::string_view round_schema(Round round);
 
+// Returns the output tokens the visible answer of `round` needs at most (the JSON object the
+// round's prompt asks for, with room to spare); a reasoning model's allowance comes on top.
+int answer_tokens(Round round);
+
 } // namespace roundtable::guard

@@ -107,7 +107,9 @@ void to_json(json& j, const SeatStatus& s) {
              {"provider", s.provider},
              {"model", s.model},
              {"status", s.ok ? "ok" : "failed"},
-             {"error", s.ok ? json(nullptr) : json(s.error)}};
+             {"error", s.ok ? json(nullptr) : json(s.error)},
+             {"effort", s.effort.empty() ? json(nullptr) : json(s.effort)},
+             {"notes", s.notes}};
 }
 void from_json(const json& j, SeatStatus& s) {
     j.at("seat").get_to(s.seat);
@@ -115,6 +117,10 @@ void from_json(const json& j, SeatStatus& s) {
     j.at("model").get_to(s.model);
     s.ok = j.at("status").get<std::string>() == "ok";
     s.error = j.at("error").is_string() ? j.at("error").get<std::string>() : std::string();
+    s.effort = j.contains("effort") && j.at("effort").is_string()
+                   ? j.at("effort").get<std::string>()
+                   : std::string();
+    s.notes = j.value("notes", std::vector<std::string>{});
 }
 
 void to_json(json& j, const Take& t) {
@@ -220,6 +226,7 @@ void to_json(json& j, const Usage& u) {
              {"input_tokens", u.input_tokens},
              {"output_tokens", u.output_tokens},
              {"cached_tokens", u.cached_tokens},
+             {"reasoning_tokens", u.reasoning_tokens},
              {"cost_usd", u.cost_usd},
              {"wall_ms", u.wall_ms}};
 }
@@ -229,6 +236,7 @@ void from_json(const json& j, Usage& u) {
     j.at("input_tokens").get_to(u.input_tokens);
     j.at("output_tokens").get_to(u.output_tokens);
     j.at("cached_tokens").get_to(u.cached_tokens);
+    u.reasoning_tokens = j.value("reasoning_tokens", std::int64_t{0});
     j.at("cost_usd").get_to(u.cost_usd);
     j.at("wall_ms").get_to(u.wall_ms);
 }

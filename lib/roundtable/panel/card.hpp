@@ -36,7 +36,9 @@ struct SeatStatus {
     std::string provider;
     std::string model;
     bool ok = true;
-    std::string error; // why the seat failed, one line; empty when ok
+    std::string error;              // why the seat failed, one line; empty when ok
+    std::string effort;             // low | medium | high; "" when the model has no such control
+    std::vector<std::string> notes; // what happened on the way, e.g. a budget retry
 };
 
 struct Take {
@@ -107,6 +109,7 @@ struct Usage {
     std::int64_t input_tokens = 0;
     std::int64_t output_tokens = 0;
     std::int64_t cached_tokens = 0;
+    std::int64_t reasoning_tokens = 0; // part of output_tokens, where providers count it apart
     double cost_usd = 0.0;
     std::int64_t wall_ms = 0;
 };

@@ -10,6 +10,7 @@
 #include <roundtable/http/abort.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/panel/vote.hpp>
+#include <roundtable/providers/budget.hpp>
 #include <roundtable/util/error.hpp>
 #include <tuple>
 
@@ -31,6 +32,7 @@ struct CallResult {
     int calls = 0;
     int cache_hits = 0;
     double cost = 0.0;
+    std::vector<std::string> notes; // for the seat on the card, e.g. a budget retry
 };
 
 struct Rendered {
@@ -68,12 +70,47 @@ void check_abort() {
     }
 }
 
-// Calls `seat` with `request`; validates the reply and, if it is invalid, asks
-// once more with the validation error appended (DESIGN §5.1).
+// Raises the budget of `request` after a reply was cut: doubles max_tokens (at most the model's
+// max output), or, when it is already there, lowers the effort one level. Returns the note for
+// the card, or nullopt when neither is possible.
+std::optional<std::string> raise_budget(const providers::SeatConfig& seat, Request& request) {
+    const std::int64_t before = request.max_tokens;
+    std::int64_t raised = 2 * before;
+    if (seat.traits.max_output > 0) {
+        raised = std::min(raised, seat.traits.max_output);
+    }
+    if (raised > before && !seat.max_tokens) {
+        request.max_tokens = static_cast<int>(raised);
+        return fmt::format("retried: the budget went to reasoning ({}: max_tokens {} -> {})",
+                           guard::round_name(request.round), before, raised);
+    }
+    if (seat.traits.control != providers::ReasoningControl::none) {
+        if (const auto lower = providers::lower_effort(request.effort)) {
+            const providers::Effort from = request.effort;
+            request.effort = *lower;
+            return fmt::format("retried: the budget went to reasoning ({}: effort {} -> {})",
+                               guard::round_name(request.round), providers::effort_name(from),
+                               providers::effort_name(*lower));
+        }
+    }
+    return std::nullopt;
+}
+
+// Calls `seat` with `request`; a reply cut at its output budget (the budget went to reasoning)
+// is asked once more with a larger budget, never twice; a reply that is not valid is asked once
+// more with the validation error appended (DESIGN §5.1).
 CallResult call_seat(const Seat& seat, Request request, const PanelOptions& options) {
-    request.max_tokens = seat.config.max_tokens;
+    request.effort = seat.config.effort;
+    request.max_tokens = providers::output_budget(seat.config, request.round, request.effort);
     request.temperature = seat.config.temperature;
     CallResult result;
+    auto bill = [&](const TokenUsage& usage) {
+        result.usage += usage;
+        if (options.cost) {
+            result.cost += options.cost(seat.config, usage);
+        }
+    };
+    bool budget_retried = false;
     std::string validation_error;
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (attempt == 1) {
@@ -81,15 +118,33 @@ CallResult call_seat(const Seat& seat, Request request, const PanelOptions& opti
         }
         auto reply = seat.provider->complete(request);
         ++result.calls;
+        std::string why_no_retry;
+        if (!reply && reply.error().type == "max_tokens" && !budget_retried) {
+            budget_retried = true;
+            if (auto note = raise_budget(seat.config, request)) {
+                bill(reply.error().usage);
+                result.notes.push_back(std::move(*note));
+                reply = seat.provider->complete(request);
+                ++result.calls;
+                if (!reply && reply.error().type == "max_tokens") {
+                    why_no_retry = "; cut again after one retry with a larger budget: lower this "
+                                   "seat's effort or raise its max_tokens";
+                }
+            } else {
+                why_no_retry = seat.config.max_tokens
+                                   ? "; max_tokens is fixed for this seat: raise it or leave it "
+                                     "out"
+                                   : "; the budget is at the model's max output: lower this "
+                                     "seat's effort";
+            }
+        }
         if (!reply) {
-            result.error = reply.error().describe();
+            bill(reply.error().usage);
+            result.error = reply.error().describe() + why_no_retry;
             return result;
         }
-        result.usage += reply->usage;
+        bill(reply->usage);
         result.cache_hits += reply->cached ? 1 : 0;
-        if (options.cost) {
-            result.cost += options.cost(seat.config, reply->usage);
-        }
         auto clean = guard::validate_reply(request.round, reply->text);
         if (clean) {
             result.object = json::parse(*clean);
@@ -127,6 +182,18 @@ template <typename Fn> auto in_parallel(std::size_t count, bool parallel, Fn mak
         results.push_back(f.get());
     }
     return results;
+}
+
+// Returns the seat's effort as the card shows it: "" when its model has no reasoning control.
+std::string effort_label(const providers::SeatConfig& seat) {
+    if (seat.provider == "offline" || seat.traits.control == providers::ReasoningControl::none) {
+        return "";
+    }
+    return std::string(providers::effort_name(seat.effort));
+}
+
+void append(std::vector<std::string>& to, const std::vector<std::string>& more) {
+    to.insert(to.end(), more.begin(), more.end());
 }
 
 std::vector<std::string> string_list(const json& j) {
@@ -284,6 +351,15 @@ bool cites_new_evidence(const Rebuttal& rebuttal, const Take& own,
 
 } // namespace
 
+CostFunction cost_function(config::Catalogue catalogue) {
+    return [catalogue = std::move(catalogue)](const providers::SeatConfig& seat,
+                                              const TokenUsage& usage) {
+        return catalogue.cost(seat.provider, seat.model,
+                              config::BilledTokens{usage.input_tokens, usage.output_tokens,
+                                                   usage.cached_tokens, usage.cache_write_tokens});
+    };
+}
+
 providers::Request take_request(const PromptSet& prompts, const article::Article& article) {
     Rendered fixed = render_fixed(prompts, article);
     return make_request(fixed, Round::take,
@@ -303,6 +379,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         usage.input_tokens += r.usage.input_tokens;
         usage.output_tokens += r.usage.output_tokens;
         usage.cached_tokens += r.usage.cached_tokens;
+        usage.reasoning_tokens += r.usage.reasoning_tokens;
         usage.cost_usd += r.cost;
     };
 
@@ -322,7 +399,9 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
     for (std::size_t i = 0; i < seats.size(); ++i) {
         const auto& seat = seats[i];
         tally(round1[i]);
-        SeatStatus status{seat.config.name, seat.config.provider, seat.provider->model(), true, ""};
+        SeatStatus status{
+            seat.config.name,          seat.config.provider, seat.provider->model(), true, "",
+            effort_label(seat.config), round1[i].notes};
         if (round1[i].object) {
             const json& o = *round1[i].object;
             Take t;
@@ -386,6 +465,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                 continue;
             }
             tally(round2[i]);
+            append(card.seats[i].notes, round2[i].notes);
             if (!round2[i].object) {
                 card.seats[i].ok = false;
                 card.seats[i].error = "rebuttal: " + round2[i].error;
@@ -490,6 +570,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         CallResult synthesis = call_seat(
             seats[*chair], make_request(fixed, Round::consensus, std::move(task)), options);
         tally(synthesis);
+        append(card.seats[*chair].notes, synthesis.notes);
         if (synthesis.object &&
             contradicts_stance(synthesis.object->at("summary").get<std::string>(),
                                consensus.stance)) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <roundtable/article/article.hpp>
+#include <roundtable/config/catalogue.hpp>
 #include <roundtable/panel/card.hpp>
 #include <roundtable/panel/prompts.hpp>
 #include <roundtable/providers/provider.hpp>
@@ -27,6 +28,10 @@ struct Seat {
 // Returns the estimated cost in USD of one call's usage; the default costs nothing.
 using CostFunction =
     std::function<double(const providers::SeatConfig&, const providers::TokenUsage&)>;
+
+// Returns a CostFunction that prices each call's billed tokens (reasoning included, cached
+// reads and writes at their rates) from `catalogue`; never fails.
+CostFunction cost_function(config::Catalogue catalogue);
 
 struct PanelOptions {
     PromptSet prompts = PromptSet::embedded();

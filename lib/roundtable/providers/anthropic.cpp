@@ -1,5 +1,11 @@
-// The Anthropic Messages codec: a forced tool call carries the round's object,
-// the system text and the article prefix are marked for prompt caching.
+// The Anthropic Messages codec. The round's object comes as JSON-schema
+// structured output (output_config.format); a forced tool call only for a
+// model that does not think, since thinking models refuse a forced
+// tool_choice. Reasoning is set by output_config.effort with adaptive
+// thinking, or by thinking.budget_tokens on models with a manual budget; the
+// system text and the article prefix are marked for prompt caching. Replies
+// are read past thinking and redacted_thinking blocks.
+#include <array>
 #include <fmt/format.h>
 #include <roundtable/providers/codec.hpp>
 #include <roundtable/providers/wire.hpp>
@@ -34,6 +40,28 @@ json user_content(const Request& request) {
     return content;
 }
 
+// Returns `schema` without the keywords Anthropic's structured output refuses with a 400
+// (numeric bounds, string lengths, array sizes); the reply is still validated against the whole
+// schema (guard/validate). Works on a copy.
+json without_bounds(json schema) {
+    static constexpr std::array<std::string_view, 10> k_refused{
+        "minimum",   "maximum",   "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+        "minLength", "maxLength", "minItems",         "maxItems",         "uniqueItems"};
+    if (schema.is_object()) {
+        for (const std::string_view keyword : k_refused) {
+            schema.erase(std::string(keyword));
+        }
+        for (auto& member : schema.items()) {
+            member.value() = without_bounds(std::move(member.value()));
+        }
+    } else if (schema.is_array()) {
+        for (auto& item : schema) {
+            item = without_bounds(std::move(item));
+        }
+    }
+    return schema;
+}
+
 std::string tool_name(const Request& request) {
     return "submit_" + wire::schema_name_of(request);
 }
@@ -49,17 +77,38 @@ public:
             body["system"] = json::array({text_block(request.system, true)});
         }
         body["messages"] = json::array({{{"role", "user"}, {"content", user_content(request)}}});
-        if (const auto schema = wire::schema_of(request)) {
-            const std::string name = tool_name(request);
-            body["tools"] = json::array(
-                {{{"name", name},
-                  {"description", fmt::format("Submit your {} as one object matching this schema.",
-                                              wire::schema_name_of(request))},
-                  {"input_schema", *schema}}});
-            body["tool_choice"] = {{"type", "tool"}, {"name", name}};
+        json output_config = json::object();
+        bool thinking = seat.traits.thinks_at(request.effort);
+        if (const auto effort = wire::control_value(request, seat, ReasoningControl::effort)) {
+            body["thinking"] = {{"type", "adaptive"}};
+            output_config["effort"] = *effort;
+        } else if (const auto budget =
+                       wire::control_value(request, seat, ReasoningControl::budget)) {
+            body["thinking"] = {{"type", "enabled"}, {"budget_tokens", std::stoll(*budget)}};
+        } else if (seat.traits.control == ReasoningControl::budget) {
+            thinking = false; // a budget model asked for no thinking gets none
         }
-        if (const auto temperature = wire::temperature_of(request, seat)) {
-            body["temperature"] = *temperature;
+        if (const auto schema = wire::schema_of(request)) {
+            if (seat.traits.structured == StructuredOutput::tool && !thinking) {
+                const std::string name = tool_name(request);
+                body["tools"] =
+                    json::array({{{"name", name},
+                                  {"description",
+                                   fmt::format("Submit your {} as one object matching this schema.",
+                                               wire::schema_name_of(request))},
+                                  {"input_schema", *schema}}});
+                body["tool_choice"] = {{"type", "tool"}, {"name", name}};
+            } else if (seat.traits.structured != StructuredOutput::prompt) {
+                output_config["format"] = {{"type", "json_schema"},
+                                           {"schema", without_bounds(*schema)}};
+            }
+        }
+        if (!output_config.empty()) {
+            body["output_config"] = std::move(output_config);
+        }
+        if (const auto temperature = wire::temperature_of(request, seat);
+            temperature && !thinking) {
+            body["temperature"] = *temperature; // thinking takes no sampling parameters
         }
         http::Request out = wire::base_request(
             seat, wire::join_url(seat.base_url, "https://api.anthropic.com", "/v1/messages"), body);
@@ -79,6 +128,10 @@ public:
             Failure failure = wire::error_failure(k_kind, response, std::move(request_id));
             if (response.status == 401) {
                 failure.message = wire::bad_key_message(seat);
+            } else if (response.status == 404 && failure.type == "not_found_error" &&
+                       wire::contains_nocase(failure.message, "model")) {
+                failure.type = "model_not_found";
+                failure.message = wire::model_not_found_message(seat);
             }
             return std::unexpected(std::move(failure));
         }
@@ -98,15 +151,18 @@ public:
                 wire::int_at(*usage, "input_tokens") + cache_read + cache_write;
             reply.usage.cached_tokens = cache_read;
             reply.usage.cache_write_tokens = cache_write;
-            reply.usage.output_tokens = wire::int_at(*usage, "output_tokens");
+            reply.usage.output_tokens = wire::int_at(*usage, "output_tokens"); // thinking included
+            if (const json* details = wire::object_at(*usage, "output_tokens_details")) {
+                reply.usage.reasoning_tokens = wire::int_at(*details, "thinking_tokens");
+            }
         }
 
         const auto content = body->find("content");
         bool tool_found = false;
         std::string text;
         if (content != body->end() && content->is_array()) {
-            const std::string wanted = tool_name(request);
             for (const auto& block : *content) {
+                // thinking and redacted_thinking blocks (with their signatures) are skipped.
                 const std::string type = wire::text_at(block, "type");
                 if (type == "tool_use" && !tool_found && block.contains("input")) {
                     tool_found = true;
@@ -126,9 +182,8 @@ public:
                                                       std::move(message), reply.request_id));
         }
         if (reply.finish_reason == "max_tokens") {
-            return std::unexpected(wire::make_failure(k_kind, response.status, "max_tokens",
-                                                      wire::cut_message(request.max_tokens),
-                                                      reply.request_id));
+            return std::unexpected(wire::cut_failure(k_kind, response.status, request, reply.usage,
+                                                     !text.empty(), reply.request_id));
         }
         if (text.empty()) {
             return std::unexpected(wire::make_failure(k_kind, response.status, "empty_reply",
@@ -136,6 +191,24 @@ public:
         }
         reply.text = std::move(text);
         return reply;
+    }
+
+    std::optional<http::Request> build_model_lookup(const SeatConfig& seat,
+                                                    const std::string& api_key) const override {
+        http::Request out =
+            wire::get_request(seat, wire::join_url(seat.base_url, "https://api.anthropic.com",
+                                                   "/v1/models/" + seat.model));
+        if (!api_key.empty()) {
+            out.headers.emplace_back("x-api-key", api_key);
+        }
+        out.headers.emplace_back("anthropic-version", std::string(k_version));
+        return out;
+    }
+
+    std::expected<std::string, Failure> parse_model_lookup(const http::Response& response,
+                                                           const SeatConfig& seat) const override {
+        return wire::model_lookup_result(k_kind, response, seat, "max_tokens",
+                                         response.header("request-id"));
     }
 
     RetryHint classify(const http::Response& response) const override {

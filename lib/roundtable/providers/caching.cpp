@@ -35,6 +35,7 @@ std::string canonical_request(const Request& request) {
     add_field(out, "schema_name", request.schema_name);
     add_field(out, "json_schema", request.json_schema);
     add_field(out, "max_tokens", fmt::format("{}", request.max_tokens));
+    add_field(out, "effort", effort_name(request.effort));
     add_field(out, "temperature",
               request.temperature ? fmt::format("{:.17g}", *request.temperature) : "none");
     return out;
@@ -66,6 +67,7 @@ std::expected<Reply, Failure> CachingProvider::complete(const Request& request) 
             reply.usage.output_tokens = hit->output_tokens;
             reply.usage.cached_tokens = hit->cached_tokens;
             reply.usage.cache_write_tokens = hit->cache_write_tokens;
+            reply.usage.reasoning_tokens = hit->reasoning_tokens;
             reply.latency = std::chrono::milliseconds(0);
             reply.attempts = 0;
             reply.cached = true;
@@ -83,6 +85,7 @@ std::expected<Reply, Failure> CachingProvider::complete(const Request& request) 
         entry.output_tokens = result->usage.output_tokens;
         entry.cached_tokens = result->usage.cached_tokens;
         entry.cache_write_tokens = result->usage.cache_write_tokens;
+        entry.reasoning_tokens = result->usage.reasoning_tokens;
         entry.created_at = unix_now();
         auto stored = m_store->put_reply(key, entry);
         if (!stored && m_warning) {

@@ -48,6 +48,17 @@ public:
     // Returns whether a non-2xx `response` is worth retrying, and any wait its
     // body asks for; a 2xx response is never retried. Never fails.
     virtual RetryHint classify(const http::Response& response) const = 0;
+
+    // Builds the GET of the provider's model endpoint for the seat's model id (Anthropic,
+    // OpenAI and xAI GET /v1/models/{id}, Gemini GET /v1beta/models/{id}); nullopt when the
+    // protocol has none (OpenAI-compatible servers). Never fails.
+    virtual std::optional<http::Request> build_model_lookup(const SeatConfig& seat,
+                                                            const std::string& api_key) const = 0;
+
+    // Reads the model endpoint's `response`: a short description of the model, or a Failure
+    // (type "model_not_found" naming the seat and the id when the provider does not know it).
+    virtual std::expected<std::string, Failure>
+    parse_model_lookup(const http::Response& response, const SeatConfig& seat) const = 0;
 };
 
 // Returns the Anthropic Messages codec; never fails.

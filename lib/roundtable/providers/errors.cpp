@@ -191,8 +191,31 @@ std::string bad_key_message(const SeatConfig& seat) {
     return fmt::format("the API key was rejected: check {} in the environment", seat.api_key_env);
 }
 
-std::string cut_message(int max_tokens) {
-    return fmt::format("reply cut at max_tokens={}; raise max_tokens for this seat", max_tokens);
+Failure cut_failure(std::string_view provider, int status, const Request& request,
+                    const TokenUsage& usage, bool partial_text, std::string request_id) {
+    std::string message;
+    if (usage.reasoning_tokens > 0) {
+        message = fmt::format("reply cut at max_tokens={}: reasoning took {} of them, and {}",
+                              request.max_tokens, usage.reasoning_tokens,
+                              partial_text ? "the answer was cut short" : "no answer was written");
+    } else if (partial_text) {
+        message = fmt::format("reply cut at max_tokens={} before the answer was complete",
+                              request.max_tokens);
+    } else {
+        message = fmt::format("reply cut at max_tokens={} with no answer written (the budget went "
+                              "to reasoning)",
+                              request.max_tokens);
+    }
+    Failure failure =
+        make_failure(provider, status, "max_tokens", std::move(message), std::move(request_id));
+    failure.usage = usage;
+    return failure;
+}
+
+std::string model_not_found_message(const SeatConfig& seat) {
+    return fmt::format("seat '{}': model '{}' is not found at {}: check the id (roundtable "
+                       "models lists the catalogue)",
+                       seat.name, seat.model, seat.provider);
 }
 
 Failure make_failure(std::string_view provider, int status, std::string type, std::string message,
@@ -204,6 +227,44 @@ Failure make_failure(std::string_view provider, int status, std::string type, st
     failure.message = std::move(message);
     failure.request_id = std::move(request_id);
     return failure;
+}
+
+http::Request get_request(const SeatConfig& seat, std::string url) {
+    http::Request request;
+    request.method = "GET";
+    request.url = std::move(url);
+    request.timeout = std::chrono::milliseconds(
+        static_cast<std::int64_t>(std::min(seat.timeout_s, 60.0) * 1000.0));
+    request.connect_timeout =
+        std::chrono::milliseconds(static_cast<std::int64_t>(seat.connect_timeout_s * 1000.0));
+    request.max_redirects = 0;
+    return request;
+}
+
+std::expected<std::string, Failure>
+model_lookup_result(std::string_view provider, const http::Response& response,
+                    const SeatConfig& seat, std::string_view limit_key, std::string request_id) {
+    if (response.status == 404) {
+        Failure failure = error_failure(provider, response, std::move(request_id));
+        failure.type = "model_not_found";
+        failure.message = model_not_found_message(seat);
+        return std::unexpected(std::move(failure));
+    }
+    if (response.status < 200 || response.status >= 300) {
+        Failure failure = error_failure(provider, response, std::move(request_id));
+        if (response.status == 401 || response.status == 403) {
+            failure.message = bad_key_message(seat);
+        }
+        return std::unexpected(std::move(failure));
+    }
+    const auto body = parse_object(response.body);
+    if (!body) {
+        return std::unexpected(
+            bad_response(provider, response, "model reply is not JSON", std::move(request_id)));
+    }
+    const std::int64_t limit = int_at(*body, limit_key);
+    return limit > 0 ? fmt::format("model found, max output {} tokens", limit)
+                     : std::string("model found");
 }
 
 http::Request base_request(const SeatConfig& seat, std::string url, const json& body) {
@@ -220,7 +281,22 @@ http::Request base_request(const SeatConfig& seat, std::string url, const json& 
 }
 
 std::optional<double> temperature_of(const Request& request, const SeatConfig& seat) {
+    if (!seat.traits.sampling) {
+        return std::nullopt;
+    }
     return request.temperature ? request.temperature : seat.temperature;
+}
+
+std::optional<std::string> control_value(const Request& request, const SeatConfig& seat,
+                                         ReasoningControl control) {
+    if (seat.traits.control != control || !seat.traits.thinks_at(request.effort)) {
+        return std::nullopt;
+    }
+    const std::string& value = seat.traits.value_for(request.effort);
+    if (value.empty()) {
+        return std::nullopt;
+    }
+    return value;
 }
 
 std::optional<json> schema_of(const Request& request) {

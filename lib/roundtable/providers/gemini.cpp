@@ -1,6 +1,7 @@
-// The Gemini generateContent codec: JSON Schema structured output, thought
-// parts skipped, blocked prompts and safety stops as failures, and the
-// RetryInfo / QuotaFailure details that decide a 429.
+// The Gemini generateContent codec: JSON Schema structured output, thinking
+// set by thinkingLevel (Gemini 3) or thinkingBudget (2.5) -- never both --,
+// thought parts and thought signatures skipped, blocked prompts and safety
+// stops as failures, and the RetryInfo / QuotaFailure details that decide a 429.
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -61,6 +62,28 @@ bool is_bad_key(const json& body, const Failure& failure) {
            wire::contains_nocase(failure.message, "API key not valid");
 }
 
+// Returns the text of a candidate's parts, skipping thought parts (thought: true); parts may
+// carry a thoughtSignature, which is not text.
+std::string visible_text(const json& candidate) {
+    std::string text;
+    const json* content = wire::object_at(candidate, "content");
+    if (content == nullptr) {
+        return text;
+    }
+    const auto parts = content->find("parts");
+    if (parts == content->end() || !parts->is_array()) {
+        return text;
+    }
+    for (const auto& part : *parts) {
+        const auto thought = part.find("thought");
+        if (thought != part.end() && thought->is_boolean() && thought->get<bool>()) {
+            continue;
+        }
+        text += wire::text_at(part, "text");
+    }
+    return text;
+}
+
 std::string model_path(std::string_view model) {
     if (model.starts_with("models/")) {
         model.remove_prefix(7);
@@ -84,7 +107,15 @@ public:
         if (const auto temperature = wire::temperature_of(request, seat)) {
             config["temperature"] = *temperature;
         }
-        if (const auto schema = wire::schema_of(request)) {
+        if (const auto level = wire::control_value(request, seat, ReasoningControl::effort)) {
+            config["thinkingConfig"] = {{"thinkingLevel", *level}};
+        } else if (seat.traits.control == ReasoningControl::budget) {
+            const std::string& budget = seat.traits.value_for(request.effort);
+            config["thinkingConfig"] = {
+                {"thinkingBudget", std::stoll(budget.empty() ? "0" : budget)}};
+        }
+        if (const auto schema = wire::schema_of(request);
+            schema && seat.traits.structured != StructuredOutput::prompt) {
             config["responseMimeType"] = "application/json";
             config["responseJsonSchema"] = *schema;
         }
@@ -110,6 +141,10 @@ public:
             if (body && is_bad_key(*body, failure)) {
                 failure.type = "API_KEY_INVALID";
                 failure.message = wire::bad_key_message(seat);
+            } else if (failure.http_status == 404 &&
+                       wire::contains_nocase(failure.message, "models/")) {
+                failure.type = "model_not_found";
+                failure.message = wire::model_not_found_message(seat);
             }
             return std::unexpected(std::move(failure));
         }
@@ -124,8 +159,10 @@ public:
         if (const json* usage = wire::object_at(*body, "usageMetadata")) {
             reply.usage.input_tokens = wire::int_at(*usage, "promptTokenCount");
             reply.usage.cached_tokens = wire::int_at(*usage, "cachedContentTokenCount");
-            reply.usage.output_tokens = wire::int_at(*usage, "candidatesTokenCount") +
-                                        wire::int_at(*usage, "thoughtsTokenCount");
+            // candidatesTokenCount excludes thoughtsTokenCount; both are billed as output.
+            reply.usage.reasoning_tokens = wire::int_at(*usage, "thoughtsTokenCount");
+            reply.usage.output_tokens =
+                wire::int_at(*usage, "candidatesTokenCount") + reply.usage.reasoning_tokens;
         }
 
         const auto candidates = body->find("candidates");
@@ -146,9 +183,9 @@ public:
         const json& candidate = candidates->front();
         reply.finish_reason = wire::text_at(candidate, "finishReason");
         if (reply.finish_reason == "MAX_TOKENS") {
-            return std::unexpected(wire::make_failure(k_kind, response.status, "max_tokens",
-                                                      wire::cut_message(request.max_tokens),
-                                                      reply.request_id));
+            return std::unexpected(wire::cut_failure(k_kind, response.status, request, reply.usage,
+                                                     !visible_text(candidate).empty(),
+                                                     reply.request_id));
         }
         if (!reply.finish_reason.empty() && reply.finish_reason != "STOP" &&
             reply.finish_reason != "FINISH_REASON_UNSPECIFIED") {
@@ -158,23 +195,32 @@ public:
                             reply.finish_reason),
                 reply.request_id));
         }
-        if (const json* content = wire::object_at(candidate, "content")) {
-            const auto parts = content->find("parts");
-            if (parts != content->end() && parts->is_array()) {
-                for (const auto& part : *parts) {
-                    const auto thought = part.find("thought");
-                    if (thought != part.end() && thought->is_boolean() && thought->get<bool>()) {
-                        continue;
-                    }
-                    reply.text += wire::text_at(part, "text");
-                }
-            }
-        }
+        reply.text = visible_text(candidate);
         if (reply.text.empty()) {
             return std::unexpected(wire::make_failure(k_kind, response.status, "empty_reply",
                                                       "the reply held no text", reply.request_id));
         }
         return reply;
+    }
+
+    std::optional<http::Request> build_model_lookup(const SeatConfig& seat,
+                                                    const std::string& api_key) const override {
+        std::string_view model = seat.model;
+        if (model.starts_with("models/")) {
+            model.remove_prefix(7);
+        }
+        http::Request out = wire::get_request(
+            seat, wire::join_url(seat.base_url, "https://generativelanguage.googleapis.com",
+                                 fmt::format("/v1beta/models/{}", model)));
+        if (!api_key.empty()) {
+            out.headers.emplace_back("x-goog-api-key", api_key);
+        }
+        return out;
+    }
+
+    std::expected<std::string, Failure> parse_model_lookup(const http::Response& response,
+                                                           const SeatConfig& seat) const override {
+        return wire::model_lookup_result(k_kind, response, seat, "outputTokenLimit", "");
     }
 
     RetryHint classify(const http::Response& response) const override {

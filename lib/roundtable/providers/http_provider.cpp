@@ -135,6 +135,28 @@ std::expected<Reply, Failure> HttpProvider::complete(const Request& request) {
     return parsed;
 }
 
+std::expected<std::string, Failure> HttpProvider::check_model() {
+    const std::optional<http::Request> lookup = m_codec->build_model_lookup(m_seat, m_api_key);
+    if (!lookup) {
+        return std::string("not checked (no model endpoint)");
+    }
+    auto result = m_transport->perform(*lookup);
+    if (!result) {
+        Failure failure;
+        failure.provider = std::string(kind());
+        failure.type = std::string(failure_type(result.error()));
+        failure.message =
+            scrub(result.error().message.empty() ? std::string(result.error().kind_name())
+                                                 : result.error().message);
+        return std::unexpected(std::move(failure));
+    }
+    auto found = m_codec->parse_model_lookup(*result, m_seat);
+    if (!found) {
+        found.error().message = scrub(std::move(found.error().message));
+    }
+    return found;
+}
+
 std::string HttpProvider::describe_request(const Request& request) const {
     const http::Request http_request = m_codec->build(request, m_seat, m_api_key);
     std::string out = fmt::format("{} {}\n", http_request.method, http_request.url);

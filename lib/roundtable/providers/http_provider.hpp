@@ -39,6 +39,10 @@ public:
     // body complete() would send; never fails.
     std::string describe_request(const Request& request) const override;
 
+    // GETs the codec's model endpoint once (no retries); returns what it says of the model, or
+    // the failure, never holding the key.
+    std::expected<std::string, Failure> check_model() override;
+
 private:
     // Replaces every occurrence of the key in `text` with "<redacted>".
     std::string scrub(std::string text) const;

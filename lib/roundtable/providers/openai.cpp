@@ -1,7 +1,10 @@
 // The OpenAI-style chat completions codec in its three flavours: OpenAI, xAI
 // (which counts reasoning tokens apart and signals a bad key with 400) and any
 // OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenRouter), which expects
-// max_tokens and an optional key.
+// max_tokens and an optional key. Reasoning models get max_completion_tokens,
+// reasoning_effort only where their catalogue entry has that control, and no
+// temperature when they refuse sampling parameters; xAI's reasoning_content is
+// read past.
 #include <roundtable/providers/codec.hpp>
 #include <roundtable/providers/wire.hpp>
 
@@ -74,7 +77,11 @@ public:
         json body = {{"model", seat.model}, {"messages", std::move(messages)}};
         body[m_flavor == Flavor::compatible ? "max_tokens" : "max_completion_tokens"] =
             request.max_tokens;
-        if (const auto schema = wire::schema_of(request)) {
+        if (const auto effort = wire::control_value(request, seat, ReasoningControl::effort)) {
+            body["reasoning_effort"] = *effort;
+        }
+        if (const auto schema = wire::schema_of(request);
+            schema && seat.traits.structured != StructuredOutput::prompt) {
             body["response_format"] = {
                 {"type", "json_schema"},
                 {"json_schema",
@@ -103,6 +110,9 @@ public:
             Failure failure = wire::error_failure(provider, response, std::move(request_id));
             if (is_bad_key(failure)) {
                 failure.message = wire::bad_key_message(seat);
+            } else if (is_model_not_found(failure)) {
+                failure.type = "model_not_found";
+                failure.message = wire::model_not_found_message(seat);
             }
             return std::unexpected(std::move(failure));
         }
@@ -120,10 +130,11 @@ public:
                 reply.usage.cached_tokens = wire::int_at(*details, "cached_tokens");
             }
             reply.usage.output_tokens = wire::int_at(*usage, "completion_tokens");
-            if (m_flavor == Flavor::xai) {
-                if (const json* details = wire::object_at(*usage, "completion_tokens_details")) {
-                    reply.usage.output_tokens += wire::int_at(*details, "reasoning_tokens");
-                }
+            if (const json* details = wire::object_at(*usage, "completion_tokens_details")) {
+                reply.usage.reasoning_tokens = wire::int_at(*details, "reasoning_tokens");
+            }
+            if (m_flavor == Flavor::xai) { // xAI counts reasoning apart from completion_tokens
+                reply.usage.output_tokens += reply.usage.reasoning_tokens;
             }
         }
 
@@ -146,9 +157,9 @@ public:
                 "the model refused: " + wire::excerpt(refusal), reply.request_id));
         }
         if (reply.finish_reason == "length") {
-            return std::unexpected(wire::make_failure(provider, response.status, "max_tokens",
-                                                      wire::cut_message(request.max_tokens),
-                                                      reply.request_id));
+            return std::unexpected(wire::cut_failure(provider, response.status, request,
+                                                     reply.usage, !content_text(*message).empty(),
+                                                     reply.request_id));
         }
         if (reply.finish_reason == "content_filter") {
             return std::unexpected(wire::make_failure(
@@ -161,6 +172,27 @@ public:
                                                       "the reply held no text", reply.request_id));
         }
         return reply;
+    }
+
+    std::optional<http::Request> build_model_lookup(const SeatConfig& seat,
+                                                    const std::string& api_key) const override {
+        if (m_flavor == Flavor::compatible) {
+            return std::nullopt; // servers differ: vLLM and llama.cpp list models only
+        }
+        http::Request out =
+            wire::get_request(seat, wire::join_url(seat.base_url, default_base_of(m_flavor),
+                                                   "/models/" + seat.model));
+        if (!api_key.empty()) {
+            out.headers.emplace_back("authorization", "Bearer " + api_key);
+        }
+        return out;
+    }
+
+    std::expected<std::string, Failure> parse_model_lookup(const http::Response& response,
+                                                           const SeatConfig& seat) const override {
+        // OpenAI's model object carries no limits: {id, object, created, owned_by}.
+        return wire::model_lookup_result(kind(), response, seat, "max_output_tokens",
+                                         response.header("x-request-id"));
     }
 
     RetryHint classify(const http::Response& response) const override {
@@ -192,6 +224,17 @@ private:
         return m_flavor == Flavor::xai && failure.http_status == 400 &&
                (wire::contains_nocase(failure.message, "api key") ||
                 wire::contains_nocase(failure.type, "api key"));
+    }
+
+    // OpenAI answers 404 with code model_not_found; xAI 404 (or 400) naming the model.
+    static bool is_model_not_found(const Failure& failure) {
+        if (failure.type == "model_not_found") {
+            return true;
+        }
+        return (failure.http_status == 404 || failure.http_status == 400) &&
+               wire::contains_nocase(failure.message, "model") &&
+               (wire::contains_nocase(failure.message, "not found") ||
+                wire::contains_nocase(failure.message, "does not exist"));
     }
 
     static bool error_type_is(const json& body, std::string_view type) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <roundtable/guard/schema.hpp>
 #include <roundtable/http/rate_limit.hpp>
+#include <roundtable/providers/model.hpp>
 #include <string>
 #include <string_view>
 
@@ -26,30 +27,34 @@ using guard::Round;
 // `system` and `user` text; `json_schema` is the round's schema.
 struct Request {
     Round round = Round::take;
-    std::string system;      // system text: role, rules, fencing declaration
-    std::string user;        // user text: the fenced article and the round's question
-    std::string schema_name; // "take" | "rebuttal" | "consensus"
-    std::string json_schema; // JSON Schema text of the expected object
-    int max_tokens = 2048;
-    std::optional<double> temperature; // sent only when configured
+    std::string system;             // system text: role, rules, fencing declaration
+    std::string user;               // user text: the fenced article and the round's question
+    std::string schema_name;        // "take" | "rebuttal" | "consensus"
+    std::string json_schema;        // JSON Schema text of the expected object
+    int max_tokens = 2048;          // the output budget: reasoning and the visible answer together
+    Effort effort = Effort::medium; // mapped to the model's reasoning control, if it has one
+    std::optional<double> temperature; // sent only when configured and the model takes it
     // Length of the leading part of `user` that is identical in every round for
     // a seat (the fenced article): providers with prompt caching mark it.
     std::size_t cacheable_prefix = 0;
 };
 
 // Tokens as billed: input includes cached reads and cache writes; cached is
-// also reported on its own; output includes reasoning / thinking tokens.
+// also reported on its own; output includes reasoning / thinking tokens, and
+// reasoning is also reported on its own when the provider counts it.
 struct TokenUsage {
     std::int64_t input_tokens = 0;
     std::int64_t output_tokens = 0;
     std::int64_t cached_tokens = 0;      // cache reads (part of input_tokens)
     std::int64_t cache_write_tokens = 0; // cache writes (part of input_tokens)
+    std::int64_t reasoning_tokens = 0;   // reasoning / thinking (part of output_tokens)
 
     TokenUsage& operator+=(const TokenUsage& other) {
         input_tokens += other.input_tokens;
         output_tokens += other.output_tokens;
         cached_tokens += other.cached_tokens;
         cache_write_tokens += other.cache_write_tokens;
+        reasoning_tokens += other.reasoning_tokens;
         return *this;
     }
 };
@@ -80,6 +85,7 @@ struct Failure {
     std::string request_id; // when the provider gave one
     int attempts = 1;
     RateLimits rate_limits{}; // the last response's rate-limit headers (a 429's, say)
+    TokenUsage usage;         // what a reply that still failed was billed (a cut reply, say)
 
     // Returns a one-line description, e.g. "anthropic: HTTP 529 overloaded_error:
     // Overloaded (request req_123, 3 attempts)".
@@ -104,6 +110,11 @@ public:
     // Returns the exact HTTP request(s) complete() would send, keys redacted,
     // for --dry-run. The offline provider describes its lens instead.
     virtual std::string describe_request(const Request& request) const = 0;
+
+    // Asks the provider's model endpoint whether the configured model id exists; returns a
+    // short description of it ("max output 128000 tokens"), "not checked" for providers with no
+    // such endpoint, or the failure (type "model_not_found" for an unknown id).
+    virtual std::expected<std::string, Failure> check_model() { return "not checked"; }
 };
 
 // A Provider that wraps another -- the reply cache, an in-flight limit, a rate
@@ -115,12 +126,13 @@ public:
     // Wraps `inner`; never fails.
     explicit ProviderDecorator(std::shared_ptr<Provider> inner) : m_inner(std::move(inner)) {}
 
-    // Return the inner provider's; never fail.
+    // Return the inner provider's; never fail (check_model() fails as the inner one does).
     std::string_view kind() const override { return m_inner->kind(); }
     const std::string& model() const override { return m_inner->model(); }
     std::string describe_request(const Request& request) const override {
         return m_inner->describe_request(request);
     }
+    std::expected<std::string, Failure> check_model() override { return m_inner->check_model(); }
 
 protected:
     // Returns the wrapped provider; never fails.

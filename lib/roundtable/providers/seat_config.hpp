@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <roundtable/providers/model.hpp>
 #include <string>
 
 namespace roundtable::providers {
@@ -14,8 +15,13 @@ struct SeatConfig {
     std::string model;       // model id (offline: the lens, "bull" | "bear" | "skeptic" | "quant")
     std::string base_url;    // empty: the provider's default
     std::string api_key_env; // environment variable holding the key; empty: none
-    int max_tokens = 2048;
-    std::optional<double> temperature;
+    ModelTraits traits;      // from the model catalogue (config/catalogue.hpp)
+    Effort effort = Effort::medium; // effort = "..." / --effort; mapped by traits to the control
+    // The reasoning allowance of each effort level (data/models.toml [reasoning]): a call's
+    // output budget is this plus what the round's answer needs, never above traits.max_output.
+    std::array<std::int64_t, 3> reasoning_tokens{4096, 16384, 32768};
+    std::optional<int> max_tokens;     // the output budget of every call, overriding the above
+    std::optional<double> temperature; // sent only to models that take sampling parameters
     double timeout_s = 120.0;
     double connect_timeout_s = 10.0;
     int retries = 2;

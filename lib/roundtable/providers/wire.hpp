@@ -69,19 +69,42 @@ Failure bad_response(std::string_view provider, const http::Response& response,
 // fails.
 std::string bad_key_message(const SeatConfig& seat);
 
-// Returns the message for a reply cut at `max_tokens`; never fails.
-std::string cut_message(int max_tokens);
+// Returns the Failure (type "max_tokens") for a reply to `request` that stopped at its output
+// budget, carrying the billed `usage` and saying whether reasoning took the budget and whether
+// any answer text came (`partial_text`); never fails.
+Failure cut_failure(std::string_view provider, int status, const Request& request,
+                    const TokenUsage& usage, bool partial_text, std::string request_id);
+
+// Returns the message for a model id the provider does not know, naming the seat and the id and
+// pointing to `roundtable models`; never fails.
+std::string model_not_found_message(const SeatConfig& seat);
 
 // Returns a Failure with the given fields; never fails.
 Failure make_failure(std::string_view provider, int status, std::string type, std::string message,
                      std::string request_id);
 
+// Returns a GET of `url` with the seat's timeouts (for model endpoints); never fails.
+http::Request get_request(const SeatConfig& seat, std::string url);
+
+// Reads a model endpoint's reply: "max output N tokens" (from `limit_key` of a 200 body, when
+// present), or a Failure: "model_not_found" for a 404, the error body otherwise; never fails.
+std::expected<std::string, Failure>
+model_lookup_result(std::string_view provider, const http::Response& response,
+                    const SeatConfig& seat, std::string_view limit_key, std::string request_id);
+
 // Returns an http::Request with the seat's timeouts, `url`, content-type JSON and `body`; never
 // fails.
 http::Request base_request(const SeatConfig& seat, std::string url, const json& body);
 
-// Returns the temperature to send: the request's, else the seat's; nullopt when neither is set.
+// Returns the temperature to send: the request's, else the seat's; nullopt when neither is set
+// or the seat's model takes no sampling parameters.
 std::optional<double> temperature_of(const Request& request, const SeatConfig& seat);
+
+// Returns the value of the seat model's reasoning control at the request's effort when the
+// model's control is `control` and it reasons at that effort; nullopt otherwise (nothing is
+// sent).
+std::optional<std::string> control_value(const Request& request, const SeatConfig& seat,
+                                         ReasoningControl control);
 
 // Returns the request's JSON schema parsed, or nullopt when it is empty or not a JSON object.
 std::optional<json> schema_of(const Request& request);

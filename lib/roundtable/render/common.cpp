@@ -137,10 +137,15 @@ std::string usage_line(const panel::Usage& usage) {
     if (usage.cache_hits > 0) {
         calls += fmt::format(" ({} from cache)", usage.cache_hits);
     }
-    return fmt::format("{} · tokens in {} / out {} / cached {} · cost ${:.4f} · wall {:.1f} s",
+    const std::string reasoning =
+        usage.reasoning_tokens > 0
+            ? fmt::format(" (reasoning {})", group_thousands(usage.reasoning_tokens))
+            : std::string();
+    return fmt::format("{} · tokens in {} / out {}{} / cached {} · cost ${:.4f} · wall {:.1f} s",
                        calls, group_thousands(usage.input_tokens),
-                       group_thousands(usage.output_tokens), group_thousands(usage.cached_tokens),
-                       usage.cost_usd, static_cast<double>(usage.wall_ms) / 1000.0);
+                       group_thousands(usage.output_tokens), reasoning,
+                       group_thousands(usage.cached_tokens), usage.cost_usd,
+                       static_cast<double>(usage.wall_ms) / 1000.0);
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {

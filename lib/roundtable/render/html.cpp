@@ -226,15 +226,22 @@ void write_footer(std::string& out, const panel::Card& card) {
     }
     out += fmt::format("<p>{}</p>\n", esc(usage_line(card.usage)));
     std::string failed;
+    std::string notes;
     for (const panel::SeatStatus& seat : card.seats) {
         if (!seat.ok) {
             failed += fmt::format("<li>{} ({}, {}): {}</li>\n", esc(seat.seat), esc(seat.provider),
                                   esc(seat.model),
                                   seat.error.empty() ? "no reason given" : esc(seat.error));
         }
+        for (const std::string& note : seat.notes) {
+            notes += fmt::format("<li>{}: {}</li>\n", esc(seat.seat), esc(note));
+        }
     }
     if (!failed.empty()) {
         out += "<p>Failed seats:</p>\n<ul>\n" + failed + "</ul>\n";
+    }
+    if (!notes.empty()) {
+        out += "<p>Notes:</p>\n<ul>\n" + notes + "</ul>\n";
     }
     out += "</footer>\n";
 }

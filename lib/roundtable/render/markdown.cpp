@@ -242,16 +242,25 @@ void write_footer(std::string& out, const panel::Card& card) {
     }
     paragraph(out, md(usage_line(card.usage)));
     std::string failed;
+    std::string notes;
     for (const panel::SeatStatus& seat : card.seats) {
         if (!seat.ok) {
             failed +=
                 fmt::format("- {} ({}, {}): {}\n", md(seat.seat), md(seat.provider), md(seat.model),
                             seat.error.empty() ? "no reason given" : md(seat.error));
         }
+        for (const std::string& note : seat.notes) {
+            notes += fmt::format("- {}: {}\n", md(seat.seat), md(note));
+        }
     }
     if (!failed.empty()) {
         paragraph(out, "**Failed seats:**");
         out += failed;
+        out += '\n';
+    }
+    if (!notes.empty()) {
+        paragraph(out, "**Notes:**");
+        out += notes;
         out += '\n';
     }
 }

@@ -62,6 +62,9 @@ Json build_schema() {
                    {"model", string_type()},
                    {"status", Json{{"type", "string"}, {"enum", Json::array({"ok", "failed"})}}},
                    {"error", string_or_null()}});
+    seat["properties"]["effort"] = Json{{"type", Json::array({"string", "null"})},
+                                        {"enum", Json::array({"low", "medium", "high", nullptr})}};
+    seat["properties"]["notes"] = ref("strings"); // added within v1: optional
     seat["allOf"] =
         Json::array({Json{{"if", Json{{"properties", Json{{"status", Json{{"const", "ok"}}}}}}},
                           {"then", Json{{"properties", Json{{"error", Json{{"type", "null"}}}}}}},
@@ -116,6 +119,7 @@ Json build_schema() {
                                {"cached_tokens", count_type()},
                                {"cost_usd", Json{{"type", "number"}, {"minimum", 0}}},
                                {"wall_ms", count_type()}});
+    defs["usage"]["properties"]["reasoning_tokens"] = count_type(); // added within v1: optional
 
     Json top = object_of({{"schema", Json{{"const", std::string(panel::k_card_schema)}}},
                           {"article", ref("article")},

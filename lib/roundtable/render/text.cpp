@@ -215,6 +215,9 @@ void write_footer(TextWriter& w, const panel::Card& card) {
                                 seat.error.empty() ? "no reason given" : seat.error),
                     "", "  ");
         }
+        for (const std::string& note : seat.notes) {
+            w.lines(fmt::format("{}: {}", seat.seat, note), "", "  ");
+        }
     }
 }
 

@@ -160,6 +160,10 @@ CREATE TABLE cards (
 );
 CREATE INDEX cards_by_id ON cards (id);
 )sql",
+    // 1 -> 2: reasoning tokens of a reply (part of output_tokens), for the card's usage.
+    R"sql(
+ALTER TABLE replies ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 static_assert(static_cast<int>(std::size(k_migrations)) == Store::k_schema_version);
 
@@ -370,8 +374,8 @@ std::optional<CachedReply> Store::get_reply(const std::string& key) const {
     const std::lock_guard lock(m_impl->mutex);
     sqlite3* db = m_impl->db;
     auto statement = prepare(db, "SELECT text, model, finish_reason, request_id, input_tokens, "
-                                 "output_tokens, cached_tokens, cache_write_tokens, created_at "
-                                 "FROM replies WHERE key = ?1");
+                                 "output_tokens, cached_tokens, cache_write_tokens, created_at, "
+                                 "reasoning_tokens FROM replies WHERE key = ?1");
     if (!statement) {
         return std::nullopt;
     }
@@ -390,6 +394,7 @@ std::optional<CachedReply> Store::get_reply(const std::string& key) const {
     reply.cached_tokens = sqlite3_column_int64(s, 6);
     reply.cache_write_tokens = sqlite3_column_int64(s, 7);
     reply.created_at = sqlite3_column_int64(s, 8);
+    reply.reasoning_tokens = sqlite3_column_int64(s, 9);
     return reply;
 }
 
@@ -406,8 +411,8 @@ std::expected<void, std::string> Store::put_reply(const std::string& key,
     }
     auto statement = prepare(db, "INSERT OR REPLACE INTO replies (key, text, model, finish_reason, "
                                  "request_id, input_tokens, output_tokens, cached_tokens, "
-                                 "cache_write_tokens, created_at) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                                 "cache_write_tokens, created_at, reasoning_tokens) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     if (!statement) {
         return std::unexpected(statement.error());
     }
@@ -422,6 +427,7 @@ std::expected<void, std::string> Store::put_reply(const std::string& key,
     sqlite3_bind_int64(s, 8, reply.cached_tokens);
     sqlite3_bind_int64(s, 9, reply.cache_write_tokens);
     sqlite3_bind_int64(s, 10, reply.created_at);
+    sqlite3_bind_int64(s, 11, reply.reasoning_tokens);
     if (auto done = run(db, s); !done) {
         return done;
     }

@@ -34,7 +34,8 @@ struct CachedReply {
     std::int64_t output_tokens = 0;
     std::int64_t cached_tokens = 0;
     std::int64_t cache_write_tokens = 0;
-    std::int64_t created_at = 0; // unix seconds
+    std::int64_t created_at = 0;       // unix seconds
+    std::int64_t reasoning_tokens = 0; // part of output_tokens
 
     bool operator==(const CachedReply&) const = default;
 };
@@ -57,7 +58,7 @@ struct CardLogEntry {
 class Store {
 public:
     // The schema version kept in PRAGMA user_version.
-    static constexpr int k_schema_version = 1;
+    static constexpr int k_schema_version = 2;
 
     // Opens (creating it and its parent folders if needed) the database at `path`,
     // switches it to WAL mode and creates or migrates the schema; returns an error

@@ -12,7 +12,8 @@ namespace {
 panel::Card card(std::string title, panel::Stance a, panel::Stance b) {
     panel::Card c;
     c.article.title = std::move(title);
-    c.seats = {{"bull", "offline", "bull", true, ""}, {"bear", "offline", "bear", true, ""}};
+    c.seats = {{"bull", "offline", "bull", true, "", "", {}},
+               {"bear", "offline", "bear", true, "", "", {}}};
     panel::Take t1;
     t1.seat = "bull";
     t1.stance = a;

@@ -19,8 +19,8 @@ panel::Card make_card(const article::Article& a) {
     card.article.title = a.title;
     card.article.source = a.source;
     card.article.sha256 = a.sha256;
-    card.seats = {{"bull", "offline", "bull", true, ""},
-                  {"bear", "offline", "bear", false, "timeout"}};
+    card.seats = {{"bull", "offline", "bull", true, "", "", {}},
+                  {"bear", "offline", "bear", false, "timeout", "", {}}};
     panel::Take take;
     take.seat = "bull";
     take.stance =
@@ -157,9 +157,9 @@ TEST_CASE("runner::run_corpus") {
 TEST_CASE("runner::article_facts") {
     panel::Card card;
     card.article.title = "Widgets recall";
-    card.seats = {{"bull", "offline", "bull", true, ""},
-                  {"bear", "offline", "bear", true, ""},
-                  {"quant", "offline", "quant", false, "timeout"}};
+    card.seats = {{"bull", "offline", "bull", true, "", "", {}},
+                  {"bear", "offline", "bear", true, "", "", {}},
+                  {"quant", "offline", "quant", false, "timeout", "", {}}};
     panel::Take bull;
     bull.seat = "bull";
     bull.stance = panel::Stance::bullish;

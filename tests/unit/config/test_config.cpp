@@ -135,15 +135,15 @@ TEST_CASE("config::load default panel") {
         CHECK(names_of(config) == std::vector<std::string>{"claude", "gpt", "gemini", "grok"});
         CHECK(config.quorum == 3);
         CHECK(config.notices.empty());
-        CHECK(seat_of(config, "claude").model == "claude-sonnet-4-6");
+        CHECK(seat_of(config, "claude").model == "claude-sonnet-5-5");
         CHECK(seat_of(config, "claude").api_key_env == "ANTHROPIC_API_KEY");
-        CHECK(seat_of(config, "gpt").model == "gpt-5");
+        CHECK(seat_of(config, "gpt").model == "gpt-6.2-sol");
         CHECK(seat_of(config, "gpt").provider == "openai");
-        CHECK(seat_of(config, "gemini").model == "gemini-2.5-pro");
-        CHECK(seat_of(config, "grok").model == "grok-4");
+        CHECK(seat_of(config, "gemini").model == "gemini-4-neon");
+        CHECK(seat_of(config, "grok").model == "grok-4.7");
         CHECK(seat_of(config, "grok").provider == "xai");
-        CHECK(config.prices.cost("anthropic", "claude-sonnet-4-6", 1'000'000, 1'000'000) ==
-              Approx(18.0));
+        CHECK(config.catalogue.cost("anthropic", "claude-sonnet-5-5", 1'000'000, 1'000'000) ==
+              Approx(12.0));
     }
     SECTION("--offline: the offline panel whatever keys are set") {
         Overrides overrides;
@@ -311,7 +311,9 @@ TEST_CASE("config::load precedence") {
         CHECK(config.chair == "gpt");
         CHECK(seat_of(config, "gpt").model == "gpt-5-mini");
         CHECK(seat_of(config, "gpt").timeout_s == Approx(30));
-        CHECK(seat_of(config, "claude").timeout_s == Approx(120));
+        // A reasoning model's default timeout is that of its effort (medium).
+        CHECK(seat_of(config, "claude").timeout_s ==
+              Approx(config.catalogue.reasoning(roundtable::providers::Effort::medium).timeout_s));
         CHECK(seat_of(config, "claude").model == "claude-haiku-4-5");
         CHECK(config.config_file == fixture.file_path());
     }
@@ -494,13 +496,13 @@ TEST_CASE("config::load file schema") {
             fixture.run(fixture.with_file("[seats.claude]\nprovider = \"openai\"\n"),
                         {{"OPENAI_API_KEY", "o"}});
         CHECK(names_of(config) == std::vector<std::string>{"claude", "gpt"});
-        CHECK(seat_of(config, "claude").model == "gpt-5");
+        CHECK(seat_of(config, "claude").model == "gpt-6.2-sol");
         CHECK(seat_of(config, "claude").api_key_env == "OPENAI_API_KEY");
     }
     SECTION("[models] in the file overrides prices") {
         const PanelConfig config = fixture.run(
             fixture.with_file("[models.anthropic.\"claude-sonnet-4-6\"]\ninput = 1\noutput = 1\n"));
-        CHECK(config.prices.cost("anthropic", "claude-sonnet-4-6", 1'000'000, 1'000'000) ==
+        CHECK(config.catalogue.cost("anthropic", "claude-sonnet-4-6", 1'000'000, 1'000'000) ==
               Approx(2.0));
     }
     SECTION("[models] errors carry the file's path") {
@@ -589,10 +591,81 @@ TEST_CASE("config::load examples/config.toml") {
     CHECK(config.quorum == 3);
     CHECK(config.notices.empty());
     CHECK(config.config_file == *overrides.config_path);
-    CHECK(seat_of(config, "claude").model == "claude-sonnet-4-6");
+    CHECK(seat_of(config, "claude").model == "claude-sonnet-5-5");
     CHECK(seat_of(config, "grok").retries == 2);
-    CHECK(config.prices.find("openai", "gpt-5").has_value());
+    CHECK(seat_of(config, "gpt").effort == roundtable::providers::Effort::low);
+    CHECK(config.catalogue.find("openai", "gpt-6.2-sol") != nullptr);
     // Without keys the example's explicit panel is refused with the missing key.
     CHECK(fixture.error(overrides) == "seat 'claude' needs ANTHROPIC_API_KEY: set it in the "
                                       "environment, or leave the seat out of the panel");
+}
+
+TEST_CASE("config::load effort, traits and budgets") {
+    using roundtable::providers::Effort;
+    const Fixture fixture;
+    const auto error_of = [&](const std::string& text) {
+        return fixture.error(fixture.with_file(text));
+    };
+    const std::string path = fixture.file_path();
+
+    SECTION("seats get their model's traits, the default effort and a reasoning timeout") {
+        const PanelConfig config = fixture.run({}, k_all_keys);
+        for (const auto& seat : config.seats) {
+            INFO(seat.name);
+            CHECK(seat.traits.listed);
+            CHECK(seat.effort == Effort::medium);
+            CHECK_FALSE(seat.max_tokens.has_value());
+            CHECK(seat.timeout_s == Approx(config.catalogue.reasoning(Effort::medium).timeout_s));
+            CHECK(seat.reasoning_tokens[2] == config.catalogue.reasoning(Effort::high).tokens);
+        }
+        CHECK(config.notices.empty());
+    }
+    SECTION("effort from the file, then --effort LEVEL, then --effort SEAT=LEVEL") {
+        Overrides overrides = fixture.with_file("[seats.gpt]\neffort = \"high\"\n"
+                                                "[seats.claude]\neffort = \"low\"\n");
+        PanelConfig config = fixture.run(overrides, k_all_keys);
+        CHECK(seat_of(config, "gpt").effort == Effort::high);
+        CHECK(seat_of(config, "claude").effort == Effort::low);
+        CHECK(seat_of(config, "gemini").effort == Effort::medium);
+        CHECK(seat_of(config, "gpt").timeout_s ==
+              Approx(config.catalogue.reasoning(Effort::high).timeout_s));
+        overrides.efforts = {{"grok", "high"}, {"", "low"}};
+        config = fixture.run(overrides, k_all_keys);
+        CHECK(seat_of(config, "gpt").effort == Effort::low);
+        CHECK(seat_of(config, "gemini").effort == Effort::low);
+        CHECK(seat_of(config, "grok").effort == Effort::high); // the named seat wins
+    }
+    SECTION("bad efforts") {
+        Overrides overrides;
+        overrides.efforts = {{"gtp", "low"}};
+        CHECK(fixture.error(overrides) ==
+              "unknown seat 'gtp' in --effort gtp=low (known: claude, gpt, gemini, grok, bull, "
+              "bear, skeptic, quant)");
+        overrides.efforts = {{"", "max"}};
+        CHECK(fixture.error(overrides) == "--effort max: the level must be low, medium or high");
+        CHECK(error_of("[seats.gpt]\neffort = \"max\"\n") ==
+              path + ":2: 'seats.gpt.effort' must be low, medium or high (got 'max')");
+    }
+    SECTION("a temperature the model refuses is a notice and is not kept") {
+        const PanelConfig config = fixture.run(
+            fixture.with_file("[seats.claude]\ntemperature = 0.2\n[seats.grok]\nmodel = "
+                              "\"grok-4-fast-non-reasoning\"\ntemperature = 0.3\n"),
+            k_all_keys);
+        CHECK_FALSE(seat_of(config, "claude").temperature.has_value());
+        CHECK(seat_of(config, "grok").temperature == Approx(0.3));
+        REQUIRE(config.notices.size() == 1);
+        CHECK(config.notices[0] == "seat 'claude': model claude-sonnet-5-5 takes no sampling "
+                                   "parameters; temperature 0.2 is not sent");
+    }
+    SECTION("an unlisted model is a notice; max_tokens stays an override") {
+        Overrides overrides = fixture.with_file("[seats.gpt]\nmax_tokens = 3000\n");
+        overrides.models = {{"gpt", "gpt-9"}};
+        const PanelConfig config = fixture.run(overrides, k_all_keys);
+        CHECK(seat_of(config, "gpt").max_tokens == 3000);
+        CHECK_FALSE(seat_of(config, "gpt").traits.listed);
+        REQUIRE(config.notices.size() == 1);
+        CHECK(config.notices[0] ==
+              "seat 'gpt': model 'gpt-9' is not in the catalogue (see `roundtable models`); it is "
+              "sent no reasoning or sampling parameter, with room to reason");
+    }
 }

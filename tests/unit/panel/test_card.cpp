@@ -8,8 +8,8 @@ namespace {
 Card sample_card() {
     Card card;
     card.article = {"Title \"quoted\"", "examples/a.txt", std::string(64, 'a'), 1234, 1300};
-    card.seats = {{"bull", "offline", "bull", true, ""},
-                  {"gpt", "openai", "gpt-5", false, "openai: HTTP 500"}};
+    card.seats = {{"bull", "offline", "bull", true, "", "", {}},
+                  {"gpt", "openai", "gpt-5", false, "openai: HTTP 500", "", {}}};
     Take take;
     take.seat = "bull";
     take.stance = Stance::bullish;

@@ -470,3 +470,147 @@ TEST_CASE("pipeline::run_panel") {
         CHECK(card.consensus.stance == Stance::bearish);
     }
 }
+
+namespace {
+
+// A seat whose model reasons (effort control) and whose take is cut at its budget the first
+// `cuts` times it is asked; every other call answers. Each cut bills 100 in and the whole budget
+// out as reasoning.
+Seat cutting_seat(const std::string& name, int cuts, std::int64_t max_output = 128'000) {
+    auto left = std::make_shared<std::atomic<int>>(cuts);
+    auto provider = std::make_shared<ScriptedProvider>(
+        name + "-model",
+        [name,
+         left](const providers::Request& r) -> std::expected<providers::Reply, providers::Failure> {
+            using providers::Round;
+            if (r.round == Round::take && (*left)-- > 0) {
+                providers::Failure cut;
+                cut.provider = "scripted";
+                cut.http_status = 200;
+                cut.type = "max_tokens";
+                cut.message = fmt::format("reply cut at max_tokens={}", r.max_tokens);
+                cut.usage.input_tokens = 100;
+                cut.usage.output_tokens = r.max_tokens;
+                cut.usage.reasoning_tokens = r.max_tokens;
+                return std::unexpected(cut);
+            }
+            if (r.round == Round::take) {
+                return ScriptedProvider::text_reply(take_json(name, SeatScript{}));
+            }
+            if (r.round == Round::rebuttal) {
+                return ScriptedProvider::text_reply(
+                    R"({"responds_to":["a"],"headline":"h","text":"Revenue rose 12%.","stance_after":"bearish","confidence_after":0.7})");
+            }
+            return ScriptedProvider::text_reply(
+                R"({"summary":"The panel leans one way.","risk":"Debt of $90 million matures in 2027.","opportunity":"Revenue of $36.6 million."})");
+        });
+    providers::SeatConfig config;
+    config.name = name;
+    config.provider = "scripted";
+    config.model = name + "-model";
+    config.traits.listed = true;
+    config.traits.reasoning = providers::Reasoning::always;
+    config.traits.control = providers::ReasoningControl::effort;
+    config.traits.effort_values = {"low", "medium", "high"};
+    config.traits.max_output = max_output;
+    config.effort = providers::Effort::medium;
+    return {config, provider};
+}
+
+std::vector<providers::Request> takes_of(const Seat& seat) {
+    std::vector<providers::Request> takes;
+    for (const auto& r : std::static_pointer_cast<ScriptedProvider>(seat.provider)->requests()) {
+        if (r.round == providers::Round::take) {
+            takes.push_back(r);
+        }
+    }
+    return takes;
+}
+
+} // namespace
+
+TEST_CASE("pipeline::a reply cut while thinking is retried once with a larger budget") {
+    const auto article = make_article();
+    PanelOptions options;
+    options.cost = [](const providers::SeatConfig&, const providers::TokenUsage& usage) {
+        return static_cast<double>(usage.output_tokens) / 1e6; // $1 per million out
+    };
+    const int budget = 16384 + guard::answer_tokens(guard::Round::take);
+
+    SECTION("the budget is the effort's allowance plus the answer, sent with the effort") {
+        std::vector<Seat> seats{cutting_seat("a", 0), cutting_seat("b", 0), cutting_seat("c", 0)};
+        run_panel(article, seats, options);
+        const auto takes = takes_of(seats[0]);
+        REQUIRE(takes.size() == 1);
+        CHECK(takes[0].max_tokens == budget);
+        CHECK(takes[0].effort == providers::Effort::medium);
+    }
+    SECTION("one cut: doubled, recorded on the seat, and the cut call is billed") {
+        std::vector<Seat> seats{cutting_seat("a", 1), cutting_seat("b", 0), cutting_seat("c", 0)};
+        const Card card = run_panel(article, seats, options);
+        const auto takes = takes_of(seats[0]);
+        REQUIRE(takes.size() == 2);
+        CHECK(takes[1].max_tokens == 2 * budget);
+        REQUIRE(card.seats[0].ok);
+        REQUIRE(card.seats[0].notes.size() == 1);
+        CHECK(card.seats[0].notes[0] ==
+              fmt::format("retried: the budget went to reasoning (take: max_tokens {} -> {})",
+                          budget, 2 * budget));
+        CHECK(card.seats[0].effort == "medium");
+        CHECK(card.seats[1].notes.empty());
+        CHECK(card.usage.calls == 8); // 3 takes, 3 rebuttals, the chair, and the retry
+        CHECK(card.usage.reasoning_tokens == budget);
+        // 7 answered calls of 20 tokens out, plus the cut call's whole budget.
+        CHECK(card.usage.output_tokens == 7 * 20 + budget);
+        CHECK(card.usage.cost_usd == Approx((7 * 20 + budget) / 1e6));
+    }
+    SECTION("a second cut fails the seat with a clear reason, never a third call") {
+        std::vector<Seat> seats{cutting_seat("a", 2), cutting_seat("b", 0), cutting_seat("c", 0)};
+        options.quorum = 2;
+        const Card card = run_panel(article, seats, options);
+        CHECK(takes_of(seats[0]).size() == 2);
+        REQUIRE_FALSE(card.seats[0].ok);
+        CHECK(card.seats[0].error ==
+              fmt::format("scripted: HTTP 200 max_tokens: reply cut at max_tokens={}; cut again "
+                          "after one retry with a larger budget: lower this seat's effort or "
+                          "raise its max_tokens",
+                          2 * budget));
+        CHECK(card.takes.size() == 2);
+    }
+    SECTION("at the model's max output the effort goes one level down instead") {
+        std::vector<Seat> seats{cutting_seat("a", 1, budget), cutting_seat("b", 0),
+                                cutting_seat("c", 0)};
+        const Card card = run_panel(article, seats, options);
+        const auto takes = takes_of(seats[0]);
+        REQUIRE(takes.size() == 2);
+        CHECK(takes[1].max_tokens == budget);
+        CHECK(takes[1].effort == providers::Effort::low);
+        REQUIRE(card.seats[0].notes.size() == 1);
+        CHECK(card.seats[0].notes[0] ==
+              "retried: the budget went to reasoning (take: effort medium -> low)");
+    }
+    SECTION("a seat's own max_tokens is kept: only the effort is lowered") {
+        std::vector<Seat> seats{cutting_seat("a", 1), cutting_seat("b", 0), cutting_seat("c", 0)};
+        seats[0].config.max_tokens = 5000;
+        run_panel(article, seats, options);
+        const auto takes = takes_of(seats[0]);
+        REQUIRE(takes.size() == 2);
+        CHECK(takes[0].max_tokens == 5000);
+        CHECK(takes[1].max_tokens == 5000);
+        CHECK(takes[1].effort == providers::Effort::low);
+    }
+    SECTION("a cut that cannot get a larger budget is billed once and says why") {
+        std::vector<Seat> seats{cutting_seat("a", 1), cutting_seat("b", 0), cutting_seat("c", 0)};
+        seats[0].config.max_tokens = 5000;
+        seats[0].config.traits.control = providers::ReasoningControl::none;
+        options.quorum = 2;
+        const Card card = run_panel(article, seats, options);
+        CHECK(takes_of(seats[0]).size() == 1);
+        REQUIRE_FALSE(card.seats[0].ok);
+        CHECK(card.seats[0].error == "scripted: HTTP 200 max_tokens: reply cut at "
+                                     "max_tokens=5000; max_tokens is fixed for this seat: raise "
+                                     "it or leave it out");
+        CHECK(card.usage.reasoning_tokens == 5000);
+        CHECK(card.usage.output_tokens == 5000 + 5 * 20); // b and c: take, rebuttal; one chair
+    }
+}

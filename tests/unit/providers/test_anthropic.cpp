@@ -17,8 +17,25 @@ const std::string k_key = "sk-ant-SENTINEL-0123456789";
 const std::string k_schema =
     R"({"type":"object","properties":{"stance":{"type":"string"}},"required":["stance"]})";
 
+// A model that does not think, with a forced tool for its JSON (the catalogue's "tool").
 SeatConfig seat() {
-    return testing::codec_seat("claude", "anthropic", "claude-sonnet-4-6", "ANTHROPIC_API_KEY");
+    SeatConfig s =
+        testing::codec_seat("claude", "anthropic", "claude-sonnet-4-6", "ANTHROPIC_API_KEY");
+    s.traits.structured = StructuredOutput::tool;
+    return s;
+}
+
+// A Claude 5 model: adaptive thinking by default, effort levels, JSON-schema output, no sampling.
+SeatConfig thinking_seat() {
+    SeatConfig s =
+        testing::codec_seat("claude", "anthropic", "claude-sonnet-5-5", "ANTHROPIC_API_KEY");
+    s.traits.listed = true;
+    s.traits.reasoning = Reasoning::default_on;
+    s.traits.control = ReasoningControl::effort;
+    s.traits.effort_values = {"low", "medium", "high"};
+    s.traits.sampling = false;
+    s.traits.structured = StructuredOutput::json_schema;
+    return s;
 }
 
 Request request() {
@@ -73,6 +90,51 @@ TEST_CASE("anthropic::build") {
         auto s = seat();
         s.temperature = 0.25;
         CHECK(json::parse(codec->build(request(), s, k_key).body).at("temperature") == 0.25);
+    }
+    SECTION("a thinking model gets adaptive thinking, its effort and JSON-schema output, never "
+            "a forced tool or a temperature") {
+        auto s = thinking_seat();
+        s.temperature = 0.25;
+        auto r = request();
+        r.effort = Effort::high;
+        r.json_schema = R"({"type":"object","properties":{"confidence":{"type":"number",
+            "minimum":0,"maximum":1}},"required":["confidence"],"additionalProperties":false})";
+        const json body = json::parse(codec->build(r, s, k_key).body);
+        CHECK(body.at("thinking") == json{{"type", "adaptive"}});
+        CHECK(body.at("output_config").at("effort") == "high");
+        CHECK(body.at("output_config").at("format") ==
+              json::parse(R"({"type":"json_schema","schema":{"type":"object","properties":{
+                  "confidence":{"type":"number"}},"required":["confidence"],
+                  "additionalProperties":false}})"));
+        CHECK_FALSE(body.contains("tools"));
+        CHECK_FALSE(body.contains("tool_choice"));
+        CHECK_FALSE(body.contains("temperature"));
+    }
+    SECTION("a model with a tool structure that thinks still gets no forced tool") {
+        auto s = thinking_seat();
+        s.traits.structured = StructuredOutput::tool;
+        const json body = json::parse(codec->build(request(), s, k_key).body);
+        CHECK_FALSE(body.contains("tool_choice"));
+        CHECK(body.at("output_config").contains("format"));
+    }
+    SECTION("a budget model: thinking.budget_tokens at an effort that thinks, none at one that "
+            "does not") {
+        auto s = seat();
+        s.traits.reasoning = Reasoning::opt_in;
+        s.traits.control = ReasoningControl::budget;
+        s.traits.effort_values = {"0", "4096", "16384"};
+        s.temperature = 0.5;
+        auto r = request();
+        r.effort = Effort::medium;
+        json body = json::parse(codec->build(r, s, k_key).body);
+        CHECK(body.at("thinking") == json{{"type", "enabled"}, {"budget_tokens", 4096}});
+        CHECK_FALSE(body.contains("tool_choice"));
+        CHECK_FALSE(body.contains("temperature"));
+        r.effort = Effort::low;
+        body = json::parse(codec->build(r, s, k_key).body);
+        CHECK_FALSE(body.contains("thinking"));
+        CHECK(body.at("tool_choice").at("type") == "tool");
+        CHECK(body.at("temperature") == 0.5);
     }
     SECTION("sends one block without cache_control when there is no cacheable prefix") {
         auto r = request();
@@ -144,7 +206,7 @@ TEST_CASE("anthropic::parse") {
                          request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().describe() == "anthropic: HTTP 200 max_tokens: reply cut at "
-                                          "max_tokens=1000; raise max_tokens for this seat");
+                                          "max_tokens=1000 before the answer was complete");
     }
     SECTION("fails on empty text") {
         const auto reply =

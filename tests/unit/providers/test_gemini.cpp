@@ -129,7 +129,7 @@ TEST_CASE("gemini::parse") {
                          request(), seat());
         REQUIRE_FALSE(reply);
         CHECK(reply.error().message ==
-              "reply cut at max_tokens=800; raise max_tokens for this seat");
+              "reply cut at max_tokens=800 before the answer was complete");
     }
     SECTION("fails on empty text") {
         const auto reply =

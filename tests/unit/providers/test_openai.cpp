@@ -122,7 +122,7 @@ TEST_CASE("openai::parse") {
         REQUIRE_FALSE(reply);
         CHECK(reply.error().type == "max_tokens");
         CHECK(reply.error().message ==
-              "reply cut at max_tokens=900; raise max_tokens for this seat");
+              "reply cut at max_tokens=900 before the answer was complete");
     }
     SECTION("fails on a content filter stop") {
         const auto reply = codec->parse(

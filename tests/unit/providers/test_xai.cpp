@@ -89,10 +89,22 @@ TEST_CASE("xai::parse") {
     SECTION("keeps the provider's message for other 400s") {
         const auto reply =
             codec->parse(response(400, testing::xai_error("Client specified an invalid argument",
-                                                          "Model not found")),
+                                                          "Model grok-4 does not support parameter "
+                                                          "reasoningEffort.")),
                          request(), seat());
         REQUIRE_FALSE(reply);
-        CHECK(reply.error().message == "Model not found");
+        CHECK(reply.error().message == "Model grok-4 does not support parameter reasoningEffort.");
+    }
+    SECTION("a model it does not know names the seat and points to roundtable models") {
+        const auto reply = codec->parse(
+            response(404, testing::xai_error("not-found", "The model grok-9 does not exist or your "
+                                                          "team does not have access to it.")),
+            request(), seat());
+        REQUIRE_FALSE(reply);
+        CHECK(reply.error().type == "model_not_found");
+        CHECK(reply.error().message ==
+              "seat 'grok': model 'grok-4' is not found at xai: check the id (roundtable models "
+              "lists the catalogue)");
     }
 }
 

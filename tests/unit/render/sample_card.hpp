@@ -20,10 +20,10 @@ inline panel::Card sample_card(bool synthesized = true, bool offline = false) {
                     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 12345,
                     12600};
     card.offline = offline;
-    card.seats = {{"claude", "anthropic", "claude-sonnet", true, ""},
-                  {"gpt", "openai", "gpt-5", true, ""},
-                  {"gemini", "gemini", "gemini-2.5-pro", true, ""},
-                  {"grok", "xai", "grok-4", false, "xai: HTTP 503 after 3 attempts"}};
+    card.seats = {{"claude", "anthropic", "claude-sonnet", true, "", "", {}},
+                  {"gpt", "openai", "gpt-5", true, "", "", {}},
+                  {"gemini", "gemini", "gemini-2.5-pro", true, "", "", {}},
+                  {"grok", "xai", "grok-4", false, "xai: HTTP 503 after 3 attempts", "", {}}};
 
     panel::Take a;
     a.seat = "claude";
@@ -91,7 +91,7 @@ inline panel::Card sample_card(bool synthesized = true, bool offline = false) {
         card.consensus.chair_error = "claude: reply was not valid JSON";
     }
     card.consensus.shifts = {{"gpt", Stance::neutral, Stance::bearish}};
-    card.usage = {7, 0, 24000, 3100, 12000, 0.0421, 18250};
+    card.usage = {7, 0, 24000, 3100, 12000, 900, 0.0421, 18250};
     card.methodology = "Four seats got identical prompts; claims were checked against the article.";
     return card;
 }

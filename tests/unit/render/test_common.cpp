@@ -28,9 +28,13 @@ TEST_CASE("common::formatting") {
         CHECK(consensus_upper(tie) == "SPLIT");
     }
     SECTION("usage line") {
-        roundtable::panel::Usage usage{7, 2, 24000, 3100, 12000, 0.0421, 18250};
+        roundtable::panel::Usage usage{7, 2, 24000, 3100, 12000, 0, 0.0421, 18250};
         CHECK(usage_line(usage) == "7 calls (2 from cache) · tokens in 24,000 / out 3,100 / cached "
                                    "12,000 · cost $0.0421 · wall 18.2 s");
+        usage.reasoning_tokens = 2600;
+        CHECK(usage_line(usage) ==
+              "7 calls (2 from cache) · tokens in 24,000 / out 3,100 "
+              "(reasoning 2,600) / cached 12,000 · cost $0.0421 · wall 18.2 s");
     }
 }
 

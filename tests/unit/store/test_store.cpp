@@ -140,7 +140,36 @@ TEST_CASE("store::open") {
         const auto store = Store::open(path.string());
         REQUIRE_FALSE(store.has_value());
         CHECK(store.error() == "cannot open database " + path.string() +
-                                   ": schema version 99 is newer than this roundtable's (1)");
+                                   ": schema version 99 is newer than this roundtable's (2)");
+    }
+    SECTION("a version-1 file gains reasoning_tokens, its replies reading 0") {
+        const auto path = dir.path() / "roundtable.db";
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        CHECK(sqlite3_exec(db,
+                           "CREATE TABLE replies (key TEXT PRIMARY KEY NOT NULL, text TEXT NOT "
+                           "NULL, model TEXT NOT NULL, finish_reason TEXT NOT NULL, request_id "
+                           "TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER "
+                           "NOT NULL, cached_tokens INTEGER NOT NULL, cache_write_tokens INTEGER "
+                           "NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID;"
+                           "CREATE TABLE cards (row_id INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT "
+                           "NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL, stance TEXT NOT "
+                           "NULL, vote TEXT NOT NULL, cost_usd REAL NOT NULL, created_at INTEGER "
+                           "NOT NULL, card_json TEXT NOT NULL);"
+                           "INSERT INTO replies VALUES ('k', '{}', 'm', 'stop', 'r', 10, 20, 0, 0, "
+                           "1700000000);"
+                           "PRAGMA user_version = 1;",
+                           nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+        Store store = open_store(path);
+        const auto old = store.get_reply("k");
+        REQUIRE(old.has_value());
+        CHECK(old->output_tokens == 20);
+        CHECK(old->reasoning_tokens == 0);
+        CachedReply reply = sample_reply(3);
+        reply.reasoning_tokens = 150;
+        REQUIRE(store.put_reply("k3", reply).has_value());
+        CHECK(store.get_reply("k3") == reply);
     }
     SECTION("a parent that is a file is an error naming the path") {
         const auto blocker = dir.write("blocker", "x");
