@@ -2,6 +2,8 @@
 #include <fake/replies.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <tuple>
+#include <vector>
 
 namespace roundtable::testing {
 
@@ -54,7 +56,28 @@ std::string object_for(RoundKind round, const std::string& stance, const std::st
     return "{}";
 }
 
-FakePanel::FakePanel(std::chrono::milliseconds latency) : m_latency(latency) {
+FakePanel::FakePanel(std::chrono::milliseconds latency, FakeMode mode) : m_latency(latency) {
+    if (mode == FakeMode::reasoning) {
+        const std::map<std::string, std::pair<std::string, std::string>> seats{
+            {"anthropic", {"claude", "grok"}},
+            {"openai", {"gpt", "grok"}},
+            {"gemini", {"gemini", "grok"}},
+            {"xai", {"grok", "claude"}}};
+        providers = std::make_unique<FakeProviders>(
+            [this, seats](const std::string& provider, const RecordedRequest& r) {
+                const auto& [seat, target] = seats.at(provider);
+                return object_for(round_of(r.body), stance.at(seat), target);
+            });
+        server.set_fallback([this](const RecordedRequest& r) {
+            std::optional<Scripted> reply = providers->serve(r);
+            if (!reply) {
+                return json_reply(
+                    404, anthropic_error("not_found_error", "fake server: no route for " + r.path));
+            }
+            return with_latency(std::move(*reply), m_latency);
+        });
+        return;
+    }
     server.set_handler("/v1/messages", [this](const RecordedRequest& r) {
         auto round = round_of(r.body);
         std::string tool = round == RoundKind::take       ? "submit_take"
@@ -88,6 +111,25 @@ FakePanel::FakePanel(std::chrono::milliseconds latency) : m_latency(latency) {
                                     {1000, 200, 0, 0, 0})),
                 m_latency);
         });
+}
+
+std::string FakePanel::config_with(const std::map<std::string, std::string>& models) const {
+    const std::string base = server.base_url();
+    const std::vector<std::tuple<std::string, std::string, std::string>> seats{
+        {"claude", "anthropic", base},
+        {"gpt", "openai", base + "/v1"},
+        {"gemini", "gemini", base},
+        {"grok", "xai", base + "/xai/v1"}};
+    std::string out = "[panel]\nseats = [\"claude\", \"gpt\", \"gemini\", \"grok\"]\n"
+                      "chair = \"claude\"\n";
+    for (const auto& [seat, provider, url] : seats) {
+        out += fmt::format("\n[seats.{}]\nprovider = \"{}\"\nbase_url = \"{}\"\nretries = 1\n",
+                           seat, provider, url);
+        if (const auto model = models.find(seat); model != models.end()) {
+            out += fmt::format("model = \"{}\"\n", model->second);
+        }
+    }
+    return out;
 }
 
 std::string FakePanel::config() const {

@@ -65,6 +65,7 @@ struct FakeServer::Impl {
     std::map<std::string, std::deque<Scripted>> queues;
     std::map<std::string, Scripted> defaults;
     std::map<std::string, Handler> handlers;
+    Handler fallback;
     std::vector<RecordedRequest> recorded;
     std::set<std::string> connections;
     std::unordered_map<std::uint64_t, Span> spans;
@@ -89,6 +90,8 @@ struct FakeServer::Impl {
                 handler = it->second;
             } else if (auto def = defaults.find(request.path); def != defaults.end()) {
                 return def->second;
+            } else if (fallback) {
+                handler = fallback;
             } else {
                 return not_scripted(request);
             }
@@ -230,6 +233,11 @@ void FakeServer::set_default(std::string path, Scripted reply) {
 void FakeServer::set_handler(std::string path, Handler handler) {
     std::lock_guard lock(m_impl->mutex);
     m_impl->handlers[std::move(path)] = std::move(handler);
+}
+
+void FakeServer::set_fallback(Handler handler) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->fallback = std::move(handler);
 }
 
 std::string FakeServer::base_url() const {

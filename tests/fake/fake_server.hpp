@@ -2,7 +2,8 @@
 //
 // It listens on a free loopback port, answers on a pool of worker threads with
 // keep-alive, and replies per path from a FIFO queue of scripted replies, a
-// per-path default, or a handler that computes the reply. A reply can be slow
+// per-path default, or a handler that computes the reply (per path, or one
+// fallback for every other path). A reply can be slow
 // (latency), cut the connection mid-body (drop) or arrive complete but
 // truncated. Every request is recorded, with its connection and arrival time.
 // Unscripted paths answer 404 with a JSON error body. The server stops in its
@@ -67,6 +68,10 @@ public:
     // Makes `handler` compute replies for `path` when its queue is empty (before any default);
     // never fails.
     void set_handler(std::string path, Handler handler);
+
+    // Makes `handler` answer every request whose path has no queue, handler or default of its
+    // own (instead of the 404 "nothing scripted"); never fails.
+    void set_fallback(Handler handler);
 
     // Returns "http://127.0.0.1:PORT"; never fails.
     std::string base_url() const;
