@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <roundtable/commands/batch.hpp>
+#include <roundtable/commands/cache.hpp>
 #include <roundtable/commands/logs.hpp>
 #include <roundtable/commands/run.hpp>
 #include <roundtable/http/abort.hpp>
@@ -217,6 +218,26 @@ int main(int argc, char** argv) {
     logs_show->add_option("--color", logs_options.color, "Colour: auto, always or never")
         ->capture_default_str();
 
+    // roundtable cache [prune|clear]: the store's size, entries and hit rate; shrink it.
+    roundtable::commands::CacheOptions cache_options;
+    auto* cache = app.add_subcommand(
+        "cache", "Show the reply cache and card log: path, size, entries, hit rate");
+    cache->add_flag("--json", cache_options.json, "Print one JSON object");
+    auto* cache_prune =
+        cache->add_subcommand("prune", "Remove what is over the limits now (config [store])");
+    cache_prune->add_option("--older-than", cache_options.older_than,
+                            "Remove replies older than this: 7d, 12h, 2w (default "
+                            "cache_max_age_days)");
+    cache_prune->add_option("--max-size", cache_options.max_size,
+                            "Remove the oldest entries until the data fits: 200M, 1G (default "
+                            "cache_max_mb)");
+    auto* cache_clear = cache->add_subcommand("clear", "Remove every cached reply and logged card");
+    cache_clear->add_flag("-y,--yes", cache_options.yes, "Do not ask, even on a terminal");
+    for (auto* command : {cache, cache_prune, cache_clear}) {
+        command->add_option("--config", cache_options.overrides.config_path,
+                            "TOML config file (its [store] limits)");
+    }
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -245,6 +266,13 @@ int main(int argc, char** argv) {
         } else if (*logs) {
             logs_options.stdout_is_tty = ::isatty(STDOUT_FILENO) != 0;
             code = roundtable::commands::run_logs(logs_options, std::cout, std::cerr);
+        } else if (*cache) {
+            using Action = roundtable::commands::CacheOptions::Action;
+            cache_options.action = *cache_prune   ? Action::prune
+                                   : *cache_clear ? Action::clear
+                                                  : Action::show;
+            cache_options.stdin_is_tty = ::isatty(STDIN_FILENO) != 0;
+            code = roundtable::commands::run_cache(cache_options, std::cin, std::cout, std::cerr);
         } else if (*providers) {
             code = roundtable::commands::run_providers(providers_options, std::cout, std::cerr);
         } else {

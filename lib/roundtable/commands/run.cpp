@@ -118,7 +118,9 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
         return prices.cost(seat.provider, seat.model, usage.input_tokens, usage.output_tokens,
                            usage.cached_tokens, usage.cache_write_tokens);
     };
-    RunStore run_store = open_run_store(flags, err);
+    StoreSetup store_setup;
+    store_setup.settings = config.store;
+    RunStore run_store = open_run_store(flags, err, store_setup);
     seats = wrap_seats(std::move(seats), run_store);
     panel::Card card = panel::run_panel(article, seats, panel_options);
     log_card(run_store, card.article.sha256, card);
@@ -135,6 +137,7 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
     } else {
         util::write_file_atomic(options.output, text);
     }
+    finish_run_store(run_store); // after the card is out: pruning never delays it
 
     if (options.max_ungrounded) {
         std::size_t found = count_ungrounded(card);
