@@ -32,9 +32,9 @@ constexpr int k_busy_retries = 20;
 constexpr std::size_t k_min_prefix = 6;
 constexpr std::int64_t k_wal_size_limit = 8LL * 1024 * 1024; // the WAL shrinks back to this
 constexpr std::int64_t k_chunk_rows = 500;                   // rows deleted per transaction
-constexpr std::int64_t k_incremental_rows = 20000;           // rows deleted per run at most
-constexpr std::int64_t k_check_interval_s = 7LL * 86400;     // quick_check once a week
-constexpr std::int64_t k_kept_runs = 100;                    // run records kept
+constexpr std::int64_t k_incremental_rows = 5000; // rows deleted per run, plus twice those written
+constexpr std::int64_t k_check_interval_s = 7LL * 86400; // quick_check once a week
+constexpr std::int64_t k_kept_runs = 100;                // run records kept
 
 // A SQLite failure: its extended result code (to tell damage from a full disk) and message.
 struct DbError {
@@ -567,7 +567,8 @@ struct Store::Impl {
     std::string path;
     OpenOptions options;
     sqlite3* db = nullptr;
-    std::optional<FileId> id; // the file `db` was opened on
+    std::optional<FileId> id;      // the file `db` was opened on
+    std::int64_t rows_written = 0; // replies and cards written since open: widens enforce()'s step
     std::string closed_reason = "the store is closed";
     std::mutex mutex; // serializes use of `db`, transactions included
 
@@ -873,6 +874,7 @@ std::expected<void, std::string> Store::put_reply(const std::string& key,
     if (!stored) {
         return std::unexpected(stored.error().message);
     }
+    ++m_impl->rows_written;
     return {};
 }
 
@@ -945,6 +947,7 @@ std::expected<std::int64_t, std::string> Store::log_card(const CardLogEntry& ent
     if (!logged) {
         return std::unexpected(logged.error().message);
     }
+    ++m_impl->rows_written;
     return *logged;
 }
 
@@ -1164,6 +1167,20 @@ Result<std::int64_t> delete_older(sqlite3* db, std::string_view table, std::stri
     const std::string sql = fmt::format("DELETE FROM {0} WHERE {1} IN (SELECT {1} FROM {0} "
                                         "WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)",
                                         table, key);
+    // A read first: with nothing to delete (the usual case) no write transaction is opened.
+    auto probe =
+        prepare(db, fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE created_at < ?1)", table));
+    if (!probe) {
+        return std::unexpected(probe.error());
+    }
+    sqlite3_bind_int64(probe->get(), 1, cutoff);
+    if (sqlite3_step(probe->get()) != SQLITE_ROW) {
+        return std::unexpected(db_error(db));
+    }
+    if (sqlite3_column_int(probe->get(), 0) == 0) {
+        return 0;
+    }
+    probe->reset();
     std::int64_t removed = 0;
     while (removed < limit) {
         const std::int64_t chunk = std::min(k_chunk_rows, limit - removed);
@@ -1247,6 +1264,9 @@ Result<void> give_back_space(sqlite3* db, bool wait) {
     if (!free_pages) {
         return std::unexpected(free_pages.error());
     }
+    if (*free_pages == 0 && !wait) {
+        return {}; // nothing freed: nothing to give back, no checkpoint to force
+    }
     if (*free_pages > 0) {
         if (auto done = exec(db, "PRAGMA incremental_vacuum"); !done) {
             return done;
@@ -1286,8 +1306,9 @@ std::expected<PruneReport, std::string> Store::enforce(const Limits& limits, Eff
         }
     }
 
+    // A run's step removes at least twice what it wrote, so a store at its cap stays there.
     const std::int64_t budget = effort == Effort::incremental
-                                    ? k_incremental_rows
+                                    ? k_incremental_rows + 2 * impl.rows_written
                                     : std::numeric_limits<std::int64_t>::max();
     auto pruned = impl.healing([&](sqlite3* db) -> Result<void> {
         const auto left = [&] { return budget - report.replies_removed - report.cards_removed; };

@@ -17,7 +17,8 @@
 // the data is over the size cap, the oldest replies then the oldest cards; the
 // database uses incremental auto-vacuum, so freed pages go back to the file
 // system. A run calls it once at its end (Effort::incremental, a bounded amount of
-// work); `roundtable cache prune` calls it with Effort::full.
+// work that still outpaces what the run wrote); `roundtable cache prune` calls it
+// with Effort::full.
 //
 // Self-healing: a file that is not a database or fails SQLite's checks (at
 // open, on any statement, or in the weekly quick_check of enforce()) is moved
@@ -220,8 +221,9 @@ public:
     // Removes replies and cards older than `limits` allow and then, oldest first
     // (replies before cards), whatever keeps the data over the size cap; returns
     // the freed pages to the file system and checkpoints the WAL. Effort::incremental
-    // deletes at most a bounded number of rows and, once a week, runs a quick_check
-    // (a failure heals the file). Returns the reason if the database cannot be written.
+    // deletes at most 5,000 rows plus twice the rows this Store wrote and, once a week,
+    // runs a quick_check (a failure heals the file). Returns the reason if the database
+    // cannot be written.
     std::expected<PruneReport, std::string> enforce(const Limits& limits, Effort effort);
 
     // Removes every reply, card and run record and returns the space to the file

@@ -830,32 +830,42 @@ TEST_CASE("store::enforce bounds its work per run") {
     const TempDir dir;
     const auto path = dir.path() / "roundtable.db";
     { const Store store = open_store(path); }
-    sql(path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000) "
+    sql(path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000) "
               "INSERT INTO replies (key, text, model, finish_reason, request_id, input_tokens, "
               "output_tokens, cached_tokens, cache_write_tokens, created_at) "
               "SELECT 'k' || i, 't', 'm', 'stop', 'r', 1, 1, 0, 0, 1000 + i FROM n");
     Store store = open_store(path);
     Limits limits;
     limits.max_bytes = 0;
-    limits.reply_max_age_s = 1;
-    SECTION("incremental: 20,000 rows a run, the rest on the next") {
+    limits.reply_max_age_s = 30 * k_day; // every row above is decades old
+    SECTION("incremental: 5,000 rows a run, oldest first, the rest on the next runs") {
         auto first = store.enforce(limits, Effort::incremental);
         REQUIRE(first.has_value());
-        CHECK(first->replies_removed == 20000);
+        CHECK(first->replies_removed == 5000);
         CHECK_FALSE(first->complete);
-        CHECK(store.reply_count() == 5000);
-        CHECK_FALSE(store.get_reply("k20000").has_value()); // oldest first
-        CHECK(store.get_reply("k20001").has_value());
-        auto second = store.enforce(limits, Effort::incremental);
-        REQUIRE(second.has_value());
-        CHECK(second->replies_removed == 5000);
-        CHECK(second->complete);
+        CHECK(store.reply_count() == 7000);
+        CHECK_FALSE(store.get_reply("k5000").has_value());
+        CHECK(store.get_reply("k5001").has_value());
+        CHECK(store.enforce(limits, Effort::incremental)->replies_removed == 5000);
+        auto third = store.enforce(limits, Effort::incremental);
+        REQUIRE(third.has_value());
+        CHECK(third->replies_removed == 2000);
+        CHECK(third->complete);
         CHECK(store.reply_count() == 0);
+    }
+    SECTION("incremental: a run that wrote rows removes twice as many more") {
+        for (int i = 0; i < 1000; ++i) {
+            REQUIRE(store.put_reply("new" + std::to_string(i), big_reply(i, 10, store.now())));
+        }
+        auto report = store.enforce(limits, Effort::incremental);
+        REQUIRE(report.has_value());
+        CHECK(report->replies_removed == 7000);
+        CHECK(store.reply_count() == 5000 + 1000);
     }
     SECTION("full: everything at once") {
         auto report = store.enforce(limits, Effort::full);
         REQUIRE(report.has_value());
-        CHECK(report->replies_removed == 25000);
+        CHECK(report->replies_removed == 12000);
         CHECK(report->complete);
     }
 }
