@@ -590,11 +590,12 @@ struct Store::Impl {
         }
     }
 
-    // Opens and configures the connection; leaves `db` null on failure.
-    Result<void> connect() {
+    // Opens and configures the connection (creating the file when `create`); leaves `db`
+    // null on failure.
+    Result<void> connect(bool create) {
         close();
         int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
-        if (options.create) {
+        if (create) {
             flags |= SQLITE_OPEN_CREATE;
         }
         const int rc = sqlite3_open_v2(path.c_str(), &db, flags,
@@ -628,10 +629,9 @@ struct Store::Impl {
                                "new one",
                                path, reason, *moved));
         }
-        if (options.create) {
-            (void)make_private_file(path);
-        }
-        if (auto connected = connect(); !connected) {
+        // A store was there: its replacement is made even when opening may not create one.
+        (void)make_private_file(path);
+        if (auto connected = connect(true); !connected) {
             closed_reason = connected.error().message;
             return false;
         }
@@ -692,7 +692,7 @@ std::expected<Store, std::string> Store::open(const std::string& path, const Ope
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->options = options;
-    auto connected = impl->connect();
+    auto connected = impl->connect(options.create);
     if (!connected && is_damage(connected.error().code)) {
         if (!impl->heal(connected.error().message)) {
             return fail(impl->closed_reason);

@@ -955,6 +955,24 @@ TEST_CASE("store::self-healing") {
         REQUIRE(store.put_reply("k", sample_reply(1)));
         CHECK(store.get_reply("k") == sample_reply(1));
     }
+    SECTION("opening without create replaces a damaged file too") {
+        dir.write("roundtable.db", std::string(8192, 'x'));
+        OpenOptions options = options_with(clock, notices);
+        options.create = false;
+        Store store = open_with(path, options);
+        expect_healed("file is not a database");
+        REQUIRE(store.put_reply("k", sample_reply(1)));
+    }
+    SECTION("opening without create does not create a missing file") {
+        OpenOptions options = options_with(clock, notices);
+        options.create = false;
+        const auto store = Store::open((dir.path() / "none" / "roundtable.db").string(), options);
+        REQUIRE_FALSE(store.has_value());
+        CHECK(store.error() == "cannot open database " +
+                                   (dir.path() / "none" / "roundtable.db").string() +
+                                   ": no such file");
+        CHECK_FALSE(fs::exists(dir.path() / "none"));
+    }
     SECTION("a truncated file is moved aside and replaced") {
         fill(path, 100, 8000);
         const auto size = fs::file_size(path);
