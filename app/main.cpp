@@ -222,15 +222,25 @@ int main(int argc, char** argv) {
     roundtable::commands::CacheOptions cache_options;
     auto* cache = app.add_subcommand(
         "cache", "Show the reply cache and card log: path, size, entries, hit rate");
+    cache->footer(R"(Examples:
+  roundtable cache                                   path, size, replies and cards, hit rate
+  roundtable cache prune                             apply the [store] limits of config.toml now
+  roundtable cache prune --older-than 7d --max-size 200M
+  roundtable cache clear --yes                       remove every reply and card, without asking
+
+Exit codes: 0 done (or a declined clear), 2 bad flag, 4 bad config or unusable store.)");
     cache->add_flag("--json", cache_options.json, "Print one JSON object");
     auto* cache_prune =
         cache->add_subcommand("prune", "Remove what is over the limits now (config [store])");
-    cache_prune->add_option("--older-than", cache_options.older_than,
-                            "Remove replies older than this: 7d, 12h, 2w (default "
-                            "cache_max_age_days)");
-    cache_prune->add_option("--max-size", cache_options.max_size,
-                            "Remove the oldest entries until the data fits: 200M, 1G (default "
-                            "cache_max_mb)");
+    cache_prune
+        ->add_option("--older-than", cache_options.older_than,
+                     "Remove replies older than this: 7d, 12h, 2w (default cache_max_age_days)")
+        ->type_name("DURATION");
+    cache_prune
+        ->add_option("--max-size", cache_options.max_size,
+                     "Remove the oldest entries until the data fits: 200M, 1G (default "
+                     "cache_max_mb)")
+        ->type_name("SIZE");
     auto* cache_clear = cache->add_subcommand("clear", "Remove every cached reply and logged card");
     cache_clear->add_flag("-y,--yes", cache_options.yes, "Do not ask, even on a terminal");
     for (auto* command : {cache, cache_prune, cache_clear}) {

@@ -110,12 +110,19 @@ int show(const CacheOptions& options, const std::string& path,
     out << fmt::format("store     {}\n", path);
     out << fmt::format("size      {} on disk ({} of data; {})\n", size(summary->file_bytes),
                        size(summary->data_bytes), cap);
-    out << fmt::format("replies   {} (oldest {}, newest {}; {})\n", summary->replies,
-                       format_time(summary->oldest_reply), format_time(summary->newest_reply),
-                       limit_days(settings.cache_max_age_days));
-    out << fmt::format("cards     {} (oldest {}, newest {}; {})\n", summary->cards,
-                       format_time(summary->oldest_card), format_time(summary->newest_card),
-                       limit_days(settings.log_max_age_days));
+    const auto entries = [](std::int64_t n, std::optional<std::int64_t> oldest,
+                            std::optional<std::int64_t> newest, std::int64_t days) {
+        if (n == 0) {
+            return fmt::format("0 ({})", limit_days(days));
+        }
+        return fmt::format("{} (oldest {}, newest {}; {})", n, format_time(oldest),
+                           format_time(newest), limit_days(days));
+    };
+    out << fmt::format("replies   {}\n",
+                       entries(summary->replies, summary->oldest_reply, summary->newest_reply,
+                               settings.cache_max_age_days));
+    out << fmt::format("cards     {}\n", entries(summary->cards, summary->oldest_card,
+                                                 summary->newest_card, settings.log_max_age_days));
     if (lookups == 0) {
         out << "hit rate  no cached lookups recorded yet\n";
     } else {

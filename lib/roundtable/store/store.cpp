@@ -302,8 +302,15 @@ Result<void> migrate(sqlite3* db) {
 Result<void> configure(sqlite3* db) {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, k_busy_timeout_ms);
-    if (auto done = exec(db, "PRAGMA auto_vacuum = INCREMENTAL"); !done) {
-        return done;
+    // Setting the mode writes the header even when it is already set: only when it differs.
+    auto initial_mode = query_int(db, "PRAGMA auto_vacuum");
+    if (!initial_mode) {
+        return std::unexpected(initial_mode.error());
+    }
+    if (*initial_mode != 2) {
+        if (auto done = exec(db, "PRAGMA auto_vacuum = INCREMENTAL"); !done) {
+            return done;
+        }
     }
     for (int attempt = 0;; ++attempt) {
         auto statement = prepare(db, "PRAGMA journal_mode = WAL");
@@ -405,9 +412,10 @@ std::int64_t size_of(const std::string& path) {
     return ::stat(path.c_str(), &info) == 0 ? static_cast<std::int64_t>(info.st_size) : 0;
 }
 
-// Returns the bytes on disk of the database at `path` with its WAL and shared memory.
+// Returns the bytes on disk of the database at `path` with its WAL (the shared-memory
+// index beside them is a fixed 32 KiB that goes with the last connection).
 std::int64_t file_bytes(const std::string& path) {
-    return size_of(path) + size_of(path + "-wal") + size_of(path + "-shm");
+    return size_of(path) + size_of(path + "-wal");
 }
 
 // Returns the bytes of the database's pages in use (not on the free list).

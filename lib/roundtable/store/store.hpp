@@ -106,7 +106,7 @@ struct OpenOptions {
 // What `roundtable cache` shows.
 struct Summary {
     std::string path;
-    std::int64_t file_bytes = 0; // the database, WAL and shared-memory files on disk
+    std::int64_t file_bytes = 0; // the database and WAL files on disk
     std::int64_t data_bytes = 0; // pages in use: what the size cap counts
     std::int64_t replies = 0;
     std::int64_t cards = 0;

@@ -1179,3 +1179,13 @@ TEST_CASE("store::get_reply ignores replies past reply_max_age_s") {
     CHECK_FALSE(store.get_reply("stale").has_value());
     CHECK(store.reply_count() == 2); // ignored, not yet removed: enforce() does that
 }
+
+TEST_CASE("store::open of an existing store writes nothing") {
+    const TempDir dir;
+    const auto path = dir.path() / "roundtable.db";
+    fill(path, 3, 100);
+    REQUIRE_FALSE(fs::exists(path.string() + "-wal")); // closed: checkpointed and removed
+    const Store store = open_store(path);
+    CHECK(store.reply_count() == 3);
+    CHECK(fs::file_size(path.string() + "-wal") == 0);
+}
