@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <roundtable/commands/batch.hpp>
+#include <roundtable/commands/cache.hpp>
 #include <roundtable/commands/logs.hpp>
 #include <roundtable/commands/models.hpp>
 #include <roundtable/commands/run.hpp>
@@ -252,6 +253,36 @@ int main(int argc, char** argv) {
     logs_show->add_option("--color", logs_options.color, "Colour: auto, always or never")
         ->capture_default_str();
 
+    // roundtable cache [prune|clear]: the store's size, entries and hit rate; shrink it.
+    roundtable::commands::CacheOptions cache_options;
+    auto* cache = app.add_subcommand(
+        "cache", "Show the reply cache and card log: path, size, entries, hit rate");
+    cache->footer(R"(Examples:
+  roundtable cache                                   path, size, replies and cards, hit rate
+  roundtable cache prune                             apply the [store] limits of config.toml now
+  roundtable cache prune --older-than 7d --max-size 200M
+  roundtable cache clear --yes                       remove every reply and card, without asking
+
+Exit codes: 0 done (or a declined clear), 2 bad flag, 4 bad config or unusable store.)");
+    cache->add_flag("--json", cache_options.json, "Print one JSON object");
+    auto* cache_prune =
+        cache->add_subcommand("prune", "Remove what is over the limits now (config [store])");
+    cache_prune
+        ->add_option("--older-than", cache_options.older_than,
+                     "Remove replies older than this: 7d, 12h, 2w (default cache_max_age_days)")
+        ->type_name("DURATION");
+    cache_prune
+        ->add_option("--max-size", cache_options.max_size,
+                     "Remove the oldest entries until the data fits: 200M, 1G (default "
+                     "cache_max_mb)")
+        ->type_name("SIZE");
+    auto* cache_clear = cache->add_subcommand("clear", "Remove every cached reply and logged card");
+    cache_clear->add_flag("-y,--yes", cache_options.yes, "Do not ask, even on a terminal");
+    for (auto* command : {cache, cache_prune, cache_clear}) {
+        command->add_option("--config", cache_options.overrides.config_path,
+                            "TOML config file (its [store] limits)");
+    }
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -282,6 +313,13 @@ int main(int argc, char** argv) {
             code = roundtable::commands::run_logs(logs_options, std::cout, std::cerr);
         } else if (*models) {
             code = roundtable::commands::run_models(models_options, std::cout);
+        } else if (*cache) {
+            using Action = roundtable::commands::CacheOptions::Action;
+            cache_options.action = *cache_prune   ? Action::prune
+                                   : *cache_clear ? Action::clear
+                                                  : Action::show;
+            cache_options.stdin_is_tty = ::isatty(STDIN_FILENO) != 0;
+            code = roundtable::commands::run_cache(cache_options, std::cin, std::cout, std::cerr);
         } else if (*providers) {
             code = roundtable::commands::run_providers(providers_options, std::cout, std::cerr);
         } else {

@@ -465,11 +465,15 @@ TEST_CASE("e2e::single card uses the reply cache and logs the card") {
         REQUIRE(r.exit_code == 0);
         CHECK(json::parse(r.out).size() == 4);
     }
-    SECTION("an unusable cache is one warning; the card is still produced") {
+    SECTION("a damaged cache is one warning; it is replaced and the card is still produced") {
         dir.write("cache/roundtable/roundtable.db", "this is not a database");
+        fs::permissions(dir.path() / "cache" / "roundtable", fs::perms::owner_all);
         auto r = run_binary(spec);
         CHECK(r.exit_code == 0);
-        CHECK(r.err.find("roundtable: warning: reply cache: ") != std::string::npos);
+        CHECK(r.err.find("roundtable: warning: the store ") == 0);
+        CHECK(r.err.find(" was damaged (file is not a database); moved it aside to ") !=
+              std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
         CHECK(json::parse(r.out).at("consensus").at("stance") == "bearish");
     }
 }

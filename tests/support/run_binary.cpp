@@ -2,9 +2,11 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <poll.h>
 #include <stdexcept>
 #include <support/run_binary.hpp>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,7 +49,7 @@ std::vector<std::string> build_env(const RunSpec& spec) {
     }
     // Keep the user's real config and cache out of tests.
     vars["XDG_CONFIG_HOME"] = "/nonexistent/roundtable-test-config";
-    vars["XDG_CACHE_HOME"] = "/tmp/roundtable-test-cache";
+    vars["XDG_CACHE_HOME"] = default_cache_home();
     for (const auto& [k, v] : spec.env) {
         vars[k] = v;
     }
@@ -59,6 +61,22 @@ std::vector<std::string> build_env(const RunSpec& spec) {
 }
 
 } // namespace
+
+std::string default_cache_home() {
+    // Created by the binary on first use (private, 0700); removed at exit.
+    struct Home {
+        std::string path = "/tmp/roundtable-test-cache-" + std::to_string(::getpid());
+        Home() = default;
+        Home(const Home&) = delete;
+        Home& operator=(const Home&) = delete;
+        ~Home() {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        }
+    };
+    static const Home home;
+    return home.path;
+}
 
 std::string source_path(const std::string& relative) {
     return std::string(RT_SOURCE_DIR) + "/" + relative;
@@ -97,6 +115,9 @@ RunResult run_binary(const RunSpec& spec) {
         }
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
+        if (spec.umask) {
+            ::umask(static_cast<mode_t>(*spec.umask));
+        }
         execve(argv[0], argv.data(), envp.data());
         _exit(127);
     }
@@ -129,7 +150,7 @@ RunResult run_binary(const RunSpec& spec) {
         bool due = (spec.interrupt_after && elapsed >= *spec.interrupt_after) ||
                    (spec.interrupt_when && spec.interrupt_when());
         if (due && !interrupted) {
-            kill(pid, SIGINT);
+            kill(pid, spec.interrupt_signal);
             interrupted = true;
         }
         std::vector<pollfd> fds;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <map>
 #include <optional>
@@ -29,10 +30,16 @@ struct RunSpec {
     std::chrono::milliseconds timeout{60'000};
     std::optional<std::chrono::milliseconds> interrupt_after; // send SIGINT after this long
     std::function<bool()> interrupt_when;                     // or once this turns true (polled)
+    int interrupt_signal = SIGINT;                            // what interrupting sends
+    std::optional<unsigned> umask;                            // the child's umask; default: ours
 };
 
 // Runs `spec` and waits for it; kills it (SIGKILL) after spec.timeout.
 RunResult run_binary(const RunSpec& spec);
+
+// Returns the XDG_CACHE_HOME given to children by default: a private folder of this
+// test process, removed when it exits (so tests never share a cache, or see another's).
+std::string default_cache_home();
 
 // Returns RT_SOURCE_DIR "/" + relative.
 std::string source_path(const std::string& relative);

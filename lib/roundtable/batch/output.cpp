@@ -15,7 +15,7 @@ LineWriter::LineWriter(std::ostream& out) : m_out(&out) {}
 std::expected<std::unique_ptr<LineWriter>, std::string>
 LineWriter::open_file(const std::string& path, bool append) {
     int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (append ? 0 : O_TRUNC);
-    int fd = ::open(path.c_str(), flags, 0644);
+    int fd = ::open(path.c_str(), flags, 0666); // the umask decides, as for any output
     if (fd < 0) {
         return std::unexpected(fmt::format("{}: {}", path, util::describe_errno(errno)));
     }

@@ -88,7 +88,9 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         auto& limits = rate_limits[provider_key(seat)];
         limits = batch::tighter(limits, {seat.rpm, seat.tpm});
     }
-    RunStore run_store = open_run_store(options.cache, err);
+    StoreSetup store_setup;
+    store_setup.settings = config.store;
+    RunStore run_store = open_run_store(options.cache, err, store_setup);
     seats = wrap_seats(
         std::move(seats), run_store,
         [&](const providers::SeatConfig& seat, std::shared_ptr<providers::Provider> inner) {
@@ -167,6 +169,8 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
             err << "roundtable: warning: --report: " << written.error() << '\n';
         }
     }
+
+    finish_run_store(run_store);
 
     if (totals.interrupted > 0 || http::abort_requested()) {
         return static_cast<int>(Exit::interrupted);

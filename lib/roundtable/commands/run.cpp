@@ -117,7 +117,9 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
     panel_options.chair = config.chair;
     panel_options.offline = config.offline;
     panel_options.cost = panel::cost_function(config.catalogue);
-    RunStore run_store = open_run_store(flags, err);
+    StoreSetup store_setup;
+    store_setup.settings = config.store;
+    RunStore run_store = open_run_store(flags, err, store_setup);
     seats = wrap_seats(std::move(seats), run_store);
     panel::Card card = panel::run_panel(article, seats, panel_options);
     log_card(run_store, card.article.sha256, card);
@@ -134,6 +136,7 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
     } else {
         util::write_file_atomic(options.output, text);
     }
+    finish_run_store(run_store); // after the card is out: pruning never delays it
 
     if (options.max_ungrounded) {
         std::size_t found = count_ungrounded(card);

@@ -44,6 +44,7 @@ struct FilePanel {
     std::optional<std::string> chair;
     std::optional<int> quorum;
     std::string quorum_origin;
+    StoreSettings store;
 };
 
 std::string default_key_env(std::string_view provider) {
@@ -224,6 +225,8 @@ public:
                 read_panel(table_of(value, name));
             } else if (name == "seats") {
                 read_seats(table_of(value, name));
+            } else if (name == "store") {
+                read_store(table_of(value, name));
             } else if (name == "models" || name == "defaults" || name == "reasoning") {
                 // Read by detail::merge_catalogue.
             } else {
@@ -348,6 +351,34 @@ private:
             } else {
                 unknown(key, value, dotted);
             }
+        }
+    }
+
+    // Reads [store]: whole numbers of MiB and days, 0 for no limit.
+    void read_store(const toml::table& store) {
+        constexpr std::int64_t k_max_mb = 1024LL * 1024 * 1024; // 1 PiB
+        constexpr std::int64_t k_max_days = 36500;
+        for (const auto& [key, value] : store) {
+            const std::string dotted = fmt::format("store.{}", key.str());
+            std::int64_t* target = nullptr;
+            std::int64_t max = k_max_days;
+            if (key.str() == "cache_max_mb") {
+                target = &m_panel.store.cache_max_mb;
+                max = k_max_mb;
+            } else if (key.str() == "cache_max_age_days") {
+                target = &m_panel.store.cache_max_age_days;
+            } else if (key.str() == "log_max_age_days") {
+                target = &m_panel.store.log_max_age_days;
+            } else {
+                unknown(key, value, dotted);
+            }
+            const auto* integer = value.as_integer();
+            if (integer == nullptr || integer->get() < 0 || integer->get() > max) {
+                fail(value.source(),
+                     fmt::format("'{}' must be a whole number between 0 (no limit) and {}", dotted,
+                                 max));
+            }
+            *target = integer->get();
         }
     }
 
@@ -663,6 +694,21 @@ const std::vector<std::string>& builtin_seat_names() {
     return names;
 }
 
+StoreSettings load_store_settings(const Overrides& overrides, const Env& env) {
+    const auto [path, required] = config_path(overrides, env);
+    FilePanel file_panel;
+    if (!path.empty()) {
+        if (std::optional<std::string> text = read_config_text(path, required)) {
+            const toml::table root = detail::parse_toml(*text, path);
+            std::vector<SeatSpec> specs = builtin_specs();
+            FileReader(path, specs, file_panel).read(root);
+            Catalogue catalogue = Catalogue::builtin();
+            detail::merge_catalogue(catalogue, root, path);
+        }
+    }
+    return file_panel.store;
+}
+
 PanelConfig load(const Overrides& overrides, const Env& env) {
     PanelConfig config;
     config.catalogue = Catalogue::builtin();
@@ -679,6 +725,7 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
             config.config_file = path;
         }
     }
+    config.store = file_panel.store;
 
     // 2. The environment, then 3. the flags.
     std::optional<std::vector<std::string>> panel_names = file_panel.seats;

@@ -53,6 +53,15 @@ struct Env {
     static Env from_map(std::map<std::string, std::string> variables);
 };
 
+// The [store] table: how much the reply cache and card log keep; 0 means no limit.
+struct StoreSettings {
+    std::int64_t cache_max_mb = 1024;     // size cap of the database, in MiB
+    std::int64_t cache_max_age_days = 30; // replies older than this are removed
+    std::int64_t log_max_age_days = 90;   // logged cards older than this are removed
+
+    bool operator==(const StoreSettings&) const = default;
+};
+
 struct PanelConfig {
     std::vector<providers::SeatConfig> seats; // in card order
     std::string chair;                        // a seat name in `seats`
@@ -61,6 +70,7 @@ struct PanelConfig {
     std::vector<std::string> notices; // for stderr and the card, e.g. "no API key set (...)"
     std::string config_file;          // the file read, or "" when none
     Catalogue catalogue;              // data/models.toml plus the file's [models]
+    StoreSettings store;              // the file's [store], else the defaults
 };
 
 // The names of the built-in seats, in order: claude, gpt, gemini, grok, bull, bear, skeptic, quant.
@@ -77,5 +87,10 @@ const std::vector<std::string>& builtin_seat_names();
 // data/models.toml, then the seat's `rpm` / `tpm` keys, then --rpm / --tpm (which
 // set every seat); offline seats have none.
 PanelConfig load(const Overrides& overrides, const Env& env = Env::process());
+
+// Reads the [store] settings of the config file load() would read (the whole file is
+// checked, the panel is not resolved); throws Error(Exit::config, message) for a
+// missing or invalid file.
+StoreSettings load_store_settings(const Overrides& overrides, const Env& env = Env::process());
 
 } // namespace roundtable::config

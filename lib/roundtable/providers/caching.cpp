@@ -13,12 +13,6 @@ void add_field(std::string& out, std::string_view name, std::string_view value) 
     out += '\n';
 }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 } // namespace
 
 void CacheWarning::warn(const std::string& reason) {
@@ -43,9 +37,11 @@ std::string canonical_request(const Request& request) {
 
 CachingProvider::CachingProvider(std::shared_ptr<Provider> inner,
                                  std::shared_ptr<store::Store> store, std::string base_url,
-                                 CacheMode mode, std::shared_ptr<CacheWarning> warning)
+                                 CacheMode mode, std::shared_ptr<CacheWarning> warning,
+                                 std::shared_ptr<CacheStats> stats)
     : ProviderDecorator(std::move(inner)), m_store(std::move(store)),
-      m_base_url(std::move(base_url)), m_mode(mode), m_warning(std::move(warning)) {}
+      m_base_url(std::move(base_url)), m_mode(mode), m_warning(std::move(warning)),
+      m_stats(std::move(stats)) {}
 
 std::string CachingProvider::key_for(const Request& request) const {
     return store::Store::cache_key(kind(), model(), m_base_url, canonical_request(request));
@@ -57,7 +53,11 @@ std::expected<Reply, Failure> CachingProvider::complete(const Request& request) 
     }
     const std::string key = key_for(request);
     if (m_mode == CacheMode::read_write) {
-        if (auto hit = m_store->get_reply(key)) {
+        auto hit = m_store->get_reply(key);
+        if (m_stats) {
+            ++(hit ? m_stats->hits : m_stats->misses);
+        }
+        if (hit) {
             Reply reply;
             reply.text = std::move(hit->text);
             reply.model = std::move(hit->model);
@@ -86,7 +86,7 @@ std::expected<Reply, Failure> CachingProvider::complete(const Request& request) 
         entry.cached_tokens = result->usage.cached_tokens;
         entry.cache_write_tokens = result->usage.cache_write_tokens;
         entry.reasoning_tokens = result->usage.reasoning_tokens;
-        entry.created_at = unix_now();
+        entry.created_at = m_store->now();
         auto stored = m_store->put_reply(key, entry);
         if (!stored && m_warning) {
             m_warning->warn(stored.error());

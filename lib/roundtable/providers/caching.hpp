@@ -14,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <roundtable/providers/provider.hpp>
@@ -52,12 +53,20 @@ private:
 // send for `request` (the fields above, length-prefixed); never fails.
 std::string canonical_request(const Request& request);
 
+// Counts one run's cache lookups (a read of the store before a call): those
+// answered from it and those that missed. Thread-safe.
+struct CacheStats {
+    std::atomic<std::int64_t> hits{0};
+    std::atomic<std::int64_t> misses{0};
+};
+
 class CachingProvider : public ProviderDecorator {
 public:
     // Wraps `inner` (its replies are cached under `base_url`, the seat's
-    // effective endpoint) with `store` in `mode`; `warning` may be null.
+    // effective endpoint) with `store` in `mode`; `warning` and `stats` may be null.
     CachingProvider(std::shared_ptr<Provider> inner, std::shared_ptr<store::Store> store,
-                    std::string base_url, CacheMode mode, std::shared_ptr<CacheWarning> warning);
+                    std::string base_url, CacheMode mode, std::shared_ptr<CacheWarning> warning,
+                    std::shared_ptr<CacheStats> stats = nullptr);
 
     // Returns the cached reply (cached = true, latency 0) when there is one and the
     // mode reads; otherwise calls the inner provider, stores a successful reply
@@ -72,6 +81,7 @@ private:
     std::string m_base_url;
     CacheMode m_mode;
     std::shared_ptr<CacheWarning> m_warning;
+    std::shared_ptr<CacheStats> m_stats;
 };
 
 } // namespace roundtable::providers

@@ -15,7 +15,7 @@ void write_file_atomic(const std::string& path, std::string_view content) {
         ::unlink(tmp.c_str());
         throw Error(Exit::usage, fmt::format("{}: cannot write: {}", path, std::strerror(err)));
     };
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
         throw Error(Exit::usage, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
     }

@@ -119,6 +119,35 @@ TEST_CASE("caching::CachingProvider") {
         CHECK(inner->requests().size() == 2);
         CHECK(db->reply_count() == 1);
     }
+    SECTION("stats count lookups: hits and misses; refresh makes none") {
+        auto stats = std::make_shared<providers::CacheStats>();
+        providers::CachingProvider p(inner, db, "http://x", providers::CacheMode::read_write,
+                                     warning, stats);
+        REQUIRE(p.complete(request("u1")));
+        REQUIRE(p.complete(request("u1")));
+        REQUIRE(p.complete(request("u2")));
+        CHECK(stats->hits == 1);
+        CHECK(stats->misses == 2);
+        providers::CachingProvider refresh(inner, db, "http://x", providers::CacheMode::refresh,
+                                           warning, stats);
+        REQUIRE(refresh.complete(request("u1")));
+        CHECK(stats->hits == 1);
+        CHECK(stats->misses == 2);
+    }
+    SECTION("a stored reply is stamped with the store's clock") {
+        TempDir clocked_dir;
+        store::OpenOptions options;
+        options.clock = [] { return std::int64_t{1'234'567}; };
+        auto clocked = store::Store::open((clocked_dir.path() / "c.db").string(), options);
+        REQUIRE(clocked);
+        auto shared = std::make_shared<store::Store>(std::move(*clocked));
+        providers::CachingProvider p(inner, shared, "http://x", providers::CacheMode::read_write,
+                                     warning);
+        REQUIRE(p.complete(request("u1")));
+        const auto stored = shared->get_reply(p.key_for(request("u1")));
+        REQUIRE(stored);
+        CHECK(stored->created_at == 1'234'567);
+    }
     SECTION("off neither reads nor writes") {
         auto p = make(providers::CacheMode::off);
         REQUIRE(p.complete(request("u1")));

@@ -595,6 +595,7 @@ TEST_CASE("config::load examples/config.toml") {
     CHECK(seat_of(config, "grok").retries == 2);
     CHECK(seat_of(config, "gpt").effort == roundtable::providers::Effort::low);
     CHECK(config.catalogue.find("openai", "gpt-6.2-sol") != nullptr);
+    CHECK(config.store == roundtable::config::StoreSettings{1024, 30, 90});
     // Without keys the example's explicit panel is refused with the missing key.
     CHECK(fixture.error(overrides) == "seat 'claude' needs ANTHROPIC_API_KEY: set it in the "
                                       "environment, or leave the seat out of the panel");
@@ -667,5 +668,49 @@ TEST_CASE("config::load effort, traits and budgets") {
         CHECK(config.notices[0] ==
               "seat 'gpt': model 'gpt-9' is not in the catalogue (see `roundtable models`); it is "
               "sent no reasoning or sampling parameter, with room to reason");
+    }
+}
+
+TEST_CASE("config::[store]") {
+    const Fixture fixture;
+    using roundtable::config::StoreSettings;
+    SECTION("defaults without the table") {
+        CHECK(fixture.run({}).store == StoreSettings{1024, 30, 90});
+    }
+    SECTION("each key, 0 for no limit") {
+        const auto overrides = fixture.with_file(
+            "[store]\ncache_max_mb = 200\ncache_max_age_days = 0\nlog_max_age_days = 365\n");
+        CHECK(fixture.run(overrides).store == StoreSettings{200, 0, 365});
+    }
+    SECTION("load_store_settings reads the same table without resolving the panel") {
+        // A panel that could not sit (no key) does not stop the store settings.
+        const auto overrides =
+            fixture.with_file("[panel]\nseats = [\"claude\"]\n[store]\ncache_max_mb = 7\n");
+        CHECK(roundtable::config::load_store_settings(
+                  overrides, Env::from_map({{"XDG_CONFIG_HOME", "/nonexistent"}})) ==
+              StoreSettings{7, 30, 90});
+        CHECK_FALSE(fixture.error(overrides).empty());
+    }
+    SECTION("load_store_settings without a file gives the defaults") {
+        CHECK(roundtable::config::load_store_settings(
+                  {}, Env::from_map({{"XDG_CONFIG_HOME", "/nonexistent"}})) == StoreSettings{});
+    }
+    SECTION("unknown keys, wrong types and ranges are errors with their line") {
+        CHECK(fixture.error(fixture.with_file("[store]\ncache_max_gb = 1\n")) ==
+              fixture.file_path() + ":2: unknown key 'store.cache_max_gb'");
+        CHECK(fixture.error(fixture.with_file("[store]\ncache_max_mb = \"1G\"\n")) ==
+              fixture.file_path() +
+                  ":2: 'store.cache_max_mb' must be a whole number between 0 (no limit) and "
+                  "1073741824");
+        CHECK(fixture.error(fixture.with_file("[store]\nlog_max_age_days = -3\n")) ==
+              fixture.file_path() +
+                  ":2: 'store.log_max_age_days' must be a whole number between 0 (no limit) and "
+                  "36500");
+        CHECK(fixture.error(fixture.with_file("[store]\ncache_max_age_days = 1.5\n")) ==
+              fixture.file_path() +
+                  ":2: 'store.cache_max_age_days' must be a whole number between 0 (no limit) and "
+                  "36500");
+        CHECK(fixture.error(fixture.with_file("store = 3\n")) ==
+              fixture.file_path() + ":1: 'store' must be a table");
     }
 }
