@@ -184,13 +184,16 @@ NumberRun read_run(std::string_view src, std::size_t i) {
 // Writes normalized text through a cursor into a buffer no longer than the input.
 class Normalizer {
 public:
-    Normalizer(std::string_view src, bool keep_newlines, SourceMap* map)
-        : m_src(src), m_out(src.size(), '\0'), m_keep_newlines(keep_newlines), m_map(map) {}
+    Normalizer(std::string_view src, SourceMap* map, std::vector<std::uint32_t>* line_starts)
+        : m_src(src), m_out(src.size(), '\0'), m_map(map), m_line_starts(line_starts) {}
 
     void emit(char c, std::size_t from) {
         if (m_pending) {
             if (m_size != 0) {
-                put(m_pending_newline && m_keep_newlines ? '\n' : ' ', m_pending_at);
+                put(' ', m_pending_at);
+                if (m_pending_newline && m_line_starts != nullptr) {
+                    m_line_starts->push_back(static_cast<std::uint32_t>(m_size));
+                }
             }
             m_pending = false;
             m_pending_newline = false;
@@ -298,8 +301,8 @@ private:
     std::string_view m_src;
     std::string m_out;
     std::size_t m_size = 0;
-    bool m_keep_newlines;
     SourceMap* m_map;
+    std::vector<std::uint32_t>* m_line_starts;
     bool m_pending = false;
     bool m_pending_newline = false;
     std::size_t m_pending_at = 0;
@@ -684,10 +687,20 @@ void set_money(Mention& m, char currency, Unit unit) {
 // Reads the words after a number at `j` (a magnitude, a percent, basis
 // points, a currency or its minor unit) into `m`; returns the new end.
 // `currency`: a currency was written before the number.
+// The word at `p`, empty when digits follow it: "million1" and "mn-1" name
+// no unit, they are identifiers.
+std::string_view unit_word_at(std::string_view t, std::size_t p) {
+    const std::string_view word = word_at(t, p);
+    const std::size_t after = p + word.size();
+    const bool glued =
+        is_digit(at(t, after)) || (at(t, after) == '-' && is_digit(at(t, after + 1)));
+    return glued ? std::string_view() : word;
+}
+
 std::size_t parse_units(std::string_view t, std::size_t j, Mention& m, bool currency) {
     if (!m.magnitude && m.kind != FigureKind::percent) {
         const std::size_t p = spaced(t, j);
-        const std::string_view word = word_at(t, p);
+        const std::string_view word = unit_word_at(t, p);
         for (const Word& magnitude : k_spaced_magnitudes) {
             if (word == magnitude.text) {
                 m.scale = magnitude.scale;
@@ -705,11 +718,11 @@ std::size_t parse_units(std::string_view t, std::size_t j, Mention& m, bool curr
             }
         }
     }
-    if (m.kind != FigureKind::plain || m.unit != Unit::none) {
-        return j;
+    if (m.kind != FigureKind::plain || m.unit != Unit::none || currency) {
+        return j; // "€2 bp" is two euros, whatever follows
     }
     const std::size_t p = spaced(t, j);
-    const std::string_view word = word_at(t, p);
+    const std::string_view word = unit_word_at(t, p);
     if (at(t, p) == '%') {
         set_percent(m, Unit::percent);
         return p + 1;
@@ -719,23 +732,22 @@ std::size_t parse_units(std::string_view t, std::size_t j, Mention& m, bool curr
             set_percent(m, Unit::percent);
             return p + word.size();
         }
-        if (word == "per" && t.substr(p, 8) == "per cent" && !is_alpha(at(t, p + 8))) {
+        if (word == "per" && t.substr(p, 8) == "per cent" && !is_alnum(at(t, p + 8))) {
             set_percent(m, Unit::percent);
             return p + 8;
         }
-        if ((word == "percentage" && t.substr(p + word.size(), 6) == " point") ||
-            (word == "basis" && t.substr(p + word.size(), 6) == " point")) {
-            set_percent(m, word == "basis" ? Unit::basis_points : Unit::percent);
-            const std::size_t end = p + word.size() + 6;
-            return at(t, end) == 's' ? end + 1 : end;
+        if ((word == "percentage" || word == "basis") && t.substr(p + word.size(), 6) == " point") {
+            std::size_t end = p + word.size() + 6;
+            end = at(t, end) == 's' ? end + 1 : end;
+            if (!is_alnum(at(t, end))) {
+                set_percent(m, word == "basis" ? Unit::basis_points : Unit::percent);
+                return end;
+            }
         }
         if (word == "bp" || word == "bps") {
             set_percent(m, Unit::basis_points);
             return p + word.size();
         }
-    }
-    if (currency) {
-        return j;
     }
     for (const CurrencyWord& currency_word : k_currency_words) {
         if (word == currency_word.text) {
@@ -979,7 +991,7 @@ int small_number_at(std::string_view t, std::size_t i, std::size_t* end) {
             int value = static_cast<int>(n) * 10;
             std::size_t j = i + word.size();
             if (at(t, j) == '-') {
-                const std::string_view unit = word_at(t, j + 1);
+                const std::string_view unit = unit_word_at(t, j + 1);
                 for (std::size_t u = 1; u < 10; ++u) {
                     if (unit == k_units[u]) {
                         value += static_cast<int>(u);
@@ -1008,7 +1020,7 @@ std::optional<Mention> number_words(std::string_view t, std::size_t i) {
         return std::nullopt;
     }
     double number = value;
-    const std::string_view next = at(t, j) == ' ' ? word_at(t, j + 1) : std::string_view();
+    const std::string_view next = at(t, j) == ' ' ? unit_word_at(t, j + 1) : std::string_view();
     if (next == "hundred") {
         number *= 100;
         j += 1 + next.size();
@@ -1070,7 +1082,8 @@ std::optional<Mention> fraction_words(std::string_view t, std::size_t i) {
         if (of < 0) {
             of = digits_at(t, j + 4, 1, 3, &k);
         }
-        if (of >= 2 && !is_alnum(at(t, k))) {
+        const bool unit_follows = at(t, k) == '%' || (at(t, k) == '.' && is_digit(at(t, k + 1)));
+        if (of >= 2 && !is_alnum(at(t, k)) && !unit_follows) {
             return fraction_mention(i, k, 100.0 / of);
         }
         return std::nullopt;
@@ -1085,7 +1098,7 @@ std::optional<Mention> fraction_words(std::string_view t, std::size_t i) {
             return std::nullopt;
         }
     }
-    const std::string_view denominator = word_at(t, j + 1);
+    const std::string_view denominator = unit_word_at(t, j + 1);
     const std::size_t end = j + 1 + denominator.size();
     // "a third" is also an ordinal ("a third straight quarter"): a singular
     // counts only before "of", a preposition or punctuation ("fell by a fifth.").
@@ -1125,7 +1138,7 @@ std::optional<Token> period_words(std::string_view t, std::size_t i) {
     if (at(t, j) != ' ' && at(t, j) != '-') {
         return std::nullopt;
     }
-    const std::string_view period = word_at(t, j + 1);
+    const std::string_view period = unit_word_at(t, j + 1);
     for (std::size_t n = 0; n < k_ordinals.size(); ++n) {
         if (word != k_ordinals[n]) {
             continue;
@@ -1252,8 +1265,7 @@ std::size_t list_marker_end(std::string_view t, std::size_t i) {
     if (digits_at(t, i, 1, 3, &j) < 0) {
         return 0;
     }
-    if ((at(t, j) == '.' || at(t, j) == ')') &&
-        (j + 1 >= t.size() || t[j + 1] == ' ' || t[j + 1] == '\n')) {
+    if ((at(t, j) == '.' || at(t, j) == ')') && (j + 1 >= t.size() || t[j + 1] == ' ')) {
         return j + 1;
     }
     return 0;
@@ -1279,20 +1291,22 @@ public:
         : m_t(t), m_options(options), m_on_token(on_token) {}
 
     void run() {
-        bool line_start = true;
+        std::size_t next_line = 0; // the first line start not yet passed
         while (m_i < m_t.size()) {
             const char c = m_t[m_i];
-            if (c == '\n') {
-                line_start = true;
-                ++m_i;
-                continue;
-            }
             if (c == ' ') {
                 ++m_i;
                 continue;
             }
-            const bool at_line_start = line_start;
-            line_start = false;
+            bool at_line_start = m_i == 0;
+            if (m_options.line_starts != nullptr) {
+                const auto& starts = *m_options.line_starts;
+                while (next_line < starts.size() && starts[next_line] < m_i) {
+                    ++next_line;
+                }
+                at_line_start =
+                    at_line_start || (next_line < starts.size() && starts[next_line] == m_i);
+            }
             if (c == '"') {
                 quote();
             } else if (is_alpha(c)) {
@@ -1367,8 +1381,10 @@ private:
     // Numbers, fractions and periods in words; whether one was read.
     bool spelled() {
         const std::string_view w = word_at(m_t, m_i);
-        if (w.size() > k_longest_number_word || !is_number_word_start(w.front())) {
-            return false; // the common case: no word that can name a number
+        const std::size_t after = m_i + w.size();
+        if (w.size() > k_longest_number_word || !is_number_word_start(w.front()) ||
+            is_digit(at(m_t, after)) || (at(m_t, after) == '-' && is_digit(at(m_t, after + 1)))) {
+            return false; // the common case: no word that can name a number ("one2" is none)
         }
         if (auto period = period_words(m_t, m_i)) {
             emit(*period);
@@ -1385,7 +1401,10 @@ private:
             mention = number_words(m_t, m_i);
         }
         if (mention) {
-            emit(figure_token(*mention));
+            m_on_token(figure_token(*mention));
+            // "one in 20": the 20 is a figure of its own too.
+            const bool digits = m_t.substr(m_i, 7) == "one in " && is_digit(at(m_t, m_i + 7));
+            m_i = digits ? m_i + 7 : std::max(mention->end, m_i + 1);
             return true;
         }
         return false;
@@ -1456,8 +1475,9 @@ void SourceMap::add(std::size_t normalized, std::size_t from) {
     }
 }
 
-std::string normalize(std::string_view src, bool keep_newlines, SourceMap* map) {
-    Normalizer out(src, keep_newlines, map);
+std::string normalize(std::string_view src, SourceMap* map,
+                      std::vector<std::uint32_t>* line_starts) {
+    Normalizer out(src, map, line_starts);
     std::size_t i = 0;
     while (i < src.size()) {
         if (is_digit(src[i])) {

@@ -99,10 +99,12 @@ private:
 // Returns `src` normalized for matching (see the header comment); a decimal
 // comma becomes '.', thousands separators (',', '.', "'", no-break and thin
 // spaces between groups of three digits) are dropped, and a number whose
-// separators fit no one reading is left as written. One space or, with
-// `keep_newlines`, one '\n' stands for each whitespace run. When `map` is
-// given, it is filled with where each byte came from. Never fails.
-std::string normalize(std::string_view src, bool keep_newlines, SourceMap* map);
+// separators fit no one reading is left as written. One space stands for each
+// whitespace run, line breaks included. When `map` is given, it is filled
+// with where each byte came from; when `line_starts` is, with the offset of
+// every byte that follows a line break. Never fails.
+std::string normalize(std::string_view src, SourceMap* map = nullptr,
+                      std::vector<std::uint32_t>* line_starts = nullptr);
 
 // Returns `normalized` with every ASCII character that is not a letter or
 // digit as a space, runs collapsed, padded with one space on each side; never fails.
@@ -111,6 +113,9 @@ std::string loosen(std::string_view normalized);
 struct ScanOptions {
     bool quotes = false; // report quoted phrases of three or more words
     bool words = false;  // read numbers in words ("three million", "a fifth", "third quarter")
+    // Where lines start (from normalize), for list markers ("1." at a line
+    // start is not a figure); nullptr: only the text's start.
+    const std::vector<std::uint32_t>* line_starts = nullptr;
 };
 
 // Calls `on_token` for every figure, range, date, identifier and (with

@@ -109,9 +109,11 @@ struct Scanned {
 // The non-trivial tokens of `output_text` with their claims.
 std::vector<Scanned> scan_output(std::string_view output_text) {
     SourceMap map;
-    const std::string normalized = normalize(output_text, true, &map);
+    std::vector<std::uint32_t> line_starts;
+    const std::string normalized = normalize(output_text, &map, &line_starts);
     std::vector<Scanned> found;
-    scan(normalized, ScanOptions{.quotes = true, .words = false}, [&](const Token& token) {
+    const ScanOptions options{.quotes = true, .words = false, .line_starts = &line_starts};
+    scan(normalized, options, [&](const Token& token) {
         if (is_trivial(token)) {
             return;
         }
@@ -666,7 +668,7 @@ std::vector<Claim> extract_claims(std::string_view output_text) {
 
 GroundingIndex::GroundingIndex(std::string_view article) : m_source(article) {
     SourceMap map;
-    m_text = normalize(article, false, &map);
+    m_text = normalize(article, &map);
     m_loose = loosen(m_text);
     const IndexAccess::Builder builder{*this, map};
     scan(m_text, ScanOptions{.quotes = false, .words = true},
@@ -679,7 +681,7 @@ bool GroundingIndex::contains_number(std::string_view figure) const {
 }
 
 bool GroundingIndex::contains_quote(std::string_view quote) const {
-    const std::string normalized = normalize(quote, false, nullptr);
+    const std::string normalized = normalize(quote);
     std::vector<std::string> needles;
     for (const std::string_view part : fragments(normalized)) {
         needles.emplace_back(part);
@@ -691,7 +693,7 @@ bool GroundingIndex::contains_evidence(std::string_view quote) const {
     if (contains_quote(quote)) {
         return true;
     }
-    const std::string normalized = normalize(quote, false, nullptr);
+    const std::string normalized = normalize(quote);
     std::vector<std::string> needles;
     for (const std::string_view part : fragments(normalized)) {
         needles.push_back(loosen(part));
@@ -716,7 +718,7 @@ Finding GroundingIndex::find(const Claim& claim) const {
         break;
     }
     // Every figure the text holds must be found; the finding is the weakest.
-    const std::string normalized = normalize(claim.text, false, nullptr);
+    const std::string normalized = normalize(claim.text);
     Finding result{claim, Match::not_found, {}};
     bool any = false;
     bool all = true;

@@ -8,7 +8,7 @@ using namespace roundtable::guard;
 namespace {
 
 std::string norm(std::string_view text) {
-    return normalize(text, false, nullptr);
+    return normalize(text);
 }
 
 std::vector<Token> tokens(std::string_view text, bool words = false) {
@@ -33,7 +33,9 @@ TEST_CASE("figures::normalize") {
     SECTION("case, whitespace, quotes and dashes") {
         CHECK(norm("  Hello\t\tWORLD \xE2\x80\x9Cq\xE2\x80\x9D \xE2\x80\x94 it\xE2\x80\x99s") ==
               "hello world \"q\" - it's");
-        CHECK(normalize("a\n\n b", true, nullptr) == "a\nb");
+        std::vector<std::uint32_t> line_starts;
+        CHECK(normalize("a\n\n b\nc d", nullptr, &line_starts) == "a b c d");
+        CHECK(line_starts == std::vector<std::uint32_t>{2, 4});
     }
     SECTION("thousands separators are dropped, in every house style") {
         CHECK(norm("1,200 and 36,600,000") == "1200 and 36600000");
@@ -66,7 +68,7 @@ TEST_CASE("figures::normalize") {
     }
     SECTION("the map points back at the source") {
         SourceMap map;
-        const std::string out = normalize("A  1,234,5x \xE2\x80\x9Cq\xE2\x80\x9D 1,000", false, &map);
+        const std::string out = normalize("A  1,234,5x \xE2\x80\x9Cq\xE2\x80\x9D 1,000", &map);
         CHECK(out == "a 1,234,5x \"q\" 1000");
         CHECK(map.source(0) == 0);   // 'a'
         CHECK(map.source(1) == 1);   // the first of two spaces
@@ -79,7 +81,7 @@ TEST_CASE("figures::normalize") {
         CHECK(map.source(16) == 22); // '0' after the dropped separator
         CHECK(map.source(out.size()) == 25);
         SourceMap plain;
-        normalize("plain ascii prose, one space apart", false, &plain);
+        normalize("plain ascii prose, one space apart", &plain);
         CHECK(plain.source(20) == 20);
     }
 }
@@ -184,6 +186,10 @@ TEST_CASE("figures::scan") {
         CHECK(fifth.first.value() == Approx(20));
         CHECK(one("two-thirds", true).first.value() == Approx(66.6667).epsilon(1e-4));
         CHECK(one("one in five", true).first.value() == Approx(20));
+        const auto one_in_20 = tokens("one in 20 homes", true);
+        REQUIRE(one_in_20.size() == 2); // the fraction, and the 20 as a figure of its own
+        CHECK(one_in_20[0].first.value() == Approx(5));
+        CHECK(one_in_20[1].first.raw == 20);
         CHECK(one("doubled", true).first.value() == Approx(100));
         CHECK(tokens("a third straight quarter", true).empty()); // an ordinal, not a fraction
         const Token q3 = one("third-quarter", true);
