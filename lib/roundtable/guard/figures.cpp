@@ -684,9 +684,6 @@ void set_money(Mention& m, char currency, Unit unit) {
     m.factor = unit == Unit::minor ? 0.01 : 1;
 }
 
-// Reads the words after a number at `j` (a magnitude, a percent, basis
-// points, a currency or its minor unit) into `m`; returns the new end.
-// `currency`: a currency was written before the number.
 // The word at `p`, empty when digits follow it: "million1" and "mn-1" name
 // no unit, they are identifiers.
 std::string_view unit_word_at(std::string_view t, std::size_t p) {
@@ -697,6 +694,9 @@ std::string_view unit_word_at(std::string_view t, std::size_t p) {
     return glued ? std::string_view() : word;
 }
 
+// Reads the words after a number at `j` (a magnitude, a percent, basis
+// points, a currency or its minor unit) into `m`; returns the new end.
+// `currency`: a currency was written before the number.
 std::size_t parse_units(std::string_view t, std::size_t j, Mention& m, bool currency) {
     if (!m.magnitude && m.kind != FigureKind::percent) {
         const std::size_t p = spaced(t, j);
@@ -1153,7 +1153,7 @@ std::optional<Token> period_words(std::string_view t, std::size_t i) {
     return std::nullopt;
 }
 
-// "fiscal 2025" / "fiscal year 2025" at `i` as fy2025; `*year_at_out` is
+// "fiscal 2025" / "fiscal year 2025" at `i` as fy2025; `*year_begin` is
 // where the year starts, so that it is read as a year too.
 std::optional<Token> fiscal_year(std::string_view t, std::size_t i, std::size_t* year_begin) {
     if (word_at(t, i) != "fiscal") {
