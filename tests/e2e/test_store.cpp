@@ -350,7 +350,8 @@ TEST_CASE("e2e::a store on a full or read-only file system: the card, with one w
     FakePanel fake;
     TempDir dir;
     const auto mount_point = dir.path() / "mnt";
-    Tmpfs tmpfs(mount_point, "256k");
+    // Room for a first run's store (the database, its WAL and shared memory); fill() fills it.
+    Tmpfs tmpfs(mount_point, "4m");
     if (!tmpfs.mounted()) {
         WARN("cannot mount a tmpfs here (not root?): the VFS-seam tests in test_store cover this");
         return;

@@ -1,799 +1,65 @@
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <functional>
 #include <optional>
+#include <roundtable/guard/figures.hpp>
 #include <roundtable/guard/grounding.hpp>
+#include <unordered_set>
 
 namespace roundtable::guard {
 
 namespace {
 
 constexpr std::size_t k_npos = std::string_view::npos;
-constexpr std::size_t k_max_quote_chars = 2000;
 constexpr double k_trivial_max = 10;
+// Entries looked at for the best label among those with one value; the
+// first one found already proves the claim, so the bound costs no recall.
+constexpr std::size_t k_max_candidates = 16;
+constexpr std::size_t k_max_snippet = 200;
+// The currencies of figures.hpp, unknown first: the slots of m_by_currency.
+constexpr std::string_view k_currency_slots{"\0$ELYFRIK", 9};
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
+std::size_t slot(char currency) {
+    const std::size_t at = k_currency_slots.find(currency);
+    return at == k_npos ? 0 : at;
 }
-bool is_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+
+// FNV-1a: sorting and finding figures' texts by a hash compares integers, not strings.
+std::uint64_t hash_of(std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (const char c : text) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+    return hash;
 }
-bool is_alnum(char c) {
-    return is_digit(c) || is_alpha(c);
-}
+
 bool is_ascii_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-char at(std::string_view t, std::size_t i) {
-    return i < t.size() ? t[i] : '\0';
+
+bool is_alnum(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// ---------------------------------------------------------------------------
-// Normalization
-
-enum class Unicode { keep, space, drop, apostrophe, quote, dash, ellipsis };
-
-struct Special {
-    std::string_view bytes;
-    Unicode becomes;
-};
-
-constexpr std::array k_specials{
-    Special{"\xC2\xA0", Unicode::space},          Special{"\xC2\xAD", Unicode::drop},
-    Special{"\xC2\xAB", Unicode::quote},          Special{"\xC2\xBB", Unicode::quote},
-    Special{"\xE2\x80\x8B", Unicode::drop},       Special{"\xE2\x80\x8C", Unicode::drop},
-    Special{"\xE2\x80\x8D", Unicode::drop},       Special{"\xE2\x81\xA0", Unicode::drop},
-    Special{"\xEF\xBB\xBF", Unicode::drop},       Special{"\xE2\x80\x98", Unicode::apostrophe},
-    Special{"\xE2\x80\x99", Unicode::apostrophe}, Special{"\xE2\x80\x9A", Unicode::apostrophe},
-    Special{"\xE2\x80\x9B", Unicode::apostrophe}, Special{"\xE2\x80\xB2", Unicode::apostrophe},
-    Special{"\xE2\x80\x9C", Unicode::quote},      Special{"\xE2\x80\x9D", Unicode::quote},
-    Special{"\xE2\x80\x9E", Unicode::quote},      Special{"\xE2\x80\x9F", Unicode::quote},
-    Special{"\xE2\x80\xB3", Unicode::quote},      Special{"\xE2\x80\x90", Unicode::dash},
-    Special{"\xE2\x80\x91", Unicode::dash},       Special{"\xE2\x80\x92", Unicode::dash},
-    Special{"\xE2\x80\x93", Unicode::dash},       Special{"\xE2\x80\x94", Unicode::dash},
-    Special{"\xE2\x80\x95", Unicode::dash},       Special{"\xE2\x88\x92", Unicode::dash},
-    Special{"\xE2\x80\xA6", Unicode::ellipsis},   Special{"\xE2\x80\xAF", Unicode::space},
-    Special{"\xE2\x81\x9F", Unicode::space},      Special{"\xE3\x80\x80", Unicode::space},
-};
-
-// What the UTF-8 sequence at `src[i]` becomes, and its length.
-std::pair<Unicode, std::size_t> classify(std::string_view src, std::size_t i) {
-    const auto lead = static_cast<unsigned char>(src[i]);
-    if (lead < 0x80U) {
-        return {Unicode::keep, 1};
+std::string_view trim_space(std::string_view s) {
+    while (!s.empty() && is_ascii_space(s.front())) {
+        s.remove_prefix(1);
     }
-    // U+2000..U+200A: the typographic spaces.
-    if (lead == 0xE2U && i + 2 < src.size() && static_cast<unsigned char>(src[i + 1]) == 0x80U) {
-        const auto third = static_cast<unsigned char>(src[i + 2]);
-        if (third >= 0x80U && third <= 0x8AU) {
-            return {Unicode::space, 3};
-        }
+    while (!s.empty() && is_ascii_space(s.back())) {
+        s.remove_suffix(1);
     }
-    for (const Special& special : k_specials) {
-        if (src.substr(i, special.bytes.size()) == special.bytes) {
-            return {special.becomes, special.bytes.size()};
-        }
-    }
-    return {Unicode::keep, 1};
-}
-
-// Returns `src` normalized for matching: ASCII lower case, whitespace runs as
-// one space (or one '\n' when the run holds a line break and `keep_newlines`),
-// no leading whitespace, curly quotes straight, dashes '-', "..." for the
-// ellipsis, invisible characters dropped, thousands separators removed. When
-// `map` is given, map[k] is the offset in `src` of what produced byte k, and
-// map[size] == src.size().
-std::string normalize(std::string_view src, bool keep_newlines, std::vector<std::size_t>* map) {
-    // The output is never longer than the input: written through a cursor.
-    std::string out(src.size(), '\0');
-    std::size_t size = 0;
-    if (map != nullptr) {
-        map->assign(src.size() + 1, 0);
-    }
-    bool pending = false;
-    bool pending_newline = false;
-    std::size_t pending_at = 0;
-    const auto put = [&](char c, std::size_t from) {
-        if (map != nullptr) {
-            (*map)[size] = from;
-        }
-        out[size++] = c;
-    };
-    const auto emit = [&](char c, std::size_t from) {
-        if (pending) {
-            if (size != 0) {
-                put(pending_newline && keep_newlines ? '\n' : ' ', pending_at);
-            }
-            pending = false;
-            pending_newline = false;
-        }
-        put(c, from);
-    };
-    const auto whitespace = [&](bool newline, std::size_t from) {
-        if (!pending) {
-            pending = true;
-            pending_at = from;
-        }
-        pending_newline = pending_newline || newline;
-    };
-    std::size_t i = 0;
-    while (i < src.size()) {
-        const char c = src[i];
-        if (static_cast<unsigned char>(c) < 0x80U) {
-            if (is_alnum(c) || !(is_ascii_space(c) || c == ',')) {
-                emit(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c, i);
-            } else if (is_ascii_space(c)) {
-                whitespace(c == '\n' || c == '\r', i);
-            } else if (!pending && size != 0 && is_digit(out[size - 1]) &&
-                       is_digit(at(src, i + 1)) && is_digit(at(src, i + 2)) &&
-                       is_digit(at(src, i + 3)) && !is_digit(at(src, i + 4))) {
-                // A thousands separator: dropped.
-            } else {
-                emit(c, i);
-            }
-            ++i;
-            continue;
-        }
-        const auto [kind, length] = classify(src, i);
-        switch (kind) {
-        case Unicode::keep:
-            emit(c, i);
-            break;
-        case Unicode::space:
-            whitespace(false, i);
-            break;
-        case Unicode::drop:
-            break;
-        case Unicode::apostrophe:
-            emit('\'', i);
-            break;
-        case Unicode::quote:
-            emit('"', i);
-            break;
-        case Unicode::dash:
-            emit('-', i);
-            break;
-        case Unicode::ellipsis:
-            emit('.', i);
-            emit('.', i);
-            emit('.', i);
-            break;
-        }
-        i += length;
-    }
-    out.resize(size);
-    if (map != nullptr) {
-        map->resize(size + 1);
-        (*map)[size] = src.size();
-    }
-    return out;
-}
-
-// `normalized` with every ASCII character that is not a letter or digit as a
-// space, runs collapsed, padded with one space on each side.
-std::string loosen(std::string_view normalized) {
-    std::string out(normalized.size() + 2, ' ');
-    std::size_t size = 1;
-    for (const char c : normalized) {
-        if (is_alnum(c) || static_cast<unsigned char>(c) >= 0x80U) {
-            out[size++] = c;
-        } else if (out[size - 1] != ' ') {
-            out[size++] = ' ';
-        }
-    }
-    if (out[size - 1] != ' ') {
-        out[size++] = ' ';
-    }
-    out.resize(size);
-    return out;
-}
-
-// ---------------------------------------------------------------------------
-// Scanning figures, dates and quotes
-
-enum class FigureKind { plain, percent, money };
-
-struct Mention {
-    FigureKind kind = FigureKind::plain;
-    double raw = 0;   // the number as written (36.6 in "$36.6M")
-    double scale = 1; // its magnitude (1e6 in "$36.6M")
-    bool magnitude = false;
-    char currency = 0;
-    int decimals = 0;
-    int significant = 1;
-};
-
-struct Date {
-    int year = 0; // 0 when not given
-    int month = 0;
-    int day = 0; // 0 when not given
-};
-
-enum class TokenType { figure, range, date, quote };
-
-struct Token {
-    TokenType type = TokenType::figure;
-    Mention first;
-    Mention second; // ranges only
-    Date date;
-    std::size_t begin = 0;
-    std::size_t end = 0;
-};
-
-struct Word {
-    std::string_view text;
-    double scale;
-};
-
-constexpr std::array k_attached_magnitudes{
-    Word{"k", 1e3}, Word{"m", 1e6},  Word{"mn", 1e6},  Word{"mln", 1e6},
-    Word{"b", 1e9}, Word{"bn", 1e9}, Word{"tn", 1e12}, Word{"t", 1e12},
-};
-constexpr std::array k_spaced_magnitudes{
-    Word{"thousand", 1e3}, Word{"million", 1e6}, Word{"mn", 1e6},        Word{"mln", 1e6},
-    Word{"billion", 1e9},  Word{"bn", 1e9},      Word{"trillion", 1e12}, Word{"tn", 1e12},
-};
-
-struct CurrencyWord {
-    std::string_view text;
-    char currency;
-};
-
-constexpr std::array k_currency_words{
-    CurrencyWord{"dollars", '$'}, CurrencyWord{"dollar", '$'}, CurrencyWord{"usd", '$'},
-    CurrencyWord{"euros", 'E'},   CurrencyWord{"euro", 'E'},   CurrencyWord{"eur", 'E'},
-    CurrencyWord{"pounds", 'L'},  CurrencyWord{"pound", 'L'},  CurrencyWord{"gbp", 'L'},
-    CurrencyWord{"yen", 'Y'},
-};
-constexpr std::array k_currency_symbols{
-    CurrencyWord{"$", '$'},
-    CurrencyWord{"\xE2\x82\xAC", 'E'},
-    CurrencyWord{"\xC2\xA3", 'L'},
-    CurrencyWord{"\xC2\xA5", 'Y'},
-};
-
-constexpr std::array<std::string_view, 12> k_months{
-    "january", "february", "march",     "april",   "may",      "june",
-    "july",    "august",   "september", "october", "november", "december",
-};
-
-std::string_view word_at(std::string_view t, std::size_t i) {
-    std::size_t j = i;
-    while (j < t.size() && is_alpha(t[j])) {
-        ++j;
-    }
-    return t.substr(i, j - i);
-}
-
-std::size_t skip_token(std::string_view t, std::size_t i) {
-    while (i < t.size() && (is_alnum(t[i]) || t[i] == '_' || t[i] == '.' || t[i] == ':')) {
-        ++i;
-    }
-    return i;
-}
-
-// The month (1-12) named by `word` ("march", "mar", "sept"), or 0.
-int month_of(std::string_view word) {
-    if (word == "sept") {
-        return 9;
-    }
-    for (std::size_t m = 0; m < k_months.size(); ++m) {
-        if (word == k_months[m] || (word.size() == 3 && k_months[m].starts_with(word))) {
-            return static_cast<int>(m) + 1;
-        }
-    }
-    return 0;
-}
-
-// A run of `count` digits at `i` not followed by a digit, as an int; -1 otherwise.
-int digits_at(std::string_view t, std::size_t i, std::size_t min_count, std::size_t max_count,
-              std::size_t* end) {
-    std::size_t j = i;
-    while (j < t.size() && is_digit(t[j])) {
-        ++j;
-    }
-    const std::size_t count = j - i;
-    if (count < min_count || count > max_count) {
-        return -1;
-    }
-    int value = 0;
-    std::from_chars(t.data() + i, t.data() + j, value);
-    *end = j;
-    return value;
-}
-
-bool valid_year(int year) {
-    return year >= 1900 && year <= 2099;
-}
-
-// A year at `i` followed by neither a letter nor a digit, or 0.
-int year_at(std::string_view t, std::size_t i, std::size_t* end) {
-    std::size_t j = 0;
-    const int year = digits_at(t, i, 4, 4, &j);
-    if (!valid_year(year) || is_alnum(at(t, j))) {
-        return 0;
-    }
-    *end = j;
-    return year;
-}
-
-// A day (1-31) at `i` with an optional ordinal suffix, or 0.
-int day_at(std::string_view t, std::size_t i, std::size_t* end) {
-    std::size_t j = 0;
-    const int day = digits_at(t, i, 1, 2, &j);
-    if (day < 1 || day > 31) {
-        return 0;
-    }
-    const std::string_view suffix = word_at(t, j);
-    if (suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th") {
-        j += 2;
-    } else if (!suffix.empty() || is_digit(at(t, j))) {
-        return 0;
-    }
-    *end = j;
-    return day;
-}
-
-// The month name at `i` (letters, optional '.'), or 0.
-int month_at(std::string_view t, std::size_t i, std::size_t* end) {
-    const std::string_view word = word_at(t, i);
-    const int month = month_of(word);
-    if (month == 0 || is_digit(at(t, i + word.size()))) {
-        return 0;
-    }
-    std::size_t j = i + word.size();
-    if (at(t, j) == '.' && word.size() <= 4) {
-        ++j;
-    }
-    *end = j;
-    return month;
-}
-
-// ", 2025" or " 2025" after a date part, or 0.
-int trailing_year(std::string_view t, std::size_t i, std::size_t* end) {
-    std::size_t j = i;
-    if (at(t, j) == ',') {
-        ++j;
-    }
-    if (at(t, j) != ' ') {
-        return 0;
-    }
-    return year_at(t, j + 1, end);
-}
-
-// "March 3, 2025", "Mar. 3rd 2025", "March 3", "March 2025" at `i`.
-std::optional<Token> month_first_date(std::string_view t, std::size_t i) {
-    std::size_t j = 0;
-    const int month = month_at(t, i, &j);
-    if (month == 0 || at(t, j) != ' ' || !is_digit(at(t, j + 1))) {
-        return std::nullopt;
-    }
-    Token token;
-    token.type = TokenType::date;
-    token.begin = i;
-    token.date.month = month;
-    std::size_t k = 0;
-    if (const int year = year_at(t, j + 1, &k); year != 0) {
-        token.date.year = year;
-        token.end = k;
-        return token;
-    }
-    const int day = day_at(t, j + 1, &k);
-    if (day == 0) {
-        return std::nullopt;
-    }
-    token.date.day = day;
-    token.end = k;
-    std::size_t y_end = 0;
-    if (const int year = trailing_year(t, k, &y_end); year != 0) {
-        token.date.year = year;
-        token.end = y_end;
-    }
-    return token;
-}
-
-// "3 March 2025", "3rd of March, 2025", "3 March" at `i`.
-std::optional<Token> day_first_date(std::string_view t, std::size_t i) {
-    std::size_t j = 0;
-    const int day = day_at(t, i, &j);
-    if (day == 0 || at(t, j) != ' ') {
-        return std::nullopt;
-    }
-    ++j;
-    if (t.substr(j, 3) == "of ") {
-        j += 3;
-    }
-    std::size_t k = 0;
-    const int month = month_at(t, j, &k);
-    if (month == 0) {
-        return std::nullopt;
-    }
-    Token token;
-    token.type = TokenType::date;
-    token.begin = i;
-    token.end = k;
-    token.date = {0, month, day};
-    std::size_t y_end = 0;
-    if (const int year = trailing_year(t, k, &y_end); year != 0) {
-        token.date.year = year;
-        token.end = y_end;
-    } else if (month == 5 && word_at(t, j) == "may") {
-        return std::nullopt; // "5 may ..." is more likely the verb
-    }
-    return token;
-}
-
-// "2025-03-03" or "2025/03/03" at `i`.
-std::optional<Token> iso_date(std::string_view t, std::size_t i) {
-    std::size_t j = 0;
-    const int year = digits_at(t, i, 4, 4, &j);
-    if (!valid_year(year)) {
-        return std::nullopt;
-    }
-    const char separator = at(t, j);
-    if (separator != '-' && separator != '/') {
-        return std::nullopt;
-    }
-    std::size_t k = 0;
-    const int month = digits_at(t, j + 1, 2, 2, &k);
-    if (month < 1 || month > 12 || at(t, k) != separator) {
-        return std::nullopt;
-    }
-    std::size_t m = 0;
-    const int day = digits_at(t, k + 1, 2, 2, &m);
-    if (day < 1 || day > 31 || is_alnum(at(t, m))) {
-        return std::nullopt;
-    }
-    Token token;
-    token.type = TokenType::date;
-    token.begin = i;
-    token.end = m;
-    token.date = {year, month, day};
-    return token;
-}
-
-// The currency symbol or word at `i` (before a number), its code and length.
-std::optional<std::pair<char, std::size_t>> currency_prefix(std::string_view t, std::size_t i) {
-    for (const CurrencyWord& symbol : k_currency_symbols) {
-        if (t.substr(i, symbol.text.size()) == symbol.text) {
-            return std::pair{symbol.currency, symbol.text.size()};
-        }
-    }
-    const std::string_view word = word_at(t, i);
-    if (word == "usd" || word == "eur" || word == "gbp") {
-        if (at(t, i + 3) == ' ' && is_digit(at(t, i + 4))) {
-            return std::pair{word == "usd" ? '$' : (word == "eur" ? 'E' : 'L'), std::size_t{3}};
-        }
-    }
-    return std::nullopt;
-}
-
-struct Parsed {
-    std::optional<Mention> mention;
-    std::size_t end = 0; // past the mention, or past the skipped token
-};
-
-// A number at `i` (a digit) with its magnitude, percent sign and currency word.
-Parsed parse_number(std::string_view t, std::size_t i) {
-    std::size_t j = i;
-    while (is_digit(at(t, j))) {
-        ++j;
-    }
-    int decimals = 0;
-    if (at(t, j) == '.' && is_digit(at(t, j + 1))) {
-        std::size_t k = j + 1;
-        while (is_digit(at(t, k))) {
-            ++k;
-        }
-        decimals = static_cast<int>(k - j - 1);
-        j = k;
-        if (at(t, j) == '.' && is_digit(at(t, j + 1))) {
-            return {std::nullopt, skip_token(t, i)}; // a version or an address: 1.2.3
-        }
-    }
-    if (at(t, j) == ':' && is_digit(at(t, j + 1))) {
-        return {std::nullopt, skip_token(t, i)}; // a time: 10:30
-    }
-    Mention mention;
-    std::from_chars(t.data() + i, t.data() + j, mention.raw);
-    mention.decimals = decimals;
-    int significant = 0;
-    for (std::size_t k = i; k < j; ++k) {
-        if (is_digit(t[k]) && (significant > 0 || t[k] != '0')) {
-            ++significant;
-        }
-    }
-    mention.significant = std::max(significant, 1);
-
-    if (const std::string_view glued = word_at(t, j); !glued.empty()) {
-        bool known = false;
-        for (const Word& word : k_attached_magnitudes) {
-            if (glued == word.text) {
-                mention.scale = word.scale;
-                mention.magnitude = true;
-                known = true;
-            }
-        }
-        if (glued == "pc") {
-            mention.kind = FigureKind::percent;
-            known = true;
-        }
-        if (!known) {
-            return {std::nullopt, skip_token(t, i)}; // Q3-style identifiers, 5g, 2nd, 1990s
-        }
-        j += glued.size();
-    }
-    const auto spaced = [&](std::size_t from) { return at(t, from) == ' ' ? from + 1 : from; };
-    if (!mention.magnitude && mention.kind == FigureKind::plain) {
-        const std::size_t p = spaced(j);
-        const std::string_view word = word_at(t, p);
-        for (const Word& magnitude : k_spaced_magnitudes) {
-            if (word == magnitude.text) {
-                mention.scale = magnitude.scale;
-                mention.magnitude = true;
-                j = p + word.size();
-            }
-        }
-    }
-    if (mention.kind == FigureKind::plain) {
-        const std::size_t p = spaced(j);
-        const std::string_view word = word_at(t, p);
-        if (at(t, p) == '%') {
-            mention.kind = FigureKind::percent;
-            j = p + 1;
-        } else if (word == "percent" || word == "pct") {
-            mention.kind = FigureKind::percent;
-            j = p + word.size();
-        } else if (word == "per" && t.substr(p, 8) == "per cent" && !is_alpha(at(t, p + 8))) {
-            mention.kind = FigureKind::percent;
-            j = p + 8;
-        } else if (word == "percentage" && t.substr(p + word.size(), 6) == " point") {
-            mention.kind = FigureKind::percent;
-            j = p + word.size() + 6;
-            if (at(t, j) == 's') {
-                ++j;
-            }
-        }
-    }
-    if (mention.kind == FigureKind::plain) {
-        const std::size_t p = spaced(j);
-        const std::string_view word = word_at(t, p);
-        for (const CurrencyWord& currency : k_currency_words) {
-            if (word == currency.text) {
-                mention.kind = FigureKind::money;
-                mention.currency = currency.currency;
-                j = p + word.size();
-            }
-        }
-    }
-    return {mention, j};
-}
-
-// A figure at `i`: an optional currency prefix and a number.
-Parsed parse_mention(std::string_view t, std::size_t i) {
-    char currency = 0;
-    std::size_t j = i;
-    if (const auto prefix = currency_prefix(t, i)) {
-        currency = prefix->first;
-        j = i + prefix->second;
-        if (at(t, j) == ' ') {
-            ++j;
-        }
-        if (!is_digit(at(t, j))) {
-            return {std::nullopt, i + prefix->second};
-        }
-    }
-    Parsed parsed = parse_number(t, j);
-    if (parsed.mention && currency != 0 && parsed.mention->kind != FigureKind::percent) {
-        parsed.mention->kind = FigureKind::money;
-        parsed.mention->currency = currency;
-    }
-    return parsed;
-}
-
-bool starts_figure(std::string_view t, std::size_t i) {
-    return is_digit(at(t, i)) || currency_prefix(t, i).has_value();
-}
-
-// Whether "a to b" / "a-b" reads as one range: both percentages (or a bare
-// number before a percentage), both amounts of one currency, an amount before
-// a bare number ("$3-4 billion"), or two bare numbers.
-bool can_join(const Mention& a, const Mention& b) {
-    if (b.kind == FigureKind::percent) {
-        return a.kind == FigureKind::percent || (a.kind == FigureKind::plain && !a.magnitude);
-    }
-    switch (a.kind) {
-    case FigureKind::percent:
-        return false;
-    case FigureKind::money:
-        return b.kind == FigureKind::plain || b.currency == a.currency;
-    case FigureKind::plain:
-        return b.kind == FigureKind::plain;
-    }
-    return false;
-}
-
-// A figure at `i`, or a range of two ("18% to 22%", "$3-4 billion").
-std::pair<std::optional<Token>, std::size_t> parse_figure(std::string_view t, std::size_t i) {
-    const Parsed first = parse_mention(t, i);
-    if (!first.mention) {
-        return {std::nullopt, std::max(first.end, i + 1)};
-    }
-    Token token;
-    token.type = TokenType::figure;
-    token.first = *first.mention;
-    token.begin = i;
-    token.end = first.end;
-
-    std::size_t p = first.end;
-    if (at(t, p) == ' ') {
-        ++p;
-    }
-    bool joined = false;
-    if (at(t, p) == '-') {
-        joined = true;
-        ++p;
-    } else if (t.substr(p, 3) == "to ") {
-        joined = true;
-        p += 2;
-    }
-    if (joined && at(t, p) == ' ') {
-        ++p;
-    }
-    if (joined && starts_figure(t, p)) {
-        const Parsed second = parse_mention(t, p);
-        if (second.mention && can_join(*first.mention, *second.mention)) {
-            Mention& a = token.first;
-            Mention b = *second.mention;
-            if (b.kind == FigureKind::percent && a.kind == FigureKind::plain && !a.magnitude) {
-                a.kind = FigureKind::percent;
-            }
-            if (b.magnitude && !a.magnitude && a.kind != FigureKind::percent) {
-                a.scale = b.scale;
-                a.magnitude = true;
-            }
-            if (a.currency != 0 && b.kind == FigureKind::plain) {
-                b.kind = FigureKind::money;
-                b.currency = a.currency;
-            } else if (b.currency != 0 && a.kind == FigureKind::plain) {
-                a.kind = FigureKind::money;
-                a.currency = b.currency;
-            }
-            token.type = TokenType::range;
-            token.second = b;
-            token.end = second.end;
-        }
-    }
-    return {token, token.end};
-}
-
-// A list marker ("1." or "2)" followed by a space) at `i`; its end or 0.
-std::size_t list_marker_end(std::string_view t, std::size_t i) {
-    std::size_t j = 0;
-    if (digits_at(t, i, 1, 3, &j) < 0) {
-        return 0;
-    }
-    if ((at(t, j) == '.' || at(t, j) == ')') &&
-        (j + 1 >= t.size() || t[j + 1] == ' ' || t[j + 1] == '\n')) {
-        return j + 1;
-    }
-    return 0;
-}
-
-std::size_t word_count(std::string_view text) {
-    std::size_t count = 0;
-    bool in_word = false;
-    for (const char c : text) {
-        const bool word_char = !is_ascii_space(c);
-        if (word_char && !in_word) {
-            ++count;
-        }
-        in_word = word_char;
-    }
-    return count;
-}
-
-// Calls `on_token` for every figure, range, date and (when `quotes`) quoted
-// phrase of 3+ words in the normalized text `t`, in order.
-void scan(std::string_view t, bool quotes, const std::function<void(const Token&)>& on_token) {
-    std::size_t i = 0;
-    bool line_start = true;
-    std::size_t not_an_opener = k_npos;
-    while (i < t.size()) {
-        const char c = t[i];
-        if (c == '\n') {
-            line_start = true;
-            ++i;
-            continue;
-        }
-        if (c == ' ') {
-            ++i;
-            continue;
-        }
-        const bool at_line_start = line_start;
-        line_start = false;
-        if (c == '"') {
-            if (quotes && i != not_an_opener) {
-                const std::size_t close = t.find('"', i + 1);
-                if (close != k_npos && close - i <= k_max_quote_chars) {
-                    if (word_count(t.substr(i + 1, close - i - 1)) >= 3) {
-                        Token token;
-                        token.type = TokenType::quote;
-                        token.begin = i;
-                        token.end = close + 1;
-                        on_token(token);
-                        i = close + 1;
-                        continue;
-                    }
-                    not_an_opener = close;
-                }
-            }
-            ++i;
-            continue;
-        }
-        if (is_alpha(c)) {
-            if (auto date = month_first_date(t, i)) {
-                on_token(*date);
-                i = date->end;
-                continue;
-            }
-            if (currency_prefix(t, i)) {
-                auto [token, end] = parse_figure(t, i);
-                if (token) {
-                    on_token(*token);
-                }
-                i = end;
-                continue;
-            }
-            while (i < t.size() && (is_alnum(t[i]) || t[i] == '_')) {
-                ++i;
-            }
-            continue;
-        }
-        if (is_digit(c)) {
-            if (at_line_start) {
-                if (const std::size_t end = list_marker_end(t, i); end != 0) {
-                    i = end;
-                    continue;
-                }
-            }
-            std::optional<Token> date = iso_date(t, i);
-            if (!date) {
-                date = day_first_date(t, i);
-            }
-            if (date) {
-                on_token(*date);
-                i = date->end;
-                continue;
-            }
-            auto [token, end] = parse_figure(t, i);
-            if (token) {
-                on_token(*token);
-            }
-            i = end;
-            continue;
-        }
-        if (currency_prefix(t, i)) {
-            auto [token, end] = parse_figure(t, i);
-            if (token) {
-                on_token(*token);
-            }
-            i = end;
-            continue;
-        }
-        ++i;
-    }
+    return s;
 }
 
 bool is_trivial(const Mention& m) {
-    return m.kind == FigureKind::plain && !m.magnitude && m.decimals == 0 && m.raw <= k_trivial_max;
+    return m.kind == FigureKind::plain && m.unit == Unit::none && !m.magnitude && m.decimals == 0 &&
+           m.raw <= k_trivial_max;
 }
 
 bool is_year(const Mention& m) {
-    return m.kind == FigureKind::plain && !m.magnitude && m.decimals == 0 &&
-           valid_year(static_cast<int>(m.raw));
+    return m.kind == FigureKind::plain && m.unit == Unit::none && !m.magnitude && m.decimals == 0 &&
+           m.raw >= 1900 && m.raw <= 2099 && m.raw == std::floor(m.raw);
 }
 
 bool is_trivial(const Token& token) {
@@ -804,6 +70,7 @@ bool is_trivial(const Token& token) {
         return is_trivial(token.first) && is_trivial(token.second);
     case TokenType::date:
     case TokenType::quote:
+    case TokenType::identifier:
         return false;
     }
     return false;
@@ -817,6 +84,8 @@ Claim::Kind claim_kind(const Token& token) {
         return Claim::Kind::date;
     case TokenType::quote:
         return Claim::Kind::quote;
+    case TokenType::identifier:
+        return Claim::Kind::identifier;
     case TokenType::figure:
         break;
     }
@@ -831,40 +100,29 @@ Claim::Kind claim_kind(const Token& token) {
     return is_year(token.first) ? Claim::Kind::year : Claim::Kind::number;
 }
 
-std::string_view trim_space(std::string_view s) {
-    while (!s.empty() && is_ascii_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_ascii_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-// The text of `src` that produced normalized bytes [begin, end).
-std::string original_text(std::string_view src, const std::vector<std::size_t>& map,
-                          std::size_t begin, std::size_t end) {
-    const std::size_t from = map[begin];
-    const std::size_t to = map[end];
-    return std::string(trim_space(src.substr(from, to - from)));
-}
-
 struct Scanned {
     Token token;
     Claim claim;
+    std::string normalized; // the claim's normalized text
 };
 
 // The non-trivial tokens of `output_text` with their claims.
 std::vector<Scanned> scan_output(std::string_view output_text) {
-    std::vector<std::size_t> map;
-    const std::string normalized = normalize(output_text, true, &map);
+    SourceMap map;
+    std::vector<std::uint32_t> line_starts;
+    const std::string normalized = normalize(output_text, &map, &line_starts);
     std::vector<Scanned> found;
-    scan(normalized, true, [&](const Token& token) {
-        if (!is_trivial(token)) {
-            found.push_back(
-                {token, Claim{claim_kind(token),
-                              original_text(output_text, map, token.begin, token.end)}});
+    const ScanOptions options{.quotes = true, .words = false, .line_starts = &line_starts};
+    scan(normalized, options, [&](const Token& token) {
+        if (is_trivial(token)) {
+            return;
         }
+        const std::size_t from = map.source(token.begin);
+        const std::size_t to = map.source(token.end);
+        found.push_back(
+            {token,
+             Claim{claim_kind(token), std::string(trim_space(output_text.substr(from, to - from)))},
+             normalized.substr(token.begin, token.end - token.begin)});
     });
     return found;
 }
@@ -932,107 +190,471 @@ bool find_in_order(std::string_view haystack, const std::vector<std::string>& ne
 // ---------------------------------------------------------------------------
 // Numeric look-ups
 
-// Whether a sorted range holds a value within the window of `v`: exact (up to
-// floating-point noise), or within half a unit of the claim's last digit when
-// the claim has two or more significant digits (a figure rounded half up or
-// down: "$2.5 million" for $2,450,000).
 struct Window {
     double low;
     double high;
 };
 
-Window window(double v, const Mention& m, double scale) {
-    const double noise = 1e-9 * std::max(1.0, std::fabs(v));
-    if (m.significant >= 2) {
-        const double half = 0.5 * std::pow(10.0, -m.decimals) * scale;
-        return {v - half - noise, v + half + noise};
-    }
-    return {v - noise, v + noise};
+double noise(double v) {
+    return 1e-9 * std::max(1.0, std::fabs(v));
 }
 
-bool any_in(const std::vector<double>& sorted, Window w) {
-    const auto it = std::lower_bound(sorted.begin(), sorted.end(), w.low);
-    return it != sorted.end() && *it <= w.high;
+Window exact_window(double v) {
+    return {v - noise(v), v + noise(v)};
+}
+
+// The values a claim rounds from: within half a unit of its last digit when
+// it has two or more significant digits ("$2.5 million" for $2,450,000),
+// else exact.
+Window rounded_window(const Mention& m) {
+    const double v = m.value();
+    if (m.significant < 2) {
+        return exact_window(v);
+    }
+    const double half = 0.5 * std::pow(10.0, -m.decimals) * m.scale * m.factor;
+    return {v - half - noise(v), v + half + noise(v)};
+}
+
+bool is_converted(Unit unit) {
+    return unit == Unit::basis_points || unit == Unit::fraction || unit == Unit::minor;
+}
+
+// How a claim in `claim` units matches an article value in `entry` units.
+Match unit_match(Unit claim, Unit entry, bool exact) {
+    if (is_converted(claim) != is_converted(entry) || (is_converted(claim) && claim != entry)) {
+        return Match::equivalent_unit;
+    }
+    if (!exact) {
+        return Match::rounded_number;
+    }
+    if (claim == entry) {
+        return Match::normalized_number;
+    }
+    return claim == Unit::none ? Match::without_unit : Match::normalized_number;
+}
+
+// A match and the article's span it matched.
+struct Found {
+    Match match = Match::not_found;
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
+// The weaker of two matches (a range is as good as its weaker end).
+Match weaker(Match a, Match b) {
+    return static_cast<int>(a) > static_cast<int>(b) ? a : b;
 }
 
 } // namespace
 
-// Access to the index's sorted look-up tables for the helpers below.
+std::string_view kind_name(Claim::Kind kind) {
+    switch (kind) {
+    case Claim::Kind::number:
+        return "number";
+    case Claim::Kind::percent:
+        return "percent";
+    case Claim::Kind::money:
+        return "money";
+    case Claim::Kind::date:
+        return "date";
+    case Claim::Kind::year:
+        return "year";
+    case Claim::Kind::range:
+        return "range";
+    case Claim::Kind::quote:
+        return "quote";
+    case Claim::Kind::evidence:
+        return "evidence";
+    case Claim::Kind::identifier:
+        return "identifier";
+    }
+    return "number";
+}
+
+std::string_view match_name(Match match) {
+    switch (match) {
+    case Match::not_found:
+        return "not_found";
+    case Match::exact_text:
+        return "exact_text";
+    case Match::normalized_number:
+        return "normalized_number";
+    case Match::normalized_date:
+        return "normalized_date";
+    case Match::without_unit:
+        return "without_unit";
+    case Match::equivalent_unit:
+        return "equivalent_unit";
+    case Match::rounded_number:
+        return "rounded_number";
+    case Match::date_part:
+        return "date_part";
+    case Match::identifier:
+        return "identifier";
+    case Match::loose_text:
+        return "loose_text";
+    }
+    return "not_found";
+}
+
+// The index's tables: how they are filled, and how a token is looked up.
 struct IndexAccess {
-    static void add(GroundingIndex& index, const Mention& m) {
-        index.m_raw.push_back(m.raw);
-        if (m.kind == FigureKind::percent) {
-            index.m_percents.push_back(m.raw);
-        } else {
-            index.m_scaled.push_back({m.raw * m.scale, m.currency});
-        }
-    }
+    using Entry = GroundingIndex::Entry;
+    using Table = std::vector<Entry>;
 
-    static void add(GroundingIndex& index, const Date& d) {
-        if (d.year != 0) {
-            index.m_raw.push_back(d.year);
-            index.m_dates.push_back(d.year * 10000 + d.month * 100);
+    // --- Building
+
+    struct Builder {
+        GroundingIndex& index;
+        const SourceMap& map;
+
+        std::uint32_t source(std::size_t normalized) const {
+            return static_cast<std::uint32_t>(map.source(normalized));
+        }
+
+        Entry entry(double value, std::size_t begin, std::size_t end, Unit unit = Unit::none,
+                    bool part = false) const {
+            const std::uint32_t from = source(begin);
+            const std::uint32_t to = std::max(from, source(end));
+            return Entry{value, from,
+                         static_cast<std::uint16_t>(std::min<std::uint32_t>(to - from, 0xFFFFU)),
+                         static_cast<std::uint8_t>(unit), part};
+        }
+
+        void text(std::size_t begin, std::size_t end) const {
+            index.m_texts.push_back(
+                {hash_of(std::string_view(index.m_text).substr(begin, end - begin)),
+                 static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), source(begin),
+                 source(end)});
+        }
+
+        void values(const Mention& m, double times) const {
+            index.m_raw.push_back(entry(m.raw * times, m.begin, m.end, m.unit));
+            const Entry value = entry(m.value() * times, m.begin, m.end, m.unit);
+            if (m.kind == FigureKind::percent) {
+                index.m_percents.push_back(value);
+            } else {
+                index.m_by_currency[slot(m.currency)].push_back(value);
+            }
+        }
+
+        void mention(const Mention& m) const {
+            values(m, 1);
+            // "12.480" is 12.48 in English and 12,480 with a dot grouping
+            // thousands (euro area): the article is taken to say either.
+            if (!m.spelled && m.decimals == 3 && m.raw < 1000) {
+                values(m, 1000);
+            }
+            if (!m.spelled) {
+                text(m.begin, m.end);
+            }
+        }
+
+        void date(const Date& d, std::size_t begin, std::size_t end) const {
+            const double month = d.year * 10000.0 + d.month * 100.0;
+            if (d.year != 0) {
+                index.m_date_parts.push_back(entry(d.year, begin, end, Unit::none, true));
+                index.m_dates.push_back(entry(month, begin, end, Unit::none, d.day != 0));
+            }
             if (d.day != 0) {
-                index.m_dates.push_back(d.year * 10000 + d.month * 100 + d.day);
+                index.m_date_parts.push_back(entry(d.day, begin, end, Unit::none, true));
+                index.m_month_days.push_back(
+                    entry(d.month * 100.0 + d.day, begin, end, Unit::none, d.year != 0));
+                if (d.year != 0) {
+                    index.m_dates.push_back(entry(month + d.day, begin, end));
+                }
             }
         }
-        if (d.day != 0) {
-            index.m_month_days.push_back(d.month * 100 + d.day);
-        }
-    }
 
-    static bool scaled(const GroundingIndex& index, const Mention& m, bool any_currency) {
-        const double v = m.raw * m.scale;
-        const Window w = window(v, m, m.scale);
-        auto it =
-            std::lower_bound(index.m_scaled.begin(), index.m_scaled.end(), w.low,
-                             [](const GroundingIndex::Money& a, double b) { return a.value < b; });
-        for (; it != index.m_scaled.end() && it->value <= w.high; ++it) {
-            if (any_currency || it->currency == 0 || m.currency == 0 ||
-                it->currency == m.currency) {
-                return true;
+        void add(const Token& token) const {
+            switch (token.type) {
+            case TokenType::figure:
+                mention(token.first);
+                return;
+            case TokenType::range:
+                mention(token.first);
+                mention(token.second);
+                text(token.begin, token.end);
+                return;
+            case TokenType::date:
+                date(token.date, token.begin, token.end);
+                if (token.alternative.month != 0) {
+                    date(token.alternative, token.begin, token.end);
+                }
+                text(token.begin, token.end);
+                return;
+            case TokenType::identifier:
+                index.m_identifiers.push_back({token.key, source(token.begin), source(token.end)});
+                if (const std::string_view family =
+                        std::string_view(token.key).substr(0, token.family);
+                    index.m_families.empty() || index.m_families.back() != family) {
+                    index.m_families.emplace_back(family); // a storm of one family stays one
+                }
+                if (token.first.end != 0) {
+                    index.m_identifier_parts.push_back(
+                        entry(token.first.raw, token.begin, token.end));
+                }
+                text(token.begin, token.end);
+                return;
+            case TokenType::quote:
+                return;
             }
         }
-        return false;
+    };
+
+    // What entries with one value may differ in: whole dates sort before their parts.
+    static std::uint32_t kind_key(const Entry& e) {
+        return (static_cast<std::uint32_t>(e.part) << 8U) | e.unit;
     }
 
-    static bool grounded(const GroundingIndex& index, const Mention& m) {
+    // Sorts `table` by value, then kind, then first occurrence, and keeps one
+    // entry per value and kind (the first in the article).
+    static void finish(Table& table) {
+        std::sort(table.begin(), table.end(), [](const Entry& a, const Entry& b) {
+            if (a.value != b.value) {
+                return a.value < b.value;
+            }
+            const std::uint32_t ka = kind_key(a);
+            const std::uint32_t kb = kind_key(b);
+            return ka != kb ? ka < kb : a.begin < b.begin;
+        });
+        table.erase(std::unique(table.begin(), table.end(),
+                                [](const Entry& a, const Entry& b) {
+                                    return a.value == b.value && kind_key(a) == kind_key(b);
+                                }),
+                    table.end());
+    }
+
+    static void finish(GroundingIndex& index) {
+        for (Table* table : {&index.m_raw, &index.m_percents, &index.m_date_parts,
+                             &index.m_identifier_parts, &index.m_dates, &index.m_month_days}) {
+            finish(*table);
+        }
+        for (Table& table : index.m_by_currency) {
+            finish(table);
+        }
+        const std::string_view text = index.m_text;
+        const auto view = [text](const GroundingIndex::Text& t) {
+            return text.substr(t.begin, t.end - t.begin);
+        };
+        std::sort(index.m_texts.begin(), index.m_texts.end(), [](const auto& a, const auto& b) {
+            return a.hash != b.hash ? a.hash < b.hash : a.begin < b.begin;
+        });
+        index.m_texts.erase(std::unique(index.m_texts.begin(), index.m_texts.end(),
+                                        [&](const auto& a, const auto& b) {
+                                            return a.hash == b.hash && view(a) == view(b);
+                                        }),
+                            index.m_texts.end());
+        std::sort(index.m_identifiers.begin(), index.m_identifiers.end(),
+                  [](const auto& a, const auto& b) {
+                      return a.key != b.key ? a.key < b.key : a.begin < b.begin;
+                  });
+        index.m_identifiers.erase(
+            std::unique(index.m_identifiers.begin(), index.m_identifiers.end(),
+                        [](const auto& a, const auto& b) { return a.key == b.key; }),
+            index.m_identifiers.end());
+        std::sort(index.m_families.begin(), index.m_families.end());
+        index.m_families.erase(std::unique(index.m_families.begin(), index.m_families.end()),
+                               index.m_families.end());
+    }
+
+    // --- Looking up
+
+    // The entry within `w` of `table` whose unit is `unit`, else the first
+    // within `w`; nullptr when none is.
+    static const Entry* in(const Table& table, Window w, Unit unit) {
+        auto it = std::lower_bound(table.begin(), table.end(), w.low,
+                                   [](const Entry& e, double v) { return e.value < v; });
+        const Entry* first = nullptr;
+        for (std::size_t n = 0; it != table.end() && it->value <= w.high && n < k_max_candidates;
+             ++it, ++n) {
+            if (it->unit == static_cast<std::uint8_t>(unit)) {
+                return &*it;
+            }
+            first = first != nullptr ? first : &*it;
+        }
+        return first;
+    }
+
+    static Found found(Match match, const Entry& e) { return {match, e.begin, e.begin + e.length}; }
+
+    // The amounts of every currency, unknown first.
+    static std::array<const Table*, k_currency_slots.size()> all(const GroundingIndex& x) {
+        std::array<const Table*, k_currency_slots.size()> tables{};
+        for (std::size_t i = 0; i < tables.size(); ++i) {
+            tables[i] = &x.m_by_currency[i];
+        }
+        return tables;
+    }
+
+    // Looks `m` up in `tables`, exact values first, then rounded ones.
+    template <typename Tables>
+    static std::optional<Found> amounts(const Tables& tables, const Mention& m) {
+        for (const bool exact : {true, false}) {
+            const Window w = exact ? exact_window(m.value()) : rounded_window(m);
+            for (const Table* table : tables) {
+                if (const Entry* e = in(*table, w, m.unit)) {
+                    return found(unit_match(m.unit, static_cast<Unit>(e->unit), exact), *e);
+                }
+            }
+        }
+        return std::nullopt;
+    }
+
+    static std::optional<Found> mention(const GroundingIndex& x, const Mention& m) {
         switch (m.kind) {
         case FigureKind::percent:
-            return any_in(index.m_percents, window(m.raw, m, 1));
+            return amounts(std::array{&x.m_percents}, m);
         case FigureKind::money:
-            return scaled(index, m, false);
+            if (m.currency == 0) {
+                return amounts(all(x), m);
+            }
+            return amounts(std::array{&x.m_by_currency[slot(m.currency)], &x.m_by_currency[0]}, m);
         case FigureKind::plain:
             break;
         }
         if (m.magnitude) {
-            return scaled(index, m, true);
+            return amounts(all(x), m);
         }
-        return any_in(index.m_raw, window(m.raw, m, 1)) || scaled(index, m, true);
+        const Window exact = exact_window(m.raw);
+        if (const Entry* e = in(x.m_raw, exact, Unit::none)) {
+            return found(e->unit == static_cast<std::uint8_t>(Unit::none) ? Match::normalized_number
+                                                                          : Match::without_unit,
+                         *e);
+        }
+        for (const Table* table : all(x)) {
+            if (const Entry* e = in(*table, exact, Unit::none)) {
+                return found(unit_match(Unit::none, static_cast<Unit>(e->unit), true), *e);
+            }
+        }
+        if (const Entry* e = in(x.m_date_parts, exact, Unit::none)) {
+            return found(Match::date_part, *e);
+        }
+        if (const Entry* e = in(x.m_identifier_parts, exact, Unit::none)) {
+            return found(Match::identifier, *e);
+        }
+        if (const Entry* e = in(x.m_raw, rounded_window(m), Unit::none)) {
+            return found(Match::rounded_number, *e);
+        }
+        return amounts(all(x), m);
     }
 
-    static bool grounded(const GroundingIndex& index, const Date& d) {
-        if (d.year == 0) {
-            return std::binary_search(index.m_month_days.begin(), index.m_month_days.end(),
-                                      d.month * 100 + d.day);
+    static std::optional<Found> date(const GroundingIndex& x, const Date& d) {
+        const Table& table = d.year == 0 ? x.m_month_days : x.m_dates;
+        const double key =
+            d.year == 0 ? d.month * 100.0 + d.day : d.year * 10000.0 + d.month * 100.0 + d.day;
+        const Entry* e = in(table, exact_window(key), Unit::none);
+        if (e == nullptr) {
+            return std::nullopt;
         }
-        return std::binary_search(index.m_dates.begin(), index.m_dates.end(),
-                                  d.year * 10000 + d.month * 100 + d.day);
+        return found(e->part ? Match::date_part : Match::normalized_date, *e);
     }
 
-    static bool grounded(const GroundingIndex& index, const Token& token,
-                         std::string_view claim_text) {
+    static std::optional<Found> identifier(const GroundingIndex& x, const std::string& key) {
+        const auto it =
+            std::lower_bound(x.m_identifiers.begin(), x.m_identifiers.end(), key,
+                             [](const auto& a, const std::string& k) { return a.key < k; });
+        if (it == x.m_identifiers.end() || it->key != key) {
+            return std::nullopt;
+        }
+        return Found{Match::identifier, it->begin, it->end};
+    }
+
+    static bool family_known(const GroundingIndex& x, const Token& token) {
+        return std::binary_search(x.m_families.begin(), x.m_families.end(),
+                                  token.key.substr(0, token.family));
+    }
+
+    static std::optional<Found> exact_text(const GroundingIndex& x, std::string_view text) {
+        const std::string_view all = x.m_text;
+        const std::uint64_t hash = hash_of(text);
+        auto it = std::lower_bound(
+            x.m_texts.begin(), x.m_texts.end(), hash,
+            [](const GroundingIndex::Text& t, std::uint64_t h) { return t.hash < h; });
+        for (std::size_t n = 0; it != x.m_texts.end() && it->hash == hash && n < k_max_candidates;
+             ++it, ++n) {
+            if (all.substr(it->begin, it->end - it->begin) == text) {
+                return Found{Match::exact_text, it->source_begin, it->source_end};
+            }
+        }
+        return std::nullopt;
+    }
+
+    static std::string snippet(const GroundingIndex& x, const Found& f) {
+        std::string_view text = trim_space(
+            std::string_view(x.m_source).substr(f.begin, std::max(f.begin, f.end) - f.begin));
+        if (text.size() > k_max_snippet) {
+            std::size_t cut = k_max_snippet;
+            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+                --cut; // never inside a UTF-8 sequence
+            }
+            text = text.substr(0, cut);
+        }
+        return std::string(text);
+    }
+
+    // How the figure, range, date or identifier `token` (whose normalized
+    // text is `text`) is in the article; not_found when it is not.
+    static Finding token(const GroundingIndex& x, const Token& token, std::string_view text,
+                         Claim claim) {
+        Finding finding{std::move(claim), Match::not_found, {}};
+        if (token.type == TokenType::quote) {
+            finding.match =
+                x.contains_quote(finding.claim.text) ? Match::exact_text : Match::not_found;
+            return finding;
+        }
+        if (const auto hit = exact_text(x, text)) {
+            finding.match = hit->match;
+            finding.article = snippet(x, *hit);
+            return finding;
+        }
+        std::optional<Found> hit;
+        std::optional<Found> other;
         switch (token.type) {
         case TokenType::figure:
-            return grounded(index, token.first);
+            hit = mention(x, token.first);
+            break;
         case TokenType::range:
-            return grounded(index, token.first) && grounded(index, token.second);
+            hit = mention(x, token.first);
+            other = mention(x, token.second);
+            if (!other) {
+                hit.reset();
+            }
+            break;
         case TokenType::date:
-            return grounded(index, token.date);
+            hit = date(x, token.date);
+            if (token.alternative.month != 0) {
+                if (const auto alternative = date(x, token.alternative);
+                    alternative && (!hit || alternative->match < hit->match)) {
+                    hit = alternative;
+                }
+            }
+            break;
+        case TokenType::identifier:
+            hit = identifier(x, token.key);
+            break;
         case TokenType::quote:
-            return index.contains_quote(claim_text);
+            break;
         }
-        return false;
+        if (!hit) {
+            return finding;
+        }
+        finding.match = hit->match;
+        finding.article = snippet(x, *hit);
+        if (other) {
+            finding.match = weaker(hit->match, other->match);
+            if (other->begin != hit->begin) {
+                finding.article += " / " + snippet(x, *other);
+            }
+        }
+        return finding;
+    }
+
+    // Whether `token` of an output is a claim against this article: an
+    // identifier whose family the article never uses is not.
+    static bool checkable(const GroundingIndex& x, const Token& token) {
+        return token.type != TokenType::identifier || family_known(x, token) ||
+               identifier(x, token.key).has_value();
     }
 };
 
@@ -1044,46 +666,22 @@ std::vector<Claim> extract_claims(std::string_view output_text) {
     return claims;
 }
 
-GroundingIndex::GroundingIndex(std::string_view article)
-    : m_text(normalize(article, false, nullptr)) {
+GroundingIndex::GroundingIndex(std::string_view article) : m_source(article) {
+    SourceMap map;
+    m_text = normalize(article, &map);
     m_loose = loosen(m_text);
-    scan(m_text, false, [&](const Token& token) {
-        switch (token.type) {
-        case TokenType::figure:
-            IndexAccess::add(*this, token.first);
-            break;
-        case TokenType::range:
-            IndexAccess::add(*this, token.first);
-            IndexAccess::add(*this, token.second);
-            break;
-        case TokenType::date:
-            IndexAccess::add(*this, token.date);
-            break;
-        case TokenType::quote:
-            break;
-        }
-    });
-    std::sort(m_percents.begin(), m_percents.end());
-    std::sort(m_raw.begin(), m_raw.end());
-    std::sort(m_scaled.begin(), m_scaled.end(),
-              [](const Money& a, const Money& b) { return a.value < b.value; });
-    std::sort(m_dates.begin(), m_dates.end());
-    std::sort(m_month_days.begin(), m_month_days.end());
+    const IndexAccess::Builder builder{*this, map};
+    scan(m_text, ScanOptions{.quotes = false, .words = true},
+         [&](const Token& token) { builder.add(token); });
+    IndexAccess::finish(*this);
 }
 
 bool GroundingIndex::contains_number(std::string_view figure) const {
-    const std::string normalized = normalize(figure, false, nullptr);
-    bool any = false;
-    bool all = true;
-    scan(normalized, false, [&](const Token& token) {
-        any = true;
-        all = all && IndexAccess::grounded(*this, token, {});
-    });
-    return any && all;
+    return find(Claim{Claim::Kind::number, std::string(figure)}).match != Match::not_found;
 }
 
 bool GroundingIndex::contains_quote(std::string_view quote) const {
-    const std::string normalized = normalize(quote, false, nullptr);
+    const std::string normalized = normalize(quote);
     std::vector<std::string> needles;
     for (const std::string_view part : fragments(normalized)) {
         needles.emplace_back(part);
@@ -1095,7 +693,7 @@ bool GroundingIndex::contains_evidence(std::string_view quote) const {
     if (contains_quote(quote)) {
         return true;
     }
-    const std::string normalized = normalize(quote, false, nullptr);
+    const std::string normalized = normalize(quote);
     std::vector<std::string> needles;
     for (const std::string_view part : fragments(normalized)) {
         needles.push_back(loosen(part));
@@ -1104,40 +702,73 @@ bool GroundingIndex::contains_evidence(std::string_view quote) const {
 }
 
 bool GroundingIndex::contains(const Claim& claim) const {
+    return find(claim).match != Match::not_found;
+}
+
+Finding GroundingIndex::find(const Claim& claim) const {
     switch (claim.kind) {
     case Claim::Kind::quote:
-        return contains_quote(claim.text);
+        return {claim, contains_quote(claim.text) ? Match::exact_text : Match::not_found, {}};
     case Claim::Kind::evidence:
-        return contains_evidence(claim.text);
+        if (contains_quote(claim.text)) {
+            return {claim, Match::exact_text, {}};
+        }
+        return {claim, contains_evidence(claim.text) ? Match::loose_text : Match::not_found, {}};
     default:
-        return contains_number(claim.text);
+        break;
     }
+    // Every figure the text holds must be found; the finding is the weakest.
+    const std::string normalized = normalize(claim.text);
+    Finding result{claim, Match::not_found, {}};
+    bool any = false;
+    bool all = true;
+    scan(normalized, ScanOptions{}, [&](const Token& token) {
+        if (!all || !IndexAccess::checkable(*this, token)) {
+            return;
+        }
+        const Finding one = IndexAccess::token(
+            *this, token, std::string_view(normalized).substr(token.begin, token.end - token.begin),
+            claim);
+        if (one.match == Match::not_found) {
+            all = false;
+            return;
+        }
+        if (!any || weaker(result.match, one.match) != result.match) {
+            result.match = one.match;
+            result.article = one.article;
+        }
+        any = true;
+    });
+    if (!any || !all) {
+        return {claim, Match::not_found, {}};
+    }
+    return result;
 }
 
 GroundingReport GroundingIndex::check(std::string_view output_text,
                                       const std::vector<std::string>& evidence) const {
     GroundingReport report;
-    const auto flag = [&](Claim claim) {
-        const bool seen = std::any_of(report.ungrounded.begin(), report.ungrounded.end(),
-                                      [&](const Claim& other) { return other.text == claim.text; });
-        if (!seen) {
-            report.ungrounded.push_back(std::move(claim));
+    std::unordered_set<std::string> seen;
+    const auto record = [&](Finding finding) {
+        ++report.checked;
+        if (!seen.insert(finding.claim.text).second) {
+            return;
         }
+        if (finding.match == Match::not_found) {
+            report.ungrounded.push_back(finding.claim);
+        }
+        report.findings.push_back(std::move(finding));
     };
     for (Scanned& scanned : scan_output(output_text)) {
-        ++report.checked;
-        if (!IndexAccess::grounded(*this, scanned.token, scanned.claim.text)) {
-            flag(std::move(scanned.claim));
+        if (IndexAccess::checkable(*this, scanned.token)) {
+            record(IndexAccess::token(*this, scanned.token, scanned.normalized,
+                                      std::move(scanned.claim)));
         }
     }
     for (const std::string& quote : evidence) {
         const std::string_view text = trim_space(quote);
-        if (text.empty()) {
-            continue;
-        }
-        ++report.checked;
-        if (!contains_evidence(text)) {
-            flag(Claim{Claim::Kind::evidence, std::string(text)});
+        if (!text.empty()) {
+            record(find(Claim{Claim::Kind::evidence, std::string(text)}));
         }
     }
     return report;

@@ -123,6 +123,21 @@ void from_json(const json& j, SeatStatus& s) {
     s.notes = j.value("notes", std::vector<std::string>{});
 }
 
+void to_json(json& j, const CheckedClaim& c) {
+    j = json{{"text", c.text},
+             {"kind", c.kind},
+             {"match", c.match},
+             {"article", c.article.empty() ? json(nullptr) : json(c.article)}};
+}
+void from_json(const json& j, CheckedClaim& c) {
+    j.at("text").get_to(c.text);
+    j.at("kind").get_to(c.kind);
+    j.at("match").get_to(c.match);
+    c.article = j.contains("article") && j.at("article").is_string()
+                    ? j.at("article").get<std::string>()
+                    : std::string();
+}
+
 void to_json(json& j, const Take& t) {
     j = json{{"seat", t.seat},
              {"stance", t.stance},
@@ -132,7 +147,8 @@ void to_json(json& j, const Take& t) {
              {"counterpoint", t.counterpoint},
              {"evidence", t.evidence},
              {"ungrounded", t.ungrounded},
-             {"claims_checked", t.claims_checked}};
+             {"claims_checked", t.claims_checked},
+             {"claims", t.claims}};
 }
 void from_json(const json& j, Take& t) {
     j.at("seat").get_to(t.seat);
@@ -144,6 +160,7 @@ void from_json(const json& j, Take& t) {
     j.at("evidence").get_to(t.evidence);
     j.at("ungrounded").get_to(t.ungrounded);
     t.claims_checked = j.value("claims_checked", std::size_t{0});
+    t.claims = j.value("claims", std::vector<CheckedClaim>{});
 }
 
 void to_json(json& j, const Rebuttal& r) {
@@ -154,7 +171,8 @@ void to_json(json& j, const Rebuttal& r) {
              {"stance_after", r.stance_after},
              {"confidence_after", r.confidence_after},
              {"ungrounded", r.ungrounded},
-             {"claims_checked", r.claims_checked}};
+             {"claims_checked", r.claims_checked},
+             {"claims", r.claims}};
 }
 void from_json(const json& j, Rebuttal& r) {
     j.at("seat").get_to(r.seat);
@@ -165,6 +183,7 @@ void from_json(const json& j, Rebuttal& r) {
     r.confidence_after = j.value("confidence_after", 0.5);
     r.ungrounded = j.value("ungrounded", std::vector<std::string>{});
     r.claims_checked = j.value("claims_checked", std::size_t{0});
+    r.claims = j.value("claims", std::vector<CheckedClaim>{});
 }
 
 void to_json(json& j, const Votes& v) {
@@ -200,6 +219,7 @@ void to_json(json& j, const Consensus& c) {
              {"shifts", c.shifts},
              {"ungrounded", c.ungrounded},
              {"claims_checked", c.claims_checked},
+             {"claims", c.claims},
              {"chair_error", c.chair_error.empty() ? json(nullptr) : json(c.chair_error)}};
 }
 void from_json(const json& j, Consensus& c) {
@@ -215,6 +235,7 @@ void from_json(const json& j, Consensus& c) {
     c.shifts = j.value("shifts", std::vector<Shift>{});
     c.ungrounded = j.value("ungrounded", std::vector<std::string>{});
     c.claims_checked = j.value("claims_checked", std::size_t{0});
+    c.claims = j.value("claims", std::vector<CheckedClaim>{});
     c.chair_error = j.contains("chair_error") && j.at("chair_error").is_string()
                         ? j.at("chair_error").get<std::string>()
                         : std::string();

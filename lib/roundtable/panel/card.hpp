@@ -41,6 +41,15 @@ struct SeatStatus {
     std::vector<std::string> notes; // what happened on the way, e.g. a budget retry
 };
 
+// One claim the grounding guard looked up, and how the article holds it
+// (guard::Match; "not_found" for an ungrounded claim).
+struct CheckedClaim {
+    std::string text;    // as written by the seat
+    std::string kind;    // number, percent, money, date, year, range, quote, evidence, identifier
+    std::string match;   // exact_text, normalized_number, ..., not_found (guard/grounding.hpp)
+    std::string article; // the article's figure, date or identifier it matched; "" when none
+};
+
 struct Take {
     std::string seat;
     Stance stance = Stance::neutral;
@@ -51,6 +60,7 @@ struct Take {
     std::vector<std::string> evidence;
     std::vector<std::string> ungrounded; // claims not found in the article
     std::size_t claims_checked = 0;      // claims and evidence quotes looked up
+    std::vector<CheckedClaim> claims;    // each claim looked up once, and how it matched
 };
 
 struct Rebuttal {
@@ -62,6 +72,7 @@ struct Rebuttal {
     double confidence_after = 0.5;
     std::vector<std::string> ungrounded;
     std::size_t claims_checked = 0;
+    std::vector<CheckedClaim> claims; // each claim looked up once, and how it matched
 };
 
 struct Votes {
@@ -95,6 +106,7 @@ struct Consensus {
     std::vector<Shift> shifts;           // seats whose stance changed in the rebuttal
     std::vector<std::string> ungrounded; // claims of the synthesis not found in the article
     std::size_t claims_checked = 0;      // claims of the synthesis looked up
+    std::vector<CheckedClaim> claims;    // each claim of the synthesis, and how it matched
     std::string chair_error;             // why the chair's synthesis failed; empty when it did not
 
     // Returns "bearish", "neutral", "bullish" or "split".

@@ -223,16 +223,36 @@ json take_for_prompt(const Take& take, const std::string& name) {
                 {"evidence", take.evidence}};
 }
 
-// Returns the claims of `text` and `evidence` not found in the article, and how many were checked.
-std::pair<std::vector<std::string>, std::size_t> ground(const guard::GroundingIndex& index,
-                                                        const std::string& text,
-                                                        const std::vector<std::string>& evidence) {
-    guard::GroundingReport report = index.check(text, evidence);
+// What the grounding guard found in one output: the claims not in the
+// article, how many were looked up, and how each one matched.
+struct Grounded {
     std::vector<std::string> ungrounded;
-    for (const auto& claim : report.ungrounded) {
-        ungrounded.push_back(claim.text);
+    std::size_t checked = 0;
+    std::vector<CheckedClaim> claims;
+
+    // Copies the three into `target` (a Take, Rebuttal or Consensus).
+    template <typename T> void into(T& target) && {
+        target.ungrounded = std::move(ungrounded);
+        target.claims_checked = checked;
+        target.claims = std::move(claims);
     }
-    return {std::move(ungrounded), report.checked};
+};
+
+// Returns what the guard found in `text` and `evidence`; never fails.
+Grounded ground(const guard::GroundingIndex& index, const std::string& text,
+                const std::vector<std::string>& evidence) {
+    guard::GroundingReport report = index.check(text, evidence);
+    Grounded grounded;
+    grounded.checked = report.checked;
+    for (auto& claim : report.ungrounded) {
+        grounded.ungrounded.push_back(std::move(claim.text));
+    }
+    for (auto& finding : report.findings) {
+        grounded.claims.push_back(
+            {std::move(finding.claim.text), std::string(guard::kind_name(finding.claim.kind)),
+             std::string(guard::match_name(finding.match)), std::move(finding.article)});
+    }
+    return grounded;
 }
 
 std::string panelist_letter(std::size_t index) {
@@ -306,6 +326,7 @@ void fill_from_takes(Consensus& consensus, const std::vector<Take>& takes) {
     }
     consensus.summary = summary;
     consensus.ungrounded.clear();
+    consensus.claims.clear();
 }
 
 // Returns whether `rebuttal` quotes the article with something its own take did
@@ -412,8 +433,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             t.analysis = o.at("analysis").get<std::string>();
             t.counterpoint = o.at("counterpoint").get<std::string>();
             t.evidence = string_list(o.at("evidence"));
-            std::tie(t.ungrounded, t.claims_checked) =
-                ground(index, join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence);
+            ground(index, join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence).into(t);
             takes[i] = std::move(t);
             ++answered;
         } else {
@@ -490,8 +510,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             r.stance_after =
                 parse_stance(o.at("stance_after").get<std::string>()).value_or(takes[i]->stance);
             r.confidence_after = o.at("confidence_after").get<double>();
-            std::tie(r.ungrounded, r.claims_checked) =
-                ground(index, join_lines({r.headline, r.text}), {});
+            ground(index, join_lines({r.headline, r.text}), {}).into(r);
             if (r.stance_after != takes[i]->stance) {
                 card.consensus.shifts.push_back({r.seat, takes[i]->stance, r.stance_after,
                                                  cites_new_evidence(r, *takes[i], index)});
@@ -582,8 +601,9 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             consensus.summary = synthesis.object->at("summary").get<std::string>();
             consensus.risk = synthesis.object->at("risk").get<std::string>();
             consensus.opportunity = synthesis.object->at("opportunity").get<std::string>();
-            std::tie(consensus.ungrounded, consensus.claims_checked) = ground(
-                index, join_lines({consensus.summary, consensus.risk, consensus.opportunity}), {});
+            ground(index, join_lines({consensus.summary, consensus.risk, consensus.opportunity}),
+                   {})
+                .into(consensus);
         } else {
             consensus.chair_error = synthesis.error;
             fill_from_takes(consensus, card.takes);

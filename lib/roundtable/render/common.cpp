@@ -109,6 +109,25 @@ std::vector<std::string> ungrounded_of(const panel::Card& card, std::string_view
     return out;
 }
 
+std::vector<panel::CheckedClaim> claims_of(const panel::Card& card, std::string_view seat) {
+    std::vector<panel::CheckedClaim> out;
+    if (const panel::Take* take = find_take(card, seat)) {
+        out = take->claims;
+    }
+    for (const panel::Rebuttal& rebuttal : card.rebuttals) {
+        if (rebuttal.seat == seat) {
+            out.insert(out.end(), rebuttal.claims.begin(), rebuttal.claims.end());
+        }
+    }
+    return out;
+}
+
+std::string match_label(std::string_view match) {
+    std::string out(match);
+    std::replace(out.begin(), out.end(), '_', ' ');
+    return out;
+}
+
 std::string ungrounded_summary(std::size_t count, std::size_t checked) {
     std::string prefix =
         checked == 0 ? std::string()

@@ -56,6 +56,13 @@ inline constexpr std::string_view k_no_new_evidence = " (shifted without citing 
 // Returns every claim of `seat` (take and rebuttal) not found in the article; never fails.
 std::vector<std::string> ungrounded_of(const panel::Card& card, std::string_view seat);
 
+// Returns every claim of `seat` (take and rebuttal) the guards looked up, with
+// how each one matched; empty for cards written before matches were recorded.
+std::vector<panel::CheckedClaim> claims_of(const panel::Card& card, std::string_view seat);
+
+// Returns a claim's match as words ("date part" for "date_part"); never fails.
+std::string match_label(std::string_view match);
+
 // Returns "1 ungrounded claim" / "N ungrounded claims", or k_all_grounded for none.
 std::string ungrounded_summary(std::size_t count, std::size_t checked = 0);
 

@@ -28,6 +28,7 @@ blockquote { margin: .4rem 0; padding: .1rem .9rem; border-left: 3px solid var(-
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); }
 code { font-size: .88em; }
+details.matches { margin: .3rem 0 .6rem; } details.matches summary { color: var(--muted); cursor: pointer; }
 )css";
 
 // Returns `text` with &, <, >, " and ' replaced by character references.
@@ -191,8 +192,20 @@ void write_rebuttals(std::string& out, const panel::Card& card) {
     out += "</section>\n";
 }
 
+// A table of every claim looked up and how it matched, folded away.
+void write_matches(std::string& out, const std::vector<panel::CheckedClaim>& matches) {
+    out += "\n<details class=\"matches\"><summary>How each claim was matched</summary>\n"
+           "<table>\n<thead><tr><th>Claim</th><th>Match</th><th>In the article</th></tr></thead>"
+           "\n<tbody>\n";
+    for (const panel::CheckedClaim& claim : matches) {
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(claim.text),
+                           esc(match_label(claim.match)), esc(claim.article));
+    }
+    out += "</tbody>\n</table>\n</details>\n";
+}
+
 void write_claims(std::string& out, std::string_view who, const std::vector<std::string>& claims,
-                  std::size_t checked) {
+                  std::size_t checked, const std::vector<panel::CheckedClaim>& matches) {
     out +=
         fmt::format("<li><strong>{}:</strong> {}", who, ungrounded_summary(claims.size(), checked));
     if (!claims.empty()) {
@@ -202,6 +215,9 @@ void write_claims(std::string& out, std::string_view who, const std::vector<std:
         }
         out += "</ul>\n";
     }
+    if (!matches.empty()) {
+        write_matches(out, matches);
+    }
     out += "</li>\n";
 }
 
@@ -210,11 +226,12 @@ void write_guards(std::string& out, const panel::Card& card) {
     for (const panel::SeatStatus& seat : card.seats) {
         if (seat.ok) {
             write_claims(out, esc(seat.seat), ungrounded_of(card, seat.seat),
-                         checked_of(card, seat.seat));
+                         checked_of(card, seat.seat), claims_of(card, seat.seat));
         }
     }
     if (card.consensus.synthesized || !card.consensus.ungrounded.empty()) {
-        write_claims(out, "synthesis", card.consensus.ungrounded, card.consensus.claims_checked);
+        write_claims(out, "synthesis", card.consensus.ungrounded, card.consensus.claims_checked,
+                     card.consensus.claims);
     }
     out += "</ul>\n</section>\n";
 }

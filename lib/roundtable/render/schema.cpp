@@ -71,6 +71,21 @@ Json build_schema() {
                           {"else", Json{{"properties", Json{{"error", string_type()}}}}}}});
     defs["seat"] = seat;
 
+    // How each claim was matched (guard/grounding.hpp); an addition within v1,
+    // so optional: cards written before it have no "claims".
+    defs["claim"] = object_of(
+        {{"text", string_type()},
+         {"kind", Json{{"type", "string"},
+                       {"enum", Json::array({"number", "percent", "money", "date", "year", "range",
+                                             "quote", "evidence", "identifier"})}}},
+         {"match",
+          Json{{"type", "string"},
+               {"enum", Json::array({"exact_text", "normalized_number", "normalized_date",
+                                     "without_unit", "equivalent_unit", "rounded_number",
+                                     "date_part", "identifier", "loose_text", "not_found"})}}},
+         {"article", string_or_null()}});
+    const Json claims = Json{{"type", "array"}, {"items", ref("claim")}};
+
     defs["take"] = object_of({{"seat", string_type()},
                               {"stance", ref("stance")},
                               {"confidence", share_type()},
@@ -80,6 +95,7 @@ Json build_schema() {
                               {"evidence", ref("strings")},
                               {"ungrounded", ref("strings")},
                               {"claims_checked", count_type()}});
+    defs["take"]["properties"]["claims"] = claims;
 
     defs["rebuttal"] = object_of({{"seat", string_type()},
                                   {"responds_to", ref("strings")},
@@ -89,6 +105,7 @@ Json build_schema() {
                                   {"confidence_after", share_type()},
                                   {"ungrounded", ref("strings")},
                                   {"claims_checked", count_type()}});
+    defs["rebuttal"]["properties"]["claims"] = claims;
 
     defs["shift"] = object_of({{"seat", string_type()},
                                {"from", ref("stance")},
@@ -111,6 +128,7 @@ Json build_schema() {
          {"ungrounded", ref("strings")},
          {"claims_checked", count_type()},
          {"chair_error", string_or_null()}});
+    defs["consensus"]["properties"]["claims"] = claims;
 
     defs["usage"] = object_of({{"calls", count_type()},
                                {"cache_hits", count_type()},

@@ -19,6 +19,8 @@ Card sample_card() {
     take.counterpoint = "B.";
     take.evidence = {"\u201cquoted\u201d"};
     take.ungrounded = {"$41 million"};
+    take.claims = {{"29", "number", "date_part", "April 29"},
+                   {"$41 million", "money", "not_found", ""}};
     card.takes = {take};
     Rebuttal reb;
     reb.seat = "bull";
@@ -45,6 +47,10 @@ TEST_CASE("card::json") {
         Card back = card_from_json_text(to_json_text(card));
         CHECK(to_json_text(back) == to_json_text(card));
         CHECK(back.takes.at(0).ungrounded.at(0) == "$41 million");
+        REQUIRE(back.takes.at(0).claims.size() == 2);
+        CHECK(back.takes.at(0).claims.at(0).match == "date_part");
+        CHECK(back.takes.at(0).claims.at(0).article == "April 29");
+        CHECK(back.takes.at(0).claims.at(1).article.empty());
         CHECK(back.seats.at(1).ok == false);
         CHECK(back.seats.at(1).error == "openai: HTTP 500");
         CHECK(back.consensus.shifts.at(0).to == Stance::neutral);
@@ -57,6 +63,21 @@ TEST_CASE("card::json") {
         }
         CHECK(text.find("\"status\":\"failed\"") != std::string::npos);
         CHECK(text.find("\"error\":null") != std::string::npos);
+    }
+    SECTION("each claim's match is written, and older cards without it still read") {
+        std::string text = to_json_text(sample_card(), -1);
+        CHECK(text.find(R"("claims":[{"article":"April 29","kind":"number","match":"date_part",)"
+                        R"("text":"29"},{"article":null,)") != std::string::npos);
+        std::string old = text;
+        for (std::size_t at = old.find("\"claims\":"); at != std::string::npos;
+             at = old.find("\"claims\":")) {
+            const std::size_t end = old.find(']', at);
+            old.erase(at, end + 2 - at); // the array and the comma after it
+        }
+        REQUIRE(old.find("claims\":[") == std::string::npos);
+        const Card back = card_from_json_text(old);
+        CHECK(back.takes.at(0).claims.empty());
+        CHECK(back.takes.at(0).ungrounded.at(0) == "$41 million");
     }
     SECTION("a split consensus is written as split and read back as no stance") {
         Card card = sample_card();

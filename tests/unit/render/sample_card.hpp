@@ -36,6 +36,10 @@ inline panel::Card sample_card(bool synthesized = true, bool offline = false) {
     a.counterpoint = "If the gains repeat, the bear case weakens.";
     a.evidence = {"profit doubled to CHF 2.1 billion", "revenue fell 4% in the quarter"};
     a.ungrounded = {"$3 billion buyback", "Q4 2027 guidance"};
+    a.claims = {{"4%", "percent", "normalized_number", "4 per cent"},
+                {"1,200", "number", "exact_text", "1,200"},
+                {"$3 billion buyback", "money", "not_found", ""},
+                {"Q4 2027 guidance", "identifier", "not_found", ""}};
 
     panel::Take b;
     b.seat = "gpt";

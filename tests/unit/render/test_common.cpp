@@ -62,6 +62,12 @@ TEST_CASE("common::card_lookups") {
     SECTION("ungrounded claims of take and rebuttal together") {
         CHECK(ungrounded_of(card, "claude").size() == 2);
         CHECK(ungrounded_of(card, "gpt") == std::vector<std::string>{"a 12% drop"});
+        const auto claims = claims_of(card, "claude");
+        REQUIRE(claims.size() == 4);
+        CHECK(claims[0].match == "normalized_number");
+        CHECK(claims_of(card, "gemini").empty());
+        CHECK(match_label("date_part") == "date part");
+        CHECK(match_label("exact_text") == "exact text");
         CHECK(ungrounded_summary(0) == "all claims found in the article");
         CHECK(ungrounded_summary(1) == "1 ungrounded claim");
         CHECK(ungrounded_summary(2) == "2 ungrounded claims");

@@ -59,6 +59,16 @@ TEST_CASE("html::render_html") {
         CHECK(out.find("<blockquote>“profit doubled to CHF 2.1 billion”</blockquote>") !=
               std::string::npos);
         CHECK(out.find("<li><strong>claude:</strong> 2 ungrounded claims") != std::string::npos);
+        // How each claim was matched: a folded table under the seat's line, escaped.
+        CHECK(
+            out.find("<details class=\"matches\"><summary>How each claim was matched</summary>") !=
+            std::string::npos);
+        CHECK(out.find("<tr><td>4%</td><td>normalized number</td><td>4 per cent</td></tr>") !=
+              std::string::npos);
+        CHECK(out.find("<tr><td>$3 billion buyback</td><td>not found</td><td></td></tr>") !=
+              std::string::npos);
+        CHECK(out.find("<details", out.find("<li><strong>gemini:</strong>")) ==
+              std::string::npos); // no table for a seat with no recorded matches
         CHECK(out.find("<li><strong>gemini:</strong> all claims found in the article</li>") !=
               std::string::npos);
         CHECK(out.find("<li>grok (xai, grok-4): xai: HTTP 503 after 3 attempts</li>") !=
