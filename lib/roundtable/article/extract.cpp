@@ -11,26 +11,28 @@ namespace roundtable::article {
 namespace {
 
 // Class/id words that mark boilerplate wherever they are.
-constexpr std::array<std::string_view, 63> k_hard_negative{
-    "comment",     "comments",     "commentlist", "disqus",        "related",     "relatedlinks",
-    "recommended", "recommend",    "outbrain",    "taboola",       "newsletter",  "newsletters",
-    "subscribe",   "subscription", "cookie",      "cookies",       "consent",     "gdpr",
-    "share",       "sharing",      "sharebar",    "shares",        "social",      "socials",
-    "promo",       "promotion",    "advert",      "advertisement", "ad",          "ads",
-    "adsense",     "sponsor",      "sponsored",   "breadcrumb",    "breadcrumbs", "trending",
-    "popular",     "byline",       "author",      "signup",        "paywall",     "outstream",
-    "dfp",         "gpt",          "adslot",      "adunit",        "banner",      "modal",
-    "popup",       "toolbar",      "tags",        "keywords",      "caption",     "captions",
-    "credit",      "credits",      "gallery",     "slideshow",     "carousel",    "lightbox",
-    "figcaption",  "readmore",     "sr"};
+constexpr std::array<std::string_view, 56> k_hard_negative{
+    "comment",      "comments",    "commentlist",   "disqus",       "related",
+    "relatedlinks", "recommended", "recommend",     "outbrain",     "taboola",
+    "newsletter",   "newsletters", "subscribe",     "subscription", "cookie",
+    "cookies",      "consent",     "gdpr",          "share",        "sharing",
+    "sharebar",     "shares",      "social",        "socials",      "promo",
+    "promotion",    "advert",      "advertisement", "ad",           "ads",
+    "adsense",      "sponsor",     "sponsored",     "breadcrumb",   "breadcrumbs",
+    "trending",     "popular",     "byline",        "author",       "signup",
+    "outstream",    "dfp",         "gpt",           "adslot",       "adunit",
+    "caption",      "captions",    "credit",        "credits",      "figcaption",
+    "readmore",     "sr",          "carousel",      "gallery",      "slideshow",
+    "lightbox"};
 
 // Class/id words that mark boilerplate in small elements only (wrappers carry them too).
-constexpr std::array<std::string_view, 34> k_soft_negative{
-    "nav",      "navbar", "navigation", "menu",  "sidebar",   "footer",  "header",
-    "masthead", "widget", "hidden",     "hide",  "rail",      "aside",   "pagination",
-    "pager",    "skip",   "meta",       "tools", "utility",   "login",   "print",
-    "more",     "date",   "timestamp",  "time",  "published", "updated", "photo",
-    "image",    "video",  "player",     "embed", "dateline",  "visually"};
+constexpr std::array<std::string_view, 40> k_soft_negative{
+    "nav",      "navbar", "navigation", "menu",     "sidebar",   "footer",   "header",
+    "masthead", "widget", "hidden",     "hide",     "rail",      "aside",    "pagination",
+    "pager",    "skip",   "meta",       "tools",    "utility",   "login",    "print",
+    "paywall",  "date",   "timestamp",  "time",     "published", "updated",  "photo",
+    "image",    "video",  "player",     "embed",    "dateline",  "visually", "modal",
+    "popup",    "banner", "toolbar",    "keywords", "tags"};
 
 // Class/id words that mark content.
 constexpr std::array<std::string_view, 16> k_positive{
@@ -124,6 +126,11 @@ bool is_block(GumboTag tag) noexcept {
     default:
         return false;
     }
+}
+
+bool is_heading(GumboTag tag) noexcept {
+    return tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 ||
+           tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
 }
 
 std::string lower_ascii(std::string_view s) {
@@ -507,7 +514,35 @@ private:
                 parts.push_back(c);
             }
         }
-        return parts;
+        // A heading goes with the taken block that follows it.
+        std::vector<int> ordered;
+        for (int c = parent + 1; c < m_nodes[idx(parent)].end; c = m_nodes[idx(c)].end) {
+            if (std::find(parts.begin(), parts.end(), c) != parts.end()) {
+                ordered.push_back(c);
+                continue;
+            }
+            const DomNode& s = m_nodes[idx(c)];
+            if (s.is_text || m_dead[idx(c)] || !is_heading(s.tag)) {
+                continue;
+            }
+            int next = s.end;
+            while (next < m_nodes[idx(parent)].end &&
+                   (m_nodes[idx(next)].is_text || m_dead[idx(next)])) {
+                next = m_nodes[idx(next)].end;
+            }
+            if (std::find(parts.begin(), parts.end(), next) != parts.end()) {
+                ordered.push_back(c);
+            }
+        }
+        return ordered;
+    }
+
+    int count_items(int i) const {
+        int items = 0;
+        for (int c = i + 1; c < m_nodes[idx(i)].end; c = m_nodes[idx(c)].end) {
+            items += !m_nodes[idx(c)].is_text && m_nodes[idx(c)].tag == GUMBO_TAG_LI ? 1 : 0;
+        }
+        return items;
     }
 
     // Returns whether element `i` inside the container is left out (step 4).
@@ -536,6 +571,14 @@ private:
             }
             if (weight < 0) {
                 return true;
+            }
+            if (n.tag == GUMBO_TAG_TABLE) { // data tables link names and tickers
+                return density > 0.65;
+            }
+            if ((n.tag == GUMBO_TAG_UL || n.tag == GUMBO_TAG_OL) && density > 0.33 &&
+                density <= 0.5) {
+                // Items of sentences with a link are text; short linked items are menus.
+                return static_cast<double>(length) / std::max(1, count_items(i)) < 80;
             }
             return weight >= 25 ? density > 0.5 : density > 0.33;
         case GUMBO_TAG_P:

@@ -155,3 +155,34 @@ TEST_CASE("encoding::to_utf8") {
           "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82");
     CHECK_FALSE(to_utf8("abc", "no-such-charset").has_value());
 }
+
+TEST_CASE("dom::parsers") {
+    SECTION("libxml2 (loaded at first use) and gumbo (its fallback) give the same article") {
+        for (const auto& entry : fs::directory_iterator(k_pages)) {
+            if (entry.path().extension() != ".html") {
+                continue;
+            }
+            std::string html = slurp(entry.path());
+            if (const std::string charset = declared_charset(html);
+                !charset.empty() && charset != "utf-8") {
+                html = to_utf8(html, charset).value();
+            }
+            INFO(entry.path().filename().string());
+            const Dom fast(html);
+            const Dom fallback(html, Parser::gumbo);
+            CHECK(fast.parsed_by_libxml2());
+            CHECK_FALSE(fallback.parsed_by_libxml2());
+            CHECK(normalize_text(extract_content(fast, "")) ==
+                  normalize_text(extract_content(fallback, "")));
+            CHECK(read_metadata(fast).title == read_metadata(fallback).title);
+        }
+    }
+    SECTION("XHTML names with a namespace prefix read as their local names") {
+        const Dom dom("<x:div class=\"a\"><x:p>One paragraph of text.</x:p></x:div>");
+        bool found = false;
+        for (const DomNode& node : dom.nodes()) {
+            found = found || (!node.is_text && node.tag == GUMBO_TAG_P);
+        }
+        CHECK(found);
+    }
+}
