@@ -404,6 +404,23 @@ private:
         }
     }
 
+    // Returns the characters of sentence-like paragraphs (80+ characters, under a
+    // quarter link text) under `i`.
+    double good_text(int i) const {
+        double sum = 0;
+        for (int j = i; j < m_nodes[idx(i)].end; ++j) {
+            if (m_dead[idx(j)]) {
+                j = m_nodes[idx(j)].end - 1;
+            } else if (m_paragraph[idx(j)]) {
+                if (m_chars[idx(j)] >= 80 && link_density(j) < 0.25) {
+                    sum += m_chars[idx(j)];
+                }
+                j = m_nodes[idx(j)].end - 1;
+            }
+        }
+        return sum;
+    }
+
     bool is_ancestor(int ancestor, int node) const {
         return node > ancestor && node < m_nodes[idx(ancestor)].end;
     }
@@ -464,6 +481,16 @@ private:
             if (m_score[idx(a)] > last) {
                 top = a;
                 last = m_score[idx(a)];
+            }
+        }
+        // Continuity: an ancestor close above that holds much more paragraph text
+        // (an article split into sections) is the container, unless it is link-heavy.
+        const double base = good_text(top);
+        int level = 0;
+        for (int a = m_nodes[idx(top)].parent; a > m_body && level < 3;
+             a = m_nodes[idx(a)].parent, ++level) {
+            if (good_text(a) >= 1.5 * base && link_density(a) < 0.2 && m_weight[idx(a)] >= 0) {
+                top = a;
             }
         }
         // A lone child: its parent is the same container.
