@@ -8,6 +8,7 @@
 #include <iostream>
 #include <roundtable/commands/batch.hpp>
 #include <roundtable/commands/cache.hpp>
+#include <roundtable/commands/extract.hpp>
 #include <roundtable/commands/logs.hpp>
 #include <roundtable/commands/models.hpp>
 #include <roundtable/commands/run.hpp>
@@ -237,6 +238,17 @@ int main(int argc, char** argv) {
     add_panel_flags(*batch, batch_options.overrides);
     add_cache_flags(*batch, batch_options.cache);
 
+    // Issue 14: `roundtable extract`, what the panel would read.
+    roundtable::commands::ExtractOptions extract_options;
+    auto* extract = app.add_subcommand(
+        "extract", "Print what the panel would read: title, byline, date, site, article body");
+    extract->add_option("input", extract_options.input,
+                        "A file, - for stdin, or an http(s) URL (default: stdin)");
+    extract->add_option("-f,--format", extract_options.format, "Output: text or json")
+        ->capture_default_str();
+    extract->add_option("--max-bytes", extract_options.max_bytes,
+                        "Largest input accepted, in bytes (default 1 MiB)");
+
     roundtable::commands::LogsOptions logs_options;
     auto* logs = app.add_subcommand("logs", "List recently logged cards, or show one again");
     logs->add_option("-n,--limit", logs_options.limit, "How many cards to list")
@@ -308,6 +320,8 @@ Exit codes: 0 done (or a declined clear), 2 bad flag, 4 bad config or unusable s
             batch_options.prompts_dir = prompts_dir;
             batch_options.stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
             code = roundtable::commands::run_batch(batch_options, std::cout, std::cerr);
+        } else if (*extract) {
+            code = roundtable::commands::run_extract(extract_options, std::cout, std::cerr);
         } else if (*logs) {
             logs_options.stdout_is_tty = ::isatty(STDOUT_FILENO) != 0;
             code = roundtable::commands::run_logs(logs_options, std::cout, std::cerr);

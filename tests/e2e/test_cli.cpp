@@ -331,3 +331,49 @@ TEST_CASE("cli::no article on a terminal prints usage and exits 2") {
     CHECK(r.out.find("no article given") != std::string::npos); // the pty merges stdout and stderr
     CHECK(r.out.find("Usage:") != std::string::npos);
 }
+
+TEST_CASE("cli::extract") {
+    SECTION("text: title, metadata, source, then exactly the body") {
+        const auto r = run({"extract", source_path("tests/data/pages/div-soup.html")});
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.empty());
+        const std::string body = read_all(source_path("tests/data/pages/div-soup.txt"));
+        CHECK(r.out.starts_with("Halvorsen Foods cuts outlook as freight costs bite\n"
+                                "by Ana Ruiz · MarketWire · published 2024-03-05T14:20:00Z\n"
+                                "source: "));
+        CHECK(r.out.ends_with("\n\n" + body));
+        CHECK(r.out.find("Comments (214)") == std::string::npos);
+    }
+    SECTION("json from stdin: {title, byline, published, site, text, chars, source}") {
+        const auto r = run({"extract", "-", "--format", "json"},
+                           read_all(source_path("tests/data/pages/json-ld-body.html")));
+        REQUIRE(r.exit_code == 0);
+        const json j = json::parse(r.out);
+        CHECK(j.at("title") == "Veltra Bank profit beats estimates on trading surge");
+        CHECK(j.at("byline") == "Tom Becker, Sara Lind");
+        CHECK(j.at("published") == "2024-04-16T07:05:00+02:00");
+        CHECK(j.at("site") == "The Ledger");
+        CHECK(j.at("source") == "stdin");
+        CHECK(j.at("text").get<std::string>().starts_with("Veltra Bank reported first-quarter"));
+        CHECK(j.at("chars").get<std::size_t>() > 500);
+        CHECK(j.size() == 7);
+    }
+    SECTION("a page with no article: exit 2 and why") {
+        const auto r = run({"extract", "-"},
+                           "<html><body><div id=root></div><script>boot()</script></body></html>");
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err == "roundtable: error: stdin: input has no article text: an empty shell whose "
+                       "content is loaded by scripts\n");
+    }
+    SECTION("the card shows the page's metadata under its title") {
+        const auto r = run({source_path("tests/data/pages/div-soup.html"), "--offline", "--format",
+                            "json", "--no-cache"});
+        REQUIRE(r.exit_code == 0);
+        const json j = json::parse(r.out);
+        CHECK(j.at("article").at("title") == "Halvorsen Foods cuts outlook as freight costs bite");
+        CHECK(j.at("article").at("byline") == "Ana Ruiz");
+        CHECK(j.at("article").at("site") == "MarketWire");
+        CHECK(j.at("article").at("published") == "2024-03-05T14:20:00Z");
+    }
+}

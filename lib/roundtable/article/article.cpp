@@ -48,6 +48,13 @@ Article from_read(util::CappedRead read, std::string source, const ReadOptions& 
 
 } // namespace
 
+std::string grounding_text(const Article& article) {
+    if (article.title.empty()) {
+        return article.text;
+    }
+    return fmt::format("{}\n\n{}", article.title, article.text);
+}
+
 std::string source_message(std::string_view source, std::string_view problem) {
     if (source.empty()) {
         return std::string(problem);
@@ -74,6 +81,19 @@ Article from_bytes(std::string bytes, std::string source, const ReadOptions& opt
     Article article;
     article.bytes = bytes.size();
     Utf8Repair repaired = repair_utf8(content);
+    if (repaired.replaced > 0 && looks_like_html(content)) {
+        // Not UTF-8: the page's own declaration, else the web's legacy default.
+        std::string charset = declared_charset(content);
+        if (charset.empty() || charset == "utf-8" || charset == "utf8") {
+            charset = "windows-1252";
+        }
+        if (std::optional<std::string> converted = to_utf8(content, charset)) {
+            Utf8Repair clean = repair_utf8(*converted);
+            if (clean.replaced == 0) {
+                repaired = std::move(clean);
+            }
+        }
+    }
     if (repaired.replaced > 0) {
         article.warnings.push_back(source_message(
             source, fmt::format("replaced {} invalid UTF-8 {} with U+FFFD", repaired.replaced,
@@ -90,7 +110,14 @@ Article from_bytes(std::string bytes, std::string source, const ReadOptions& opt
         HtmlText& html = *extracted;
         article.from_html = true;
         article.title = std::move(html.title);
+        article.byline = std::move(html.byline);
+        article.published = std::move(html.published);
+        article.site = std::move(html.site);
         article.text = normalize_text(html.text);
+        if (article.text.empty() && !html.empty_reason.empty() &&
+            html.empty_reason != "the page has no text") {
+            fail(source, fmt::format("input has no article text: {}", html.empty_reason));
+        }
     } else {
         article.text = normalize_text(repaired.text);
         article.title = plain_text_title(article.text);

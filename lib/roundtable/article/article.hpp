@@ -15,12 +15,16 @@
 //   input looks binary (<why>), not text   (NUL bytes / N% control bytes)
 //   input is UTF-16 text; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)
 //   input has no text                   (nothing readable left after HTML extraction)
+//   input has no article text: <why>    (a login wall, an empty shell loaded by
+//                                        scripts, only navigation and links)
 //   input HTML nests too deeply (over 1000 levels)
 //   no such file / is a directory / permission denied / <other errno reason>
 // and the warning "replaced N invalid UTF-8 sequence(s) with U+FFFD".
 //
-// Reading: a UTF-8 byte order mark is dropped; HTML is detected by content (see
-// article/html.hpp) and turned into text; plain text keeps its characters and only
+// Reading: a UTF-8 byte order mark is dropped; HTML that is not valid UTF-8 is
+// converted from the encoding it declares (windows-1252 when it declares none);
+// HTML is detected by content (see article/html.hpp) and its article extracted,
+// metadata apart; plain text keeps its characters and only
 // has its whitespace normalized (article/normalize.hpp).
 #pragma once
 
@@ -32,13 +36,16 @@
 namespace roundtable::article {
 
 struct Article {
-    std::string title;                 // <title> of HTML, or a short first line, or ""
-    std::string source;                // the path, the URL, or "stdin"
-    std::string text;                  // normalized UTF-8 text the panel reads
-    std::string sha256;                // hex SHA-256 of `text`
-    std::size_t chars = 0;             // Unicode code points in `text`
-    std::size_t bytes = 0;             // size of the input as read
-    bool from_html = false;            // true when the input was detected as HTML
+    std::string title;      // HTML's headline (site name stripped), or a short first line, or ""
+    std::string byline;     // HTML's author(s), or ""
+    std::string published;  // HTML's publication date as stated, or ""
+    std::string site;       // HTML's site name, or ""
+    std::string source;     // the path, the URL, or "stdin"
+    std::string text;       // normalized UTF-8 text the panel reads
+    std::string sha256;     // hex SHA-256 of `text`
+    std::size_t chars = 0;  // Unicode code points in `text`
+    std::size_t bytes = 0;  // size of the input as read
+    bool from_html = false; // true when the input was detected as HTML
     std::vector<std::string> warnings; // non-fatal problems (e.g. invalid UTF-8 replaced)
 };
 
@@ -58,6 +65,11 @@ Article read_file(const std::string& path, const ReadOptions& options = {});
 // Reads all of standard input (binary, at most max_bytes + 1 bytes); throws as
 // from_bytes, or with the errno reason if stdin cannot be read. Source is "stdin".
 Article read_stdin(const ReadOptions& options = {});
+
+// Returns the text claims are grounded in: the title, a blank line and the body (the
+// body alone when there is no title) -- what `roundtable extract` prints as the text
+// the panel reads. Never fails.
+std::string grounding_text(const Article& article);
 
 // Returns `problem` prefixed with "<source>: ", or `problem` alone when `source` is
 // empty -- the format of every message above; never fails.

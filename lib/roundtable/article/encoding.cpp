@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cerrno>
 #include <fmt/format.h>
+#include <iconv.h>
 #include <roundtable/article/encoding.hpp>
 #include <utf8proc.h>
 
@@ -118,6 +120,107 @@ std::size_t count_code_points(std::string_view text) noexcept {
     return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
         return !is_continuation(static_cast<unsigned char>(c));
     }));
+}
+
+namespace {
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+// Returns the charset name that starts at `pos` of `lower` (after optional quotes).
+std::string charset_at(std::string_view lower, std::size_t pos) {
+    while (pos < lower.size() && (lower[pos] == '"' || lower[pos] == '\'' || lower[pos] == ' ')) {
+        ++pos;
+    }
+    std::size_t end = pos;
+    while (end < lower.size() &&
+           ((lower[end] >= 'a' && lower[end] <= 'z') || (lower[end] >= '0' && lower[end] <= '9') ||
+            lower[end] == '-' || lower[end] == '_' || lower[end] == ':' || lower[end] == '.')) {
+        ++end;
+    }
+    return std::string(lower.substr(pos, end - pos));
+}
+
+} // namespace
+
+std::string declared_charset(std::string_view page) {
+    const std::string lower = lower_ascii(page.substr(0, 4096));
+    if (lower.starts_with("<?xml")) {
+        const std::size_t close = lower.find("?>");
+        const std::size_t at = lower.find("encoding=");
+        if (at != std::string::npos && at < close) {
+            return charset_at(lower, at + 9);
+        }
+    }
+    std::size_t pos = 0;
+    while ((pos = lower.find("<meta", pos)) != std::string::npos) {
+        const std::size_t end = lower.find('>', pos);
+        const std::string_view tag = std::string_view(lower).substr(
+            pos, end == std::string::npos ? std::string::npos : end - pos);
+        pos += 5;
+        const std::size_t at = tag.find("charset");
+        if (at == std::string_view::npos) {
+            continue;
+        }
+        std::size_t value = at + 7;
+        while (value < tag.size() && tag[value] == ' ') {
+            ++value;
+        }
+        if (value < tag.size() && tag[value] == '=') {
+            std::string name = charset_at(tag, value + 1);
+            if (!name.empty()) {
+                return name;
+            }
+        }
+    }
+    return {};
+}
+
+std::optional<std::string> to_utf8(std::string_view bytes, std::string_view charset) {
+    std::string from = lower_ascii(charset);
+    if (from == "iso-8859-1" || from == "latin1" || from == "us-ascii" || from == "ascii" ||
+        from == "iso8859-1" || from == "l1") {
+        from = "windows-1252";
+    } else if (from == "gb2312" || from == "gbk" || from == "x-gbk") {
+        from = "gb18030";
+    } else if (from == "shift-jis" || from == "sjis" || from == "x-sjis") {
+        from = "shift_jis";
+    }
+    const iconv_t cd = iconv_open("UTF-8", from.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1)) {
+        return std::nullopt;
+    }
+    std::string out(bytes.size() * 2 + 16, '\0');
+    char* in_ptr = const_cast<char*>(bytes.data());
+    std::size_t in_left = bytes.size();
+    char* out_ptr = out.data();
+    std::size_t out_left = out.size();
+    bool ok = true;
+    while (in_left > 0) {
+        if (iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left) != static_cast<std::size_t>(-1)) {
+            continue;
+        }
+        if (errno == E2BIG) {
+            const std::size_t used = out.size() - out_left;
+            out.resize(out.size() * 2);
+            out_ptr = out.data() + used;
+            out_left = out.size() - used;
+            continue;
+        }
+        ok = false;
+        break;
+    }
+    iconv_close(cd);
+    if (!ok) {
+        return std::nullopt;
+    }
+    out.resize(out.size() - out_left);
+    return out;
 }
 
 } // namespace roundtable::article

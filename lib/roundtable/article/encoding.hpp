@@ -27,6 +27,17 @@ struct Utf8Repair {
 // "maximal subpart" rule) replaced by one U+FFFD; never fails.
 Utf8Repair repair_utf8(std::string_view bytes);
 
+// Returns the character encoding an HTML or XML page declares in its first 4 KiB
+// (<meta charset>, <meta http-equiv="content-type" content="...; charset=...">, or
+// an <?xml encoding="..."?> declaration), lower-cased, e.g. "windows-1252"; "" when
+// it declares none. Never fails.
+std::string declared_charset(std::string_view page);
+
+// Returns `bytes` converted from `charset` to UTF-8 with the system's iconv
+// (ISO-8859-1 and US-ASCII are read as windows-1252, as browsers do); returns nullopt
+// if the charset is unknown or the bytes are not valid in it.
+std::optional<std::string> to_utf8(std::string_view bytes, std::string_view charset);
+
 // Returns the number of code points in `text`, which must be valid UTF-8.
 std::size_t count_code_points(std::string_view text) noexcept;
 

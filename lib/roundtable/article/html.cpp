@@ -3,7 +3,10 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <gumbo.h>
+#include <roundtable/article/dom.hpp>
+#include <roundtable/article/extract.hpp>
 #include <roundtable/article/html.hpp>
+#include <roundtable/article/metadata.hpp>
 #include <roundtable/article/normalize.hpp>
 #include <vector>
 
@@ -12,6 +15,9 @@ namespace roundtable::article {
 namespace {
 
 constexpr std::size_t k_sniff_bytes = 8 * 1024;
+
+// Fewer words than this in the markup's body sends extraction to its fallbacks.
+constexpr std::size_t k_thin_words = 50;
 
 char ascii_lower(char c) noexcept {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -67,10 +73,7 @@ private:
     GumboOutput* m_output = nullptr;
 };
 
-bool is_element(const GumboNode* node) noexcept {
-    return node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE;
-}
-
+// Returns whether `node` holds no readable text (script, style, head, ...).
 bool is_skipped(const GumboNode* node) {
     if (node->type == GUMBO_NODE_TEMPLATE) {
         return true;
@@ -82,11 +85,6 @@ bool is_skipped(const GumboNode* node) {
     case GUMBO_TAG_SCRIPT:
     case GUMBO_TAG_STYLE:
     case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_FORM:
     case GUMBO_TAG_SVG:
     case GUMBO_TAG_MATH:
     case GUMBO_TAG_TEMPLATE:
@@ -213,58 +211,50 @@ void append_text(const GumboNode* root, std::string& out) {
     }
 }
 
-// Calls `visit` on each element in document order, not descending into skipped
-// elements or, when `visit` returns false, into the element itself.
-template <typename Visit>
-void for_each_element(const GumboNode* root, bool enter_skipped, Visit visit) {
-    std::vector<const GumboNode*> stack{root};
-    while (!stack.empty()) {
-        const GumboNode* node = stack.back();
-        stack.pop_back();
-        const GumboVector* children = nullptr;
-        if (node->type == GUMBO_NODE_DOCUMENT) {
-            children = &node->v.document.children;
-        } else if (is_element(node)) {
-            if (!enter_skipped && is_skipped(node)) {
-                continue;
-            }
-            if (!visit(node)) {
-                continue;
-            }
-            children = &node->v.element.children;
-        } else {
-            continue;
-        }
-        for (unsigned int i = children->length; i > 0; --i) {
-            stack.push_back(static_cast<const GumboNode*>(children->data[i - 1]));
-        }
-    }
-}
-
-const GumboNode* find_first(const GumboNode* root, GumboTag tag, bool enter_skipped) {
-    const GumboNode* found = nullptr;
-    for_each_element(root, enter_skipped, [&](const GumboNode* node) {
-        if (found == nullptr && node->v.element.tag == tag) {
-            found = node;
-        }
-        return found == nullptr;
-    });
-    return found;
-}
-
-// Returns the inner text of `node` (script and style excluded) on one line.
-std::string inner_line(const GumboNode* node) {
-    std::string text;
-    append_text(node, text);
-    return normalize_line(text);
-}
-
-std::size_t visible_size(std::string_view text) {
-    std::size_t size = 0;
+std::size_t count_words(std::string_view text) {
+    std::size_t n = 0;
+    bool in_word = false;
     for (const char c : text) {
-        size += is_ascii_space(c) ? 0 : 1;
+        const bool space = is_ascii_space(c);
+        n += !space && !in_word ? 1 : 0;
+        in_word = !space;
     }
-    return size;
+    return n;
+}
+
+// Returns the text of a body held as a string: HTML read as text, else as given.
+std::string body_text(const std::string& body) {
+    if (body.find('<') != std::string::npos && looks_like_html(body)) {
+        return html_all_text(body);
+    }
+    return body;
+}
+
+// Returns why a page whose extraction gave no text has none.
+std::string empty_reason(const Dom& dom) {
+    const auto& nodes = dom.nodes();
+    std::uint32_t chars = 0;
+    std::uint32_t links = 0;
+    for (const DomNode& n : nodes) {
+        if (!n.is_text && n.tag == GUMBO_TAG_BODY) {
+            chars = n.chars;
+            links = n.link_chars;
+            break;
+        }
+    }
+    if (dom.has_password_field()) {
+        return "a sign-in form and no article (a login wall)";
+    }
+    if (chars == 0) {
+        std::size_t script_bytes = 0;
+        for (const Dom::Script& script : dom.scripts()) {
+            script_bytes += script.text.size();
+        }
+        return script_bytes > 0 ? "an empty shell whose content is loaded by scripts"
+                                : "the page has no text";
+    }
+    (void)links;
+    return "only navigation, links and labels, no article";
 }
 
 } // namespace
@@ -361,7 +351,9 @@ bool looks_like_html(std::string_view text) {
     if (lower.starts_with("<!doctype html") || lower.starts_with("<html")) {
         return true;
     }
-    if (lower.starts_with("<?xml") && has_tag(lower, "html")) {
+    if (lower.starts_with("<?xml") &&
+        (has_tag(lower, "html") ||
+         lower.find("http://www.w3.org/1999/xhtml") != std::string::npos)) {
         return true;
     }
     if (lower.starts_with('<')) {
@@ -378,62 +370,65 @@ bool looks_like_html(std::string_view text) {
     return has_tag(lower, "head") || has_tag(lower, "body") || count_tag(lower, "p", 3) >= 3;
 }
 
+std::string html_all_text(std::string_view html) {
+    std::string text;
+    if (html_depth(html) > k_max_html_depth) {
+        return text;
+    }
+    const GumboTree tree(html);
+    if (tree.root() != nullptr) {
+        append_text(tree.root(), text);
+    }
+    return text;
+}
+
 std::expected<HtmlText, std::string> html_to_text(std::string_view html) {
     if (html_depth(html) > k_max_html_depth) {
         return std::unexpected(
             fmt::format("HTML nests too deeply (over {} levels)", k_max_html_depth));
     }
     HtmlText result;
-    const GumboTree tree(html);
-    const GumboNode* root = tree.root();
-    if (root == nullptr) {
-        return result;
-    }
+    const Dom dom(html);
+    PageMeta meta = read_metadata(dom);
+    result.title = std::move(meta.title);
+    result.byline = std::move(meta.byline);
+    result.published = std::move(meta.published);
+    result.site = std::move(meta.site);
 
-    if (const GumboNode* title = find_first(root, GUMBO_TAG_TITLE, true); title != nullptr) {
-        std::string text;
-        const GumboVector& children = title->v.element.children;
-        for (unsigned int i = 0; i < children.length; ++i) {
-            const auto* child = static_cast<const GumboNode*>(children.data[i]);
-            if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE) {
-                text.append(child->v.text.text);
-            }
-        }
-        result.title = normalize_line(text);
-    }
-    if (result.title.empty()) {
-        if (const GumboNode* h1 = find_first(root, GUMBO_TAG_H1, true); h1 != nullptr) {
-            result.title = inner_line(h1);
+    std::string text = extract_content(dom, result.title);
+    std::size_t words = count_words(text);
+    if (words < k_thin_words) { // thin: the page may keep its text in <noscript>
+        ExtractOptions options;
+        options.noscript = true;
+        std::string with_noscript = extract_content(dom, result.title, options);
+        if (const std::size_t n = count_words(with_noscript); n >= 30 && n >= 2 * words) {
+            text = std::move(with_noscript);
+            words = n;
         }
     }
-
-    // Prefer the largest top-level <article>, then <main>, then <body>.
-    std::vector<const GumboNode*> articles;
-    for_each_element(root, false, [&](const GumboNode* node) {
-        if (node->v.element.tag == GUMBO_TAG_ARTICLE) {
-            articles.push_back(node);
-            return false;
-        }
-        return true;
-    });
-    std::size_t best_size = 0;
-    for (const GumboNode* article : articles) {
-        std::string text;
-        append_text(article, text);
-        const std::size_t size = visible_size(text);
-        if (size > best_size) {
-            best_size = size;
-            result.text = std::move(text);
+    if (!meta.ld_body.empty()) { // structured data holds the whole body
+        std::string ld = body_text(meta.ld_body);
+        if (const std::size_t n = count_words(ld);
+            n >= 30 && static_cast<double>(words) < 0.7 * static_cast<double>(n)) {
+            text = std::move(ld);
+            words = n;
         }
     }
-    if (best_size == 0) {
-        const GumboNode* content = find_first(root, GUMBO_TAG_MAIN, false);
-        if (content == nullptr) {
-            content = find_first(root, GUMBO_TAG_BODY, false);
+    if (words < k_thin_words) { // a script-rendered page: its state object holds the body
+        std::string from_script = script_body(dom);
+        if (const std::size_t n = count_words(from_script); n > words) {
+            text = std::move(from_script);
+            words = n;
         }
-        result.text.clear();
-        append_text(content != nullptr ? content : root, result.text);
     }
+    if (words == 0) {
+        text.clear();
+        result.empty_reason = empty_reason(dom);
+    } else if (dom.has_password_field() && words < 20) {
+        text.clear();
+        result.empty_reason = empty_reason(dom);
+    }
+    result.text = std::move(text);
     return result;
 }
 

@@ -93,6 +93,10 @@ void to_json(json& j, const ArticleMeta& a) {
              {"sha256", a.sha256},
              {"chars", a.chars},
              {"bytes", a.bytes}};
+    for (const auto& [key, value] :
+         {std::pair{"byline", &a.byline}, {"published", &a.published}, {"site", &a.site}}) {
+        j[key] = value->empty() ? json(nullptr) : json(*value);
+    }
 }
 void from_json(const json& j, ArticleMeta& a) {
     j.at("title").get_to(a.title);
@@ -100,6 +104,11 @@ void from_json(const json& j, ArticleMeta& a) {
     j.at("sha256").get_to(a.sha256);
     j.at("chars").get_to(a.chars);
     a.bytes = j.value("bytes", std::size_t{0});
+    for (const auto& [key, value] :
+         {std::pair{"byline", &a.byline}, {"published", &a.published}, {"site", &a.site}}) {
+        const auto it = j.find(key);
+        *value = it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    }
 }
 
 void to_json(json& j, const SeatStatus& s) {

@@ -29,6 +29,9 @@ struct ArticleMeta {
     std::string sha256;
     std::size_t chars = 0;
     std::size_t bytes = 0;
+    std::string byline;    // author(s) a web page names; "" when none (JSON null)
+    std::string published; // publication date a web page states; "" when none
+    std::string site;      // site name of a web page; "" when none
 };
 
 struct SeatStatus {

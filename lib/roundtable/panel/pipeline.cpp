@@ -391,7 +391,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                const PanelOptions& options) {
     auto started = std::chrono::steady_clock::now();
     Card card;
-    card.article = {article.title, article.source, article.sha256, article.chars, article.bytes};
+    card.article = {article.title, article.source, article.sha256,    article.chars,
+                    article.bytes, article.byline, article.published, article.site};
     card.offline = options.offline;
     Usage& usage = card.usage;
     auto tally = [&](const CallResult& r) {
@@ -405,7 +406,8 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
     };
 
     Rendered fixed = render_fixed(options.prompts, article);
-    guard::GroundingIndex index(article.text);
+    // Claims are looked up in what the seats read: the title and the body.
+    guard::GroundingIndex index(article::grounding_text(article));
 
     // Round 1: every seat gets the same request text.
     check_abort();

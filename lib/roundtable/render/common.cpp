@@ -178,4 +178,21 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return out;
 }
 
+std::string article_credits(const panel::ArticleMeta& article) {
+    std::string line;
+    auto add = [&line](std::string_view part) {
+        line += line.empty() ? std::string(part) : fmt::format(" · {}", part);
+    };
+    if (!article.byline.empty()) {
+        add(fmt::format("by {}", article.byline));
+    }
+    if (!article.site.empty()) {
+        add(article.site);
+    }
+    if (!article.published.empty()) {
+        add(fmt::format("published {}", article.published));
+    }
+    return line;
+}
+
 } // namespace roundtable::render

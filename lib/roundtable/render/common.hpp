@@ -37,6 +37,10 @@ std::string consensus_upper(const panel::Consensus& consensus);
 // votes differ from the final ones; nullopt otherwise.
 std::optional<std::string> initial_vote_label(const panel::Consensus& consensus);
 
+// Returns the article's metadata on one line, e.g. "by Ana Ruiz · MarketWire ·
+// published 2024-03-05"; "" when the card has none.
+std::string article_credits(const panel::ArticleMeta& article);
+
 // Returns the seat's status entry; nullptr when the card has none for `seat`.
 const panel::SeatStatus* find_seat(const panel::Card& card, std::string_view seat);
 

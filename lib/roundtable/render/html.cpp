@@ -82,6 +82,9 @@ void write_header(std::string& out, const panel::Card& card) {
     out += "<header id=\"header\">\n";
     out += fmt::format("<h1>{}</h1>\n",
                        esc(card.article.title.empty() ? "(untitled)" : card.article.title));
+    if (const std::string credits = article_credits(card.article); !credits.empty()) {
+        out += fmt::format("<p class=\"credits\">{}</p>\n", esc(credits));
+    }
     out += fmt::format("<p class=\"meta\">Source: {} · {} chars",
                        esc(card.article.source.empty() ? "stdin" : card.article.source),
                        group_thousands(static_cast<std::int64_t>(card.article.chars)));

@@ -114,6 +114,9 @@ std::string section_title(std::string_view name, const panel::Consensus& consens
 
 void write_header(std::string& out, const panel::Card& card) {
     paragraph(out, "# " + md(card.article.title.empty() ? "(untitled)" : card.article.title));
+    if (const std::string credits = article_credits(card.article); !credits.empty()) {
+        paragraph(out, "*" + md(credits) + "*");
+    }
     std::string meta = fmt::format("**Source:** {} · {} chars",
                                    md(card.article.source.empty() ? "stdin" : card.article.source),
                                    group_thousands(static_cast<std::int64_t>(card.article.chars)));

@@ -54,7 +54,10 @@ Json build_schema() {
                    {"source", string_type()},
                    {"sha256", Json{{"type", "string"}, {"pattern", "^([0-9a-f]{64})?$"}}},
                    {"chars", count_type()},
-                   {"bytes", count_type()}});
+                   {"bytes", count_type()},
+                   {"byline", string_or_null()},
+                   {"published", string_or_null()},
+                   {"site", string_or_null()}});
 
     Json seat =
         object_of({{"seat", string_type()},

@@ -95,6 +95,9 @@ private:
 
 void write_header(TextWriter& w, const panel::Card& card) {
     w.lines(w.paint(card.article.title.empty() ? "(untitled)" : card.article.title, k_bold));
+    if (const std::string credits = article_credits(card.article); !credits.empty()) {
+        w.lines(credits);
+    }
     w.lines(fmt::format("source: {}", card.article.source.empty() ? "stdin" : card.article.source),
             "", "        ");
     std::string size =

@@ -217,10 +217,17 @@ TEST_CASE("article::from_bytes errors") {
     }
     SECTION("HTML with no readable text") {
         CHECK(error_of([] {
+                  from_bytes("<html><head><title>T</title></head><body><p> </p></body></html>",
+                             "p.html");
+              }) == "p.html: input has no text");
+    }
+    SECTION("HTML with nothing but navigation") {
+        CHECK(error_of([] {
                   from_bytes(
                       "<html><head><script>x()</script></head><body><nav>Menu</nav></body></html>",
                       "p.html");
-              }) == "p.html: input has no text");
+              }) == "p.html: input has no article text: only navigation, links and labels, no "
+                    "article");
     }
 }
 

@@ -62,11 +62,11 @@ TEST_CASE("html::html_to_text") {
             "<p>Kept two.</p><footer>Copyright</footer></body></html>";
         CHECK(text_of(html) == "Kept one.\n\nKept two.");
     }
-    SECTION("block elements become paragraph breaks, inline elements do not") {
+    SECTION("blocks become paragraphs, list items get \"- \", <br> breaks the line") {
         const std::string html = "<body><h2>Head</h2><p>A <b>bold</b> <i>move</i>.</p>"
                                  "<ul><li>one</li><li>two</li></ul>"
                                  "<div>line<br>break</div><blockquote>quote</blockquote></body>";
-        CHECK(text_of(html) == "Head\n\nA bold move.\n\none\n\ntwo\n\nline\n\nbreak\n\nquote");
+        CHECK(text_of(html) == "Head\n\nA bold move.\n\n- one\n\n- two\n\nline\nbreak\n\nquote");
     }
     SECTION("newlines inside a paragraph are spaces") {
         CHECK(text_of("<p>one\ntwo\n   three</p>") == "one two three");
@@ -100,7 +100,7 @@ TEST_CASE("html::html_to_text") {
     }
     SECTION("table cells are separated") {
         CHECK(text_of("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>") ==
-              "a b\n\nc");
+              "a | b\n\nc");
     }
     SECTION("deep nesting within the limit is extracted iteratively") {
         std::string html;

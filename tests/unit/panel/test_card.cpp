@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <roundtable/panel/card.hpp>
 
 using namespace roundtable::panel;
@@ -7,7 +8,9 @@ namespace {
 
 Card sample_card() {
     Card card;
-    card.article = {"Title \"quoted\"", "examples/a.txt", std::string(64, 'a'), 1234, 1300};
+    card.article = {
+        "Title \"quoted\"", "examples/a.txt", std::string(64, 'a'), 1234, 1300, "Ana Ruiz", "",
+        "MarketWire"};
     card.seats = {{"bull", "offline", "bull", true, "", "", {}},
                   {"gpt", "openai", "gpt-5", false, "openai: HTTP 500", "", {}}};
     Take take;
@@ -54,6 +57,8 @@ TEST_CASE("card::json") {
         CHECK(back.seats.at(1).ok == false);
         CHECK(back.seats.at(1).error == "openai: HTTP 500");
         CHECK(back.consensus.shifts.at(0).to == Stance::neutral);
+        CHECK(back.article.byline == "Ana Ruiz");
+        CHECK(back.article.site == "MarketWire");
     }
     SECTION("contract names at the top level") {
         std::string text = to_json_text(sample_card(), -1);
@@ -63,6 +68,21 @@ TEST_CASE("card::json") {
         }
         CHECK(text.find("\"status\":\"failed\"") != std::string::npos);
         CHECK(text.find("\"error\":null") != std::string::npos);
+    }
+    SECTION("a page's metadata: strings, or null when the article has none") {
+        const std::string text = to_json_text(sample_card(), -1);
+        CHECK(text.find("\"byline\":\"Ana Ruiz\"") != std::string::npos);
+        CHECK(text.find("\"published\":null") != std::string::npos);
+        CHECK(text.find("\"site\":\"MarketWire\"") != std::string::npos);
+    }
+    SECTION("a card logged before the metadata existed reads back with none") {
+        nlohmann::json j = nlohmann::json::parse(to_json_text(sample_card(), -1));
+        for (const char* key : {"byline", "published", "site"}) {
+            REQUIRE(j.at("article").erase(key) == 1);
+        }
+        const Card back = card_from_json_text(j.dump());
+        CHECK(back.article.byline.empty());
+        CHECK(back.article.site.empty());
     }
     SECTION("each claim's match is written, and older cards without it still read") {
         std::string text = to_json_text(sample_card(), -1);

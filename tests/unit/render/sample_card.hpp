@@ -17,8 +17,12 @@ inline panel::Card sample_card(bool synthesized = true, bool offline = false) {
     panel::Card card;
     card.article = {"Zürich bank <b>doubles</b> \"profit\" & cuts 1,200 jobs — 北京 reacts",
                     "examples/zurich.txt",
-                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 12345,
-                    12600};
+                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                    12345,
+                    12600,
+                    "Mia Chen",
+                    "2024-03-05",
+                    "Alpine Ledger"};
     card.offline = offline;
     card.seats = {{"claude", "anthropic", "claude-sonnet", true, "", "", {}},
                   {"gpt", "openai", "gpt-5", true, "", "", {}},

@@ -38,6 +38,16 @@ TEST_CASE("common::formatting") {
     }
 }
 
+TEST_CASE("common::article_credits") {
+    roundtable::panel::ArticleMeta article;
+    CHECK(article_credits(article) == "");
+    article.site = "MarketWire";
+    CHECK(article_credits(article) == "MarketWire");
+    article.byline = "Ana Ruiz";
+    article.published = "2024-03-05";
+    CHECK(article_credits(article) == "by Ana Ruiz · MarketWire · published 2024-03-05");
+}
+
 TEST_CASE("common::card_lookups") {
     const auto card = roundtable::testing::sample_card();
     SECTION("round-1 vote only when it differs") {

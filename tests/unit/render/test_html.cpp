@@ -47,7 +47,8 @@ TEST_CASE("html::render_html") {
                   "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; cost cuts mask weak demand") !=
               std::string::npos);
         CHECK(out.find("<h1>Zürich bank &lt;b&gt;doubles&lt;/b&gt; &quot;profit&quot; &amp; cuts "
-                       "1,200 jobs — 北京 reacts</h1>") != std::string::npos);
+                       "1,200 jobs — 北京 reacts</h1>\n<p class=\"credits\">by Mia Chen · Alpine "
+                       "Ledger · published 2024-03-05</p>") != std::string::npos);
         CHECK(out.find("<b>doubles") == std::string::npos);
         CHECK(out.find("Revenue keeps falling &amp; cost cuts run out.") != std::string::npos);
     }

@@ -14,7 +14,7 @@ TEST_CASE("markdown::render_markdown") {
     SECTION("sections in card order") {
         for (std::size_t at : positions_in_order(
                  out,
-                 {"# Zürich bank",
+                 {"# Zürich bank", "\n*by Mia Chen · Alpine Ledger · published 2024-03-05*\n",
                   "**Source:** examples/zurich.txt · 12,345 chars · sha256 `0123456789ab`",
                   "## Consensus: BEARISH", "**Vote** 3-0 · **agreement** 100% · round 1 vote 2-1",
                   "## Risk\n", "## Opportunity\n", "## Takes\n",

@@ -27,14 +27,14 @@ TEST_CASE("text::render_text") {
     const auto card = sample_card();
     SECTION("sections in card order") {
         const std::string out = render_text(card, false, 80);
-        for (std::size_t at :
-             positions_in_order(out, {"Zürich bank", "source: examples/zurich.txt",
-                                      "12,345 chars · sha256 0123456789ab\n", "\nCONSENSUS\n",
-                                      "BEARISH · vote 3-0 · agreement 100% · round 1 vote 2-1",
-                                      "\nRISK\n", "\nOPPORTUNITY\n", "\nTAKES\n",
-                                      "claude · claude-sonnet · BEARISH · confidence 0.80",
-                                      "\nREBUTTALS\n", "claude → gpt, gemini", "\nGUARDS\n",
-                                      "Four seats got identical prompts", "7 calls"})) {
+        for (std::size_t at : positions_in_order(
+                 out, {"Zürich bank", "by Mia Chen · Alpine Ledger · published 2024-03-05\n",
+                       "source: examples/zurich.txt", "12,345 chars · sha256 0123456789ab\n",
+                       "\nCONSENSUS\n", "BEARISH · vote 3-0 · agreement 100% · round 1 vote 2-1",
+                       "\nRISK\n", "\nOPPORTUNITY\n", "\nTAKES\n",
+                       "claude · claude-sonnet · BEARISH · confidence 0.80", "\nREBUTTALS\n",
+                       "claude → gpt, gemini", "\nGUARDS\n", "Four seats got identical prompts",
+                       "7 calls"})) {
             CHECK(at != std::string::npos);
         }
         CHECK(out.find("0123456789abcdef0") == std::string::npos); // hash shortened
