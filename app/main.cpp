@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
             "Exit 1 when an article matches: stance=bearish|neutral|bullish|split, agreement<0.5, "
             "ungrounded>0, failed-seats>0 (repeatable, comma-separated)")
         ->type_name("EXPR")
-        ->expected(1); // one expression per flag, so a following input is not taken for one
+        ->allow_extra_args(false); // one expression per flag, repeatable; inputs may follow
     batch->add_option("--report", batch_options.report, "Write a standalone HTML report to FILE");
     batch->add_option("--outcomes", batch_options.outcomes,
                       "Score the cards against FILE (CSV or JSONL) in the --report");
