@@ -114,8 +114,9 @@ TEST_CASE("e2e::score the offline panel's cards of the examples") {
         INFO(r.err);
         CHECK(r.exit_code == 0);
         CHECK(r.err.empty());
-        CHECK(r.out.starts_with("roundtable score: 3 cards, 3 scored, 0 without an outcome, 0 "
-                                "outcomes without a card; band ±0.01\n\n" +
+        CHECK(r.out.starts_with("roundtable score: 3 of 3 cards scored (returns banded at ±0.01)\n"
+                                "not scored: 0 cards without an outcome, 0 outcomes without a "
+                                "card\n\n" +
                                 k_table));
         CHECK(
             r.out.find("final vote: 3 scored, 0 split (abstained); round-1 vote: 3 scored, 0 "
@@ -224,8 +225,9 @@ TEST_CASE("e2e::score the offline panel's cards of the examples") {
                                            "not-in-the-corpus.txt,neutral\n");
         auto r = run_binary(spec_in(dir, {"score", cards, "--outcomes", outcomes.string()}));
         CHECK(r.exit_code == 0);
-        CHECK(r.out.starts_with("roundtable score: 3 cards, 2 scored, 1 without an outcome, 1 "
-                                "outcome without a card; band ±0.01\n"));
+        CHECK(r.out.starts_with("roundtable score: 2 of 3 cards scored (returns banded at ±0.01)\n"
+                                "not scored: 1 card without an outcome, 1 outcome without a "
+                                "card\n"));
         CHECK(r.err == "roundtable: not scored: 1 card without an outcome, 1 outcome without a "
                        "card; 0 duplicate card ids (--verbose lists the ids)\n");
         auto v = run_binary(

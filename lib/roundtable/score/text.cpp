@@ -59,14 +59,14 @@ std::string table(const std::vector<std::vector<std::string>>& rows,
 
 std::string render_text(const Score& score) {
     const ArticleCounts& a = score.articles;
-    std::string out =
-        fmt::format("roundtable score: {}, {} scored, {} without an outcome, {} without a card; "
-                    "band ±{}\n",
-                    plural(a.cards, "card", "cards"), a.scored, a.no_outcome,
-                    plural(a.no_card, "outcome", "outcomes"), score.band);
+    std::string out = fmt::format("roundtable score: {} of {} scored (returns banded at ±{})\n"
+                                  "not scored: {} without an outcome, {} without a card\n",
+                                  a.scored, plural(a.cards, "card", "cards"), score.band,
+                                  plural(a.no_outcome, "card", "cards"),
+                                  plural(a.no_card, "outcome", "outcomes"));
     if (a.failed > 0 || a.duplicates > 0) {
-        out += fmt::format("({} failed article line{} not scored; {} duplicate card id{}, the last "
-                           "card of each scored)\n",
+        out += fmt::format("also not scored: {} failed article line{}; {} duplicate card id{} (the "
+                           "last card of each id is scored)\n",
                            a.failed, a.failed == 1 ? "" : "s", a.duplicates,
                            a.duplicates == 1 ? "" : "s");
     }
@@ -90,8 +90,9 @@ std::string render_text(const Score& score) {
          fmt::format("{}", b.accuracy.n), "-", figure(b.accuracy.value()),
          interval(b.accuracy.ci()), "-"});
     out += table(rows, {true, true, false, false, false, true, false});
-    out += "\nROUND 1 and FINAL: share of stances that matched the outcome (the panel: its vote;\n"
-           "a split vote abstains). BRIER: 0 best, 2 worst (the panel row pools every seat).\n";
+    out += "\nROUND 1 and FINAL: share of stances that matched the outcome (for the panel, its\n"
+           "vote; a split vote abstains). BRIER: 0 best, 2 worst (the panel row pools every\n"
+           "seat's final stance).\n";
 
     out += fmt::format("\nPANEL\nfinal vote: {} scored, {} split (abstained); round-1 vote: {} "
                        "scored, {} split\n",

@@ -23,8 +23,19 @@ TEST_CASE("text::render_text") {
         CHECK(text.find(table) != std::string::npos);
     }
     SECTION("the counts line") {
-        CHECK(text.starts_with("roundtable score: 5 cards, 4 scored, 1 without an outcome, 1 "
-                               "outcome without a card; band ±0.01\n"));
+        CHECK(
+            text.starts_with("roundtable score: 4 of 5 cards scored (returns banded at ±0.01)\n"
+                             "not scored: 1 card without an outcome, 1 outcome without a card\n"));
+    }
+    SECTION("failed lines and duplicate ids are said") {
+        auto records = sample_records();
+        records.push_back(records[0]);
+        auto dup = score::compute(records, sample_outcomes(), 0.01);
+        dup.articles.failed = 2;
+        CHECK(score::render_text(dup).find(
+                  "\nalso not scored: 2 failed article lines; 1 duplicate card id (the last card "
+                  "of each id is scored)\n") != std::string::npos);
+        CHECK(text.find("also not scored") == std::string::npos);
     }
     SECTION("the panel: abstentions and shifts") {
         CHECK(text.find("final vote: 3 scored, 1 split (abstained); round-1 vote: 3 scored, 1 "
