@@ -128,6 +128,17 @@ TEST_CASE("e2e::score the offline panel's cards of the examples") {
         CHECK(r.out.find("bull     0.5-0.6     1     0.5300    1.0000\n"
                          "         0.9-1.0     2     0.9300    1.0000\n") != std::string::npos);
     }
+    SECTION("README shows this very output") {
+        auto r = run_binary(spec_in(dir, {"score", cards, "--outcomes", k_outcomes}));
+        REQUIRE(r.exit_code == 0);
+        const std::string readme = slurp(source_path("README.md"));
+        const std::string prompt =
+            "$ roundtable score cards.jsonl --outcomes examples/outcomes.csv\n";
+        const auto start = readme.find(prompt);
+        REQUIRE(start != std::string::npos);
+        const auto body = start + prompt.size();
+        CHECK(readme.substr(body, readme.find("```", body) - body) == r.out);
+    }
     SECTION("the JSON contract, valid against `roundtable schema score`") {
         auto r = run_binary(
             spec_in(dir, {"score", cards, "--outcomes", k_outcomes, "--format", "json"}));
