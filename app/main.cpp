@@ -12,6 +12,7 @@
 #include <roundtable/commands/logs.hpp>
 #include <roundtable/commands/models.hpp>
 #include <roundtable/commands/run.hpp>
+#include <roundtable/commands/score.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/util/error.hpp>
 #include <unistd.h>
@@ -166,6 +167,8 @@ int main(int argc, char** argv) {
     (void)show_version;
 
     auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the JSON card");
+    auto* schema_score =
+        schema->add_subcommand("score", "Print the JSON Schema of the score JSON instead");
     auto* prompts = app.add_subcommand("prompts", "Print the round templates");
     prompts->add_option("--prompts", prompts_dir, "Read the templates from DIR");
     roundtable::commands::ProvidersOptions providers_options;
@@ -225,8 +228,12 @@ int main(int argc, char** argv) {
             "Exit 1 when an article matches: stance=bearish|neutral|bullish|split, agreement<0.5, "
             "ungrounded>0, failed-seats>0 (repeatable, comma-separated)")
         ->type_name("EXPR")
-        ->expected(1); // one expression per flag, so a following input is not taken for one
+        ->allow_extra_args(false); // one expression per flag, repeatable; inputs may follow
     batch->add_option("--report", batch_options.report, "Write a standalone HTML report to FILE");
+    batch->add_option("--outcomes", batch_options.outcomes,
+                      "Score the cards against FILE (CSV or JSONL) in the --report");
+    batch->add_option("--band", batch_options.band, "Returns within +-B are neutral (--outcomes)")
+        ->capture_default_str();
     bool batch_no_rebuttal = false;
     batch->add_flag("--no-rebuttal", batch_no_rebuttal, "Skip the rebuttal round");
     batch->add_flag("--anonymize", batch_options.anonymize,
@@ -294,6 +301,39 @@ Exit codes: 0 done (or a declined clear), 2 bad flag, 4 bad config or unusable s
         command->add_option("--config", cache_options.overrides.config_path,
                             "TOML config file (its [store] limits)");
     }
+    roundtable::commands::ScoreOptions score_options;
+    auto* score = app.add_subcommand(
+        "score", "Score each seat and the panel against outcomes: accuracy, Brier, calibration");
+    score->footer(R"(Examples:
+  roundtable score cards.jsonl --outcomes outcomes.csv             text table
+  roundtable score cards.jsonl --outcomes returns.jsonl --band 0.02 --format html -o score.html
+  roundtable score --from-log --outcomes outcomes.csv              the newest logged card of each id
+  roundtable score cards.jsonl --outcomes o.csv --fail-on 'accuracy<0.6' --fail-on 'seat:gpt:brier>0.5'
+
+Outcomes: CSV (header with id and label or return) or JSONL ({"id", "label"|"return"}); a return
+is a fraction (0.023 is +2.3%): above +band bullish, below -band bearish, else neutral.
+Exit codes: 0 scored, 1 a --fail-on threshold was crossed, 2 usage or a bad file, line or row.)");
+    score->add_option("cards", score_options.cards,
+                      "JSONL of roundtable batch (- for stdin); with --from-log, logged card ids");
+    score
+        ->add_option("--outcomes", score_options.outcomes, "CSV or JSONL of id and label or return")
+        ->required();
+    score->add_option("--band", score_options.band, "Returns within +-B are neutral")
+        ->capture_default_str();
+    score->add_flag("--from-log", score_options.from_log,
+                    "Score logged cards (roundtable logs): the ids given, else every id's newest");
+    score->add_option("-f,--format", score_options.format, "Output: text, json or html")
+        ->capture_default_str();
+    score->add_option("-o,--output", score_options.output, "Write to FILE (atomically)");
+    score
+        ->add_option("--fail-on", score_options.fail_on,
+                     "Exit 1 when a figure crosses: accuracy<0.6, accuracy-round1<0.6, brier>0.5, "
+                     "seat:NAME:accuracy<0.5 (repeatable, comma-separated)")
+        ->type_name("EXPR")
+        ->allow_extra_args(false); // one expression per flag, repeatable
+    score->add_flag("-v,--verbose", score_options.verbose,
+                    "List the ids without an outcome or without a card");
+    score->add_flag("-q,--quiet", score_options.quiet, "No notices on stderr");
 
     try {
         app.parse(argc, argv);
@@ -312,7 +352,10 @@ Exit codes: 0 done (or a declined clear), 2 bad flag, 4 bad config or unusable s
     try {
         int code = 0;
         if (*schema) {
-            code = roundtable::commands::run_schema(std::cout);
+            code = *schema_score ? roundtable::commands::run_score_schema(std::cout)
+                                 : roundtable::commands::run_schema(std::cout);
+        } else if (*score) {
+            code = roundtable::commands::run_score(score_options, std::cout, std::cerr);
         } else if (*prompts) {
             code = roundtable::commands::run_prompts(prompts_dir, std::cout);
         } else if (*batch) {

@@ -274,6 +274,13 @@ TEST_CASE("e2e::batch --fail-on") {
         CHECK(r.exit_code == 1);
         CHECK(parse_lines(r.out).size() == 2);
     }
+    SECTION("--fail-on may be given more than once") {
+        auto r = run({"agreement>1", "stance=bearish"});
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        CHECK(r.err.find("--fail-on stance=bearish matched 1 article: bearish-truck-recall.txt") !=
+              std::string::npos);
+    }
     SECTION("a bad expression is a usage error saying what was expected") {
         auto r = run({"agreement~0.5"});
         CHECK(r.exit_code == 2);

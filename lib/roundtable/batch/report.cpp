@@ -82,10 +82,17 @@ void ReportBuilder::add_card(const std::string& id, const panel::Card& card) {
     }
 }
 
+void ReportBuilder::add_sections(std::string html, std::string style) {
+    const std::lock_guard lock(m_mutex);
+    m_extra_html += html;
+    m_extra_style += style;
+}
+
 std::string ReportBuilder::head_locked(const BatchTotals& totals) const {
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<title>roundtable batch report</title>\n";
-    out += fmt::format("<style>{}{}</style>\n</head>\n<body>\n", k_page_style, m_style);
+    out += fmt::format("<style>{}{}{}</style>\n</head>\n<body>\n", k_page_style, m_style,
+                       m_extra_style);
     out += "<h1>roundtable batch report</h1>\n";
 
     // Summary.
@@ -207,6 +214,8 @@ std::string ReportBuilder::head_locked(const BatchTotals& totals) const {
         ++listed;
     }
     out += listed == 0 ? "<li>none: every claim was found in its article</li>\n</ol>\n" : "</ol>\n";
+
+    out += m_extra_html;
 
     // Cards table.
     out += "<h2 id=\"cards\">Cards</h2>\n<table "

@@ -34,6 +34,10 @@ public:
     // rendering (its table row stays); never fails.
     void add_card(const std::string& id, const panel::Card& card);
 
+    // Adds `html` (whole sections, e.g. the score against outcomes) and the CSS they
+    // need to the page, after the summaries and before the table of cards; never fails.
+    void add_sections(std::string html, std::string style);
+
     // Writes the page to `path` (streamed to a temporary file beside it, then renamed);
     // returns "<path>: cannot be written" if it cannot.
     std::expected<void, std::string> write(const std::string& path, const BatchTotals& totals);
@@ -49,7 +53,9 @@ private:
     std::vector<ArticleFacts> m_articles; // in finishing order; index = anchor number
     std::vector<std::string> m_seats;     // seat names, first seen order
     std::FILE* m_sections = nullptr;
-    std::string m_style; // the card page's <style> body, from the first card
+    std::string m_style;       // the card page's <style> body, from the first card
+    std::string m_extra_html;  // add_sections()
+    std::string m_extra_style; // add_sections()
 };
 
 } // namespace roundtable::batch

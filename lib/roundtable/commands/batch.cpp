@@ -1,3 +1,4 @@
+#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <map>
@@ -18,6 +19,8 @@
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/providers/defaults.hpp>
 #include <roundtable/providers/factory.hpp>
+#include <roundtable/score/outcomes.hpp>
+#include <roundtable/score/render.hpp>
 #include <roundtable/util/error.hpp>
 
 namespace roundtable::commands {
@@ -50,6 +53,25 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         throw Error(Exit::usage, policies.error());
     }
     runner.policies = std::move(*policies);
+
+    // Outcomes are read before any call is made: a bad row costs nothing.
+    std::optional<score::Outcomes> outcomes;
+    if (!options.outcomes.empty()) {
+        if (options.report.empty()) {
+            throw Error(Exit::usage, "--outcomes needs --report FILE (or score the JSONL with "
+                                     "roundtable score)");
+        }
+        if (!std::isfinite(options.band) || options.band < 0.0) {
+            throw Error(Exit::usage, fmt::format("--band: expected a fraction of at least 0 "
+                                                 "(0.01 is 1%), got {}",
+                                                 options.band));
+        }
+        auto read = score::read_outcomes(options.outcomes, options.band);
+        if (!read) {
+            throw Error(Exit::usage, read.error());
+        }
+        outcomes = std::move(*read);
+    }
 
     config::PanelConfig config = config::load(options.overrides);
     panel::PanelOptions panel_options;
@@ -152,10 +174,17 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     hooks.run = [&](const article::Article& article) {
         return panel::run_panel(article, seats, panel_options);
     };
+    std::mutex records_mutex;
+    std::vector<score::CardRecord> records; // for the score, when there are outcomes
     hooks.on_card = [&](const batch::InputItem& item, const panel::Card& card) {
         log_card(run_store, item.id, card);
         if (report) {
             report->add_card(item.id, card);
+        }
+        if (outcomes) {
+            auto record = score::record_of(item.id, card);
+            const std::lock_guard lock(records_mutex);
+            records.push_back(std::move(record));
         }
     };
     runner.progress = options.stderr_is_tty && !options.quiet;
@@ -163,6 +192,11 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     batch::BatchTotals totals = batch::run_corpus(runner, hooks, writer, err);
     err << batch::format_summary(totals);
 
+    if (report && outcomes) {
+        score::Score scored = score::compute(records, *outcomes, options.band);
+        scored.articles.failed = totals.failed;
+        report->add_sections(score::html_sections(scored), score::html_style());
+    }
     if (report) {
         auto written = report->write(options.report, totals);
         if (!written) {

@@ -22,7 +22,9 @@ struct BatchOptions {
     bool resume = false;   // skip ids with a card line in --jsonl
     std::string shard;     // "K/N"; empty: everything
     std::vector<std::string> fail_on;
-    std::string report; // --report FILE.html; empty: none
+    std::string report;   // --report FILE.html; empty: none
+    std::string outcomes; // --outcomes FILE: add the score against outcomes to the report
+    double band = 0.01;   // --band for the outcomes' returns
     CacheFlags cache;
     bool rebuttal = true;
     bool anonymize = false;
@@ -39,7 +41,8 @@ struct BatchOptions {
 // -- failures outrank policies -- and 130 when interrupted. Calls to each
 // provider (a protocol and its server) are throttled to the smallest rpm / tpm of its seats and
 // slowed by its rate-limit headers (batch/throttle.hpp). Throws Error(Exit::usage) for bad flags
-// (--shard, --fail-on, --jobs, --resume without --jsonl) and Error(Exit::config) for a bad
+// (--shard, --fail-on, --jobs, --resume without --jsonl, --outcomes without --report or with a
+// bad row) and Error(Exit::config) for a bad
 // configuration (a negative --rpm / --tpm too).
 int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err);
 

@@ -2,10 +2,12 @@
 //
 // The pipeline builds a Card; renderers only read it. JSON conversion (the
 // "roundtable.card/v1" contract of DESIGN §6) lives in card.cpp so that
-// nlohmann/json stays out of this widely-included header.
+// nlohmann/json stays out of this widely-included header (only its small
+// json_fwd.hpp is included, for the from_json declaration).
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -145,5 +147,9 @@ std::string to_json_text(const Card& card, int indent = 2);
 
 // Parses JSON text of the v1 contract; throws std::runtime_error naming the problem.
 Card card_from_json_text(std::string_view text);
+
+// Reads an already parsed card of the v1 contract (e.g. the "card" of a batch line);
+// throws nlohmann::json::exception or std::runtime_error naming the problem.
+void from_json(const nlohmann::json& j, Card& card);
 
 } // namespace roundtable::panel

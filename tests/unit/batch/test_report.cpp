@@ -65,4 +65,14 @@ TEST_CASE("report::ReportBuilder") {
         s << in.rdbuf();
         CHECK(s.str() == report.page(totals));
     }
+    SECTION("add_sections() puts sections before the table of cards and their CSS in the head") {
+        report.add_sections("<section id=\"extra\"><h2>Extra</h2></section>\n",
+                            "section#extra{color:#123}");
+        std::string page = report.page(totals);
+        auto extra = page.find("<section id=\"extra\">");
+        REQUIRE(extra != std::string::npos);
+        CHECK(extra > page.find("<h2 id=\"ungrounded\">"));
+        CHECK(extra < page.find("<h2 id=\"cards\">"));
+        CHECK(page.find("section#extra{color:#123}") < page.find("</style>"));
+    }
 }
