@@ -1,27 +1,18 @@
-// The offline analysts: the embedded panel used when no API key is set (and by
-// the tests). Each seat is a lens -- "bull", "bear", "skeptic" or "quant" --
-// over one extractive analysis of the article (sentence salience by TextRank,
-// cue lexicons for risk, opportunity and hedging, negation handling). Every
-// string they write is copied byte-for-byte from the article; only the stance
-// and the confidence are their own.
-// A title or heading line (no final punctuation) may lead a take as its
-// headline but is never quoted as evidence, analysis, rebuttal, risk or
-// opportunity; each lens leads with its own sentence where the article allows.
-//
-// They read the rendered prompts like a model would: the article between the
-// "<<<ARTICLE TOKEN>>>" lines, the panel's JSON between the "<<<PANEL TOKEN>>>"
-// lines. complete() is thread-safe and deterministic (same request, same
-// bytes); the analysis of an article is computed once per process and shared.
+// The Provider adapter over the offline analysts (offline/analysts.hpp): a seat
+// whose model is a lens ("bull", "bear", "skeptic" or "quant") answers each
+// request from the article in its prompt, with no network. complete() is
+// thread-safe and deterministic (same request, same bytes).
 #pragma once
 
 #include <memory>
+#include <roundtable/offline/analysts.hpp>
 #include <roundtable/providers/provider.hpp>
 #include <roundtable/providers/seat_config.hpp>
 #include <string>
 
 namespace roundtable::providers {
 
-enum class Lens { bull, bear, skeptic, quant };
+using offline::Lens;
 
 class OfflineProvider : public Provider {
 public:

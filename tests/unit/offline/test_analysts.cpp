@@ -4,9 +4,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <roundtable/article/sentences.hpp>
+#include <roundtable/offline/analysis.hpp>
 #include <roundtable/panel/prompts.hpp>
 #include <roundtable/providers/offline.hpp>
-#include <roundtable/providers/offline_analysis.hpp>
 #include <roundtable/util/error.hpp>
 #include <set>
 #include <sstream>

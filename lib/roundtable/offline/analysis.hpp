@@ -1,11 +1,11 @@
-// Internals of the offline analysts: cue lexicons, tokens and stems, and the
-// per-article analysis (sentences, content terms, TextRank salience, cue
-// scores) that every lens reads.
+// The offline analysts' reading of an article: cue lexicons, tokens and stems,
+// and the per-article analysis (sentences, content terms, TextRank salience,
+// cue scores) that every lens reads.
 //
 // analyze() memoizes its result in a small process-wide cache keyed by a hash
 // of the article text, so the four seats and their rounds share one analysis;
-// it is thread-safe and an Analysis is immutable once built. Only
-// offline*.cpp and their tests include this header.
+// it is thread-safe and an Analysis is immutable once built. Only offline/
+// and its tests include this header.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace roundtable::providers::offline {
+namespace roundtable::offline {
 
 enum class CueKind : std::uint8_t { risk, opportunity, hedge, negator, intensifier };
 
@@ -90,4 +90,4 @@ Analysis analyze_uncached(std::string_view article);
 // of a few recent articles); thread-safe.
 std::shared_ptr<const Analysis> analyze(std::string_view article);
 
-} // namespace roundtable::providers::offline
+} // namespace roundtable::offline

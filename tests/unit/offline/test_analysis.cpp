@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
-#include <roundtable/providers/offline_analysis.hpp>
+#include <roundtable/offline/analysis.hpp>
 #include <string>
 
-using namespace roundtable::providers::offline;
+using namespace roundtable::offline;
 
 TEST_CASE("offline_analysis::score_cues") {
     SECTION("a cost estimate and a withdrawn forecast are a risk") {

@@ -6,9 +6,9 @@
 #include <future>
 #include <mutex>
 #include <roundtable/article/sentences.hpp>
-#include <roundtable/providers/offline_analysis.hpp>
+#include <roundtable/offline/analysis.hpp>
 
-namespace roundtable::providers::offline {
+namespace roundtable::offline {
 
 namespace {
 
@@ -440,4 +440,4 @@ std::shared_ptr<const Analysis> analyze(std::string_view article) {
     return result;
 }
 
-} // namespace roundtable::providers::offline
+} // namespace roundtable::offline

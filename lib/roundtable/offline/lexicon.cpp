@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
-#include <roundtable/providers/offline_analysis.hpp>
+#include <roundtable/offline/analysis.hpp>
 
-namespace roundtable::providers::offline {
+namespace roundtable::offline {
 
 namespace {
 
@@ -205,4 +205,4 @@ bool is_stop_word(std::string_view word) {
            std::end(k_stop_words);
 }
 
-} // namespace roundtable::providers::offline
+} // namespace roundtable::offline
