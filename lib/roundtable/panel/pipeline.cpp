@@ -4,6 +4,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <roundtable/article/encoding.hpp>
 #include <roundtable/article/sentences.hpp>
 #include <roundtable/guard/grounding.hpp>
 #include <roundtable/guard/validate.hpp>
@@ -99,7 +100,7 @@ std::optional<std::string> raise_budget(const providers::SeatConfig& seat, Reque
 // Calls `seat` with `request`; a reply cut at its output budget (the budget went to reasoning)
 // is asked once more with a larger budget, never twice; a reply that is not valid is asked once
 // more with the validation error appended (DESIGN §5.1).
-CallResult call_seat(const Seat& seat, Request request, const PanelOptions& options) {
+CallResult call_seat_unguarded(const Seat& seat, Request request, const PanelOptions& options) {
     request.effort = seat.config.effort;
     request.max_tokens = providers::output_budget(seat.config, request.round, request.effort);
     request.temperature = seat.config.temperature;
@@ -154,6 +155,29 @@ CallResult call_seat(const Seat& seat, Request request, const PanelOptions& opti
     }
     result.error = fmt::format("invalid {} reply after one repair: {}",
                                guard::round_name(request.round), validation_error);
+    return result;
+}
+
+// call_seat_unguarded, with what one seat's reply can do kept to that seat: a JSON library
+// exception becomes the seat's failure (without its "[json.exception...]" prefix), and the
+// error and notes that go onto the card are valid UTF-8 (DESIGN §5.1).
+CallResult call_seat(const Seat& seat, const Request& request, const PanelOptions& options) {
+    CallResult result;
+    try {
+        result = call_seat_unguarded(seat, request, options);
+    } catch (const json::exception& e) {
+        std::string_view what = e.what();
+        if (const auto close = what.find("] "); close != std::string_view::npos) {
+            what.remove_prefix(close + 2);
+        }
+        result.object.reset();
+        result.error =
+            fmt::format("unreadable {} reply: {}", guard::round_name(request.round), what);
+    }
+    result.error = article::repair_utf8(result.error).text;
+    for (auto& note : result.notes) {
+        note = article::repair_utf8(note).text;
+    }
     return result;
 }
 
