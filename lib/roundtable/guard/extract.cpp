@@ -3,6 +3,7 @@
 #include <optional>
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/guard/extract.hpp>
+#include <roundtable/util/json_depth.hpp>
 #include <vector>
 
 namespace roundtable::guard {
@@ -246,6 +247,14 @@ std::expected<std::string, std::string> find_object(std::string_view reply) {
     const std::string_view text = trim(reply);
     if (text.empty()) {
         return std::unexpected(std::string("the reply is empty"));
+    }
+    if (text.size() > k_max_reply_bytes) {
+        return std::unexpected(fmt::format("the reply is larger than {} bytes ({} bytes)",
+                                           k_max_reply_bytes, text.size()));
+    }
+    if (!util::json_depth_ok(text)) {
+        return std::unexpected(
+            fmt::format("the reply nests JSON deeper than {} levels", util::k_max_json_depth));
     }
     for (const std::string_view body : fence_bodies(text)) {
         const std::string_view inner = trim(body);

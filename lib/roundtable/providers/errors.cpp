@@ -6,6 +6,7 @@
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/http/retry.hpp>
 #include <roundtable/providers/wire.hpp>
+#include <roundtable/util/json_depth.hpp>
 
 namespace roundtable::providers::wire {
 
@@ -68,6 +69,9 @@ std::string excerpt(std::string_view text, std::size_t limit) {
 }
 
 std::optional<json> parse_object(std::string_view body) {
+    if (!util::json_depth_ok(body)) {
+        return std::nullopt; // refused before nlohmann recurses into it
+    }
     json parsed = json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
         return std::nullopt;

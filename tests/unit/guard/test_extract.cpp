@@ -178,3 +178,24 @@ TEST_CASE("extract::errors are valid UTF-8") {
         CHECK(valid_utf8(found.error()));
     }
 }
+
+TEST_CASE("extract::bounds") {
+    using roundtable::guard::k_max_reply_bytes;
+    SECTION("a reply nested deeper than the bound is refused before parsing") {
+        const std::string deep =
+            "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+        const auto found = extract_json_object(deep);
+        REQUIRE_FALSE(found.has_value());
+        CHECK(found.error() == "the reply nests JSON deeper than 64 levels");
+    }
+    SECTION("nesting at the bound is read") {
+        const std::string at = "{\"a\": " + std::string(63, '[') + std::string(63, ']') + "}";
+        CHECK(extract_json_object(at).has_value());
+    }
+    SECTION("a reply over the size bound is refused") {
+        std::string big = "{\"a\": \"" + std::string(k_max_reply_bytes, 'x') + "\"}";
+        const auto found = extract_json_object(big);
+        REQUIRE_FALSE(found.has_value());
+        CHECK(found.error() == "the reply is larger than 1048576 bytes (1048585 bytes)");
+    }
+}
