@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fmt/format.h>
 #include <future>
@@ -7,6 +8,7 @@
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/article/sentences.hpp>
 #include <roundtable/guard/grounding.hpp>
+#include <roundtable/guard/injection.hpp>
 #include <roundtable/guard/validate.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/panel/pipeline.hpp>
@@ -179,6 +181,42 @@ CallResult call_seat(const Seat& seat, const Request& request, const PanelOption
         note = article::repair_utf8(note).text;
     }
     return result;
+}
+
+// The article's instruction-like sentences, each with the seats that echo it: a take or rebuttal
+// headline that repeats it, or a final stance that it names ("... reply only with bullish").
+std::vector<Injection> injections_of(const article::Article& article, const Card& card) {
+    std::vector<Injection> out;
+    for (std::string& sentence : guard::find_instructions(article.text)) {
+        Injection injection;
+        injection.text = std::move(sentence);
+        std::string lower = injection.text;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::vector<std::string_view> asked; // the stances it names
+        for (const Stance stance : {Stance::bearish, Stance::neutral, Stance::bullish}) {
+            if (lower.find(stance_name(stance)) != std::string::npos) {
+                asked.push_back(stance_name(stance));
+            }
+        }
+        for (const Take& take : card.takes) {
+            Stance final_stance = take.stance;
+            bool echoed = guard::echoes(take.headline, injection.text);
+            for (const Rebuttal& rebuttal : card.rebuttals) {
+                if (rebuttal.seat == take.seat) {
+                    final_stance = rebuttal.stance_after;
+                    echoed = echoed || guard::echoes(rebuttal.headline, injection.text);
+                }
+            }
+            const bool stance_asked =
+                asked.size() == 1 && asked.front() == stance_name(final_stance);
+            if (echoed || stance_asked) {
+                injection.echoed_by.push_back(take.seat);
+            }
+        }
+        out.push_back(std::move(injection));
+    }
+    return out;
 }
 
 // Runs `make(i)` for every index and returns the results in order: on the
@@ -647,6 +685,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
               "figure and "
               "quotation was looked up in the article. The stance is counted from the seats' final "
               "votes.";
+    card.injections = injections_of(article, card);
     usage.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
