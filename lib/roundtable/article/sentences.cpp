@@ -334,6 +334,37 @@ void split_paragraph(std::string_view text, const std::vector<Line>& lines, std:
     }
 }
 
+// Appends `s` to `out`, cut into pieces of at most k_max_sentence_bytes: at the last space
+// before the limit when it lies in the second half, else at the last character boundary.
+void add_bounded(std::string_view text, Sentence s, std::vector<Sentence>& out) {
+    while (s.end - s.begin > k_max_sentence_bytes) {
+        std::size_t cut = s.begin + k_max_sentence_bytes;
+        std::size_t space = cut;
+        while (space > s.begin + k_max_sentence_bytes / 2 && !is_space(text[space])) {
+            --space;
+        }
+        if (is_space(text[space])) {
+            cut = space;
+        } else {
+            while (cut > s.begin && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+                --cut;
+            }
+        }
+        std::size_t piece_end = cut;
+        while (piece_end > s.begin && is_space(text[piece_end - 1])) {
+            --piece_end;
+        }
+        out.push_back(Sentence{s.begin, piece_end, s.paragraph});
+        s.begin = cut;
+        while (s.begin < s.end && is_space(text[s.begin])) {
+            ++s.begin;
+        }
+    }
+    if (s.begin < s.end) {
+        out.push_back(s);
+    }
+}
+
 } // namespace
 
 std::vector<Sentence> split_sentences(std::string_view text) {
@@ -369,7 +400,16 @@ std::vector<Sentence> split_sentences(std::string_view text) {
         pos = nl + 1;
     }
     flush();
-    return out;
+    if (std::none_of(out.begin(), out.end(),
+                     [](const Sentence& s) { return s.end - s.begin > k_max_sentence_bytes; })) {
+        return out;
+    }
+    std::vector<Sentence> bounded;
+    bounded.reserve(out.size() + text.size() / k_max_sentence_bytes);
+    for (const Sentence& s : out) {
+        add_bounded(text, s, bounded);
+    }
+    return bounded;
 }
 
 } // namespace roundtable::article

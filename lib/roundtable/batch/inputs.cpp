@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <roundtable/batch/inputs.hpp>
 #include <roundtable/util/hash.hpp>
+#include <roundtable/util/json_depth.hpp>
 #include <system_error>
 
 namespace roundtable::batch {
@@ -28,6 +29,31 @@ bool is_jsonl(std::string_view path) {
 
 bool has_glob_chars(std::string_view s) {
     return s.find_first_of("*?[") != std::string_view::npos;
+}
+
+// Reads one line of `in` (without its '\n') into `line`, keeping at most `max` bytes: the rest
+// of a longer line is read and dropped, and `too_long` set. Returns false at the end of input.
+bool read_bounded_line(std::istream& in, std::string& line, std::size_t max, bool& too_long) {
+    line.clear();
+    too_long = false;
+    bool any = false;
+    std::streambuf* buffer = in.rdbuf();
+    for (;;) {
+        const auto c = buffer->sbumpc();
+        if (c == std::char_traits<char>::eof()) {
+            in.setstate(std::ios::eofbit);
+            return any;
+        }
+        any = true;
+        if (c == '\n') {
+            return true;
+        }
+        if (line.size() < max) {
+            line.push_back(static_cast<char>(c));
+        } else {
+            too_long = true;
+        }
+    }
 }
 
 InputItem error_item(std::string id, std::string message, std::string origin) {
@@ -65,6 +91,9 @@ InputItem parse_jsonl_line(std::string_view text, const std::string& file, std::
     auto fail = [&](std::string_view problem) {
         return error_item(where, fmt::format("{}: {}", where, problem), where);
     };
+    if (!util::json_depth_ok(text)) {
+        return fail(fmt::format("nests JSON deeper than {} levels", util::k_max_json_depth));
+    }
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded()) {
         return fail("not valid JSON");
@@ -209,8 +238,16 @@ std::optional<InputItem> InputReader::next() {
         }
         if (m_jsonl) {
             std::string line;
-            if (std::getline(*m_jsonl, line)) {
+            bool too_long = false;
+            if (read_bounded_line(*m_jsonl, line, k_max_jsonl_line_bytes, too_long)) {
                 ++m_jsonl_line;
+                if (too_long) {
+                    const std::string where = fmt::format("{}:{}", m_jsonl_path, m_jsonl_line);
+                    return error_item(
+                        where,
+                        fmt::format("{}: line longer than {} bytes", where, k_max_jsonl_line_bytes),
+                        where);
+                }
                 if (!line.empty() && line.back() == '\r') {
                     line.pop_back();
                 }

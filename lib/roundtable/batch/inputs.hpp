@@ -11,7 +11,9 @@
 // InputReader streams: folders are listed one at a time (paths only), JSONL
 // files are read a line at a time, article bodies are never read here (except
 // a JSONL line's own "text"). A problem with one input (a malformed JSONL
-// line, a missing file) is an item carrying an error, and reading goes on.
+// line, a missing file, a line over k_max_jsonl_line_bytes or nesting JSON
+// deeper than util::k_max_json_depth) is an item carrying an error, and reading
+// goes on; an over-long line is never held in memory whole.
 // Not thread-safe: one reader belongs to one thread.
 #pragma once
 
@@ -26,6 +28,9 @@
 #include <vector>
 
 namespace roundtable::batch {
+
+// The longest JSONL line read (README, "Bounds"): room for a 1 MiB article escaped as JSON.
+inline constexpr std::size_t k_max_jsonl_line_bytes = 8 * 1024 * 1024;
 
 struct InputItem {
     enum class Kind { file, text, url, error };

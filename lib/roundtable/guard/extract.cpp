@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <roundtable/article/encoding.hpp>
 #include <roundtable/guard/extract.hpp>
+#include <roundtable/util/json_depth.hpp>
 #include <vector>
 
 namespace roundtable::guard {
@@ -119,14 +121,17 @@ std::string drop_trailing_commas(std::string_view text) {
     return out;
 }
 
-// The parser's message without its "[json.exception...] " prefix.
+// The parser's message without its "[json.exception...] " prefix, as valid
+// UTF-8: the parser reads bytes, so its "last read" token can end inside a
+// character (a curly quote after a key) and must be repaired before it goes
+// into a repair request or onto a card.
 std::string parse_message(const nlohmann::json::parse_error& error) {
     std::string_view what = error.what();
     if (const auto close = what.find("] ");
         what.starts_with("[json.exception") && close != std::string_view::npos) {
         what.remove_prefix(close + 2);
     }
-    return std::string(what);
+    return article::repair_utf8(what).text;
 }
 
 struct Attempt {
@@ -234,15 +239,22 @@ bool is_json_array(std::string_view text) {
     return nlohmann::json::accept(text);
 }
 
-} // namespace
-
-std::expected<std::string, std::string> extract_json_object(std::string_view reply) {
+// extract_json_object before its error is made valid UTF-8.
+std::expected<std::string, std::string> find_object(std::string_view reply) {
     if (reply.starts_with(k_bom)) {
         reply.remove_prefix(k_bom.size());
     }
     const std::string_view text = trim(reply);
     if (text.empty()) {
         return std::unexpected(std::string("the reply is empty"));
+    }
+    if (text.size() > k_max_reply_bytes) {
+        return std::unexpected(fmt::format("the reply is larger than {} bytes ({} bytes)",
+                                           k_max_reply_bytes, text.size()));
+    }
+    if (!util::json_depth_ok(text)) {
+        return std::unexpected(
+            fmt::format("the reply nests JSON deeper than {} levels", util::k_max_json_depth));
     }
     for (const std::string_view body : fence_bodies(text)) {
         const std::string_view inner = trim(body);
@@ -261,6 +273,17 @@ std::expected<std::string, std::string> extract_json_object(std::string_view rep
         return std::unexpected(std::string("the reply is a JSON array, not an object"));
     }
     return scan(text, text);
+}
+
+} // namespace
+
+std::expected<std::string, std::string> extract_json_object(std::string_view reply) {
+    auto found = find_object(reply);
+    if (!found) {
+        // An excerpt of the reply can carry its invalid bytes; an error is always valid UTF-8.
+        return std::unexpected(article::repair_utf8(found.error()).text);
+    }
+    return found;
 }
 
 } // namespace roundtable::guard

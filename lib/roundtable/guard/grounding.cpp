@@ -749,6 +749,13 @@ GroundingReport GroundingIndex::check(std::string_view output_text,
                                       const std::vector<std::string>& evidence) const {
     GroundingReport report;
     std::unordered_set<std::string> seen;
+    const auto full = [&] {
+        if (report.checked < k_max_claims_checked) {
+            return false;
+        }
+        ++report.skipped;
+        return true;
+    };
     const auto record = [&](Finding finding) {
         ++report.checked;
         if (!seen.insert(finding.claim.text).second) {
@@ -760,14 +767,14 @@ GroundingReport GroundingIndex::check(std::string_view output_text,
         report.findings.push_back(std::move(finding));
     };
     for (Scanned& scanned : scan_output(output_text)) {
-        if (IndexAccess::checkable(*this, scanned.token)) {
+        if (IndexAccess::checkable(*this, scanned.token) && !full()) {
             record(IndexAccess::token(*this, scanned.token, scanned.normalized,
                                       std::move(scanned.claim)));
         }
     }
     for (const std::string& quote : evidence) {
         const std::string_view text = trim_space(quote);
-        if (!text.empty()) {
+        if (!text.empty() && !full()) {
             record(find(Claim{Claim::Kind::evidence, std::string(text)}));
         }
     }

@@ -116,9 +116,14 @@ struct Finding {
     std::string article; // the article's figure, date or identifier; empty for quotes
 };
 
+// The most claims and evidence quotes one check() looks up; those past it are
+// counted in GroundingReport::skipped, not looked up (README, "Bounds").
+inline constexpr std::size_t k_max_claims_checked = 200;
+
 // The result of checking one output text against an article.
 struct GroundingReport {
     std::size_t checked = 0;       // claims and evidence quotes looked up
+    std::size_t skipped = 0;       // past k_max_claims_checked, not looked up
     std::vector<Claim> ungrounded; // those not found, in output order, no duplicates
     std::vector<Finding> findings; // every claim looked up, in output order, no duplicates
 };
@@ -154,7 +159,8 @@ public:
     // Returns how `claim` is found in the article; Match::not_found when it is not.
     Finding find(const Claim& claim) const;
 
-    // Checks every claim of `output_text` and every evidence quote; never fails.
+    // Checks the claims of `output_text` and then the evidence quotes, at most
+    // k_max_claims_checked of them (the rest are counted as skipped); never fails.
     GroundingReport check(std::string_view output_text,
                           const std::vector<std::string>& evidence = {}) const;
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <roundtable/article/encoding.hpp>
 #include <roundtable/guard/extract.hpp>
 #include <roundtable/guard/validate.hpp>
 
@@ -265,7 +266,7 @@ std::string repair_instruction(Round round, const std::string& error) {
         "Reply again with exactly one JSON object for the {} round and nothing else: no code "
         "fences, no text before or after it. Use exactly these fields, with these types:\n{}\n"
         "Every field is required; confidence values are numbers from 0 to 1 (0.8, not \"80%\").\n",
-        error, round_name(round), round_shape(round));
+        article::repair_utf8(error).text, round_name(round), round_shape(round));
 }
 
 } // namespace roundtable::guard

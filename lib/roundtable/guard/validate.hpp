@@ -34,8 +34,9 @@ namespace roundtable::guard {
 std::expected<std::string, std::string> validate_reply(Round round, std::string_view reply);
 
 // Returns the text appended to the user prompt for the repair call: it says
-// the previous reply was invalid, quotes `error` and restates the JSON shape
-// `round` requires; never fails.
+// the previous reply was invalid, quotes `error` (invalid UTF-8 in it replaced
+// with U+FFFD, so the request body can always be written) and restates the JSON
+// shape `round` requires; never fails.
 std::string repair_instruction(Round round, const std::string& error);
 
 } // namespace roundtable::guard

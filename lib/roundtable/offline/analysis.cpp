@@ -6,6 +6,7 @@
 #include <future>
 #include <mutex>
 #include <roundtable/article/sentences.hpp>
+#include <roundtable/guard/injection.hpp>
 #include <roundtable/offline/analysis.hpp>
 
 namespace roundtable::offline {
@@ -376,8 +377,10 @@ Analysis analyze_uncached(std::string_view article) {
     }
     bool all_headings = true;
     for (auto& features : analysis.sentences) {
-        features.heading = looks_like_heading(
-            std::string_view(analysis.text).substr(features.begin, features.end - features.begin));
+        const std::string_view body =
+            std::string_view(analysis.text).substr(features.begin, features.end - features.begin);
+        features.heading = looks_like_heading(body);
+        features.instruction = guard::looks_like_instruction(body);
         all_headings = all_headings && features.heading;
     }
     if (all_headings) {

@@ -58,6 +58,7 @@ struct SentenceFeatures {
     double salience = 0;              // TextRank centrality with a small lead bonus, in [0, 1]
     CueScore cues;
     bool heading = false; // a title or heading line (no final punctuation): never quoted as a claim
+    bool instruction = false; // addressed to the models (guard/injection.hpp): never quoted at all
 
     double net() const { return cues.opportunity - cues.risk; }
 };

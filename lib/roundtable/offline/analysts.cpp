@@ -163,7 +163,7 @@ bool contains(const std::vector<std::size_t>& v, std::size_t x) {
 }
 
 bool quotable(const Analysis& a, std::size_t i) {
-    return !a.sentences[i].heading;
+    return !a.sentences[i].heading && !a.sentences[i].instruction;
 }
 
 struct Take {
@@ -206,6 +206,9 @@ std::size_t assign_headline(Lens lens, const Analysis& a) {
     for (std::size_t l = 0; l < std::size(k_lenses); ++l) {
         View v = lens_view(k_lenses[l], a);
         auto ranked = top(a, k_headline_candidates, [&](std::size_t i) {
+            if (a.sentences[i].instruction) {
+                return 0.0; // text addressed to the models never leads a take
+            }
             double score = take_score(k_lenses[l], a, v, i);
             return a.sentences[i].heading ? score * k_heading_headline_factor : score;
         });

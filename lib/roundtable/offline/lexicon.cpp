@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 #include <roundtable/offline/analysis.hpp>
+#include <vector>
 
 namespace roundtable::offline {
 
@@ -119,11 +120,14 @@ constexpr std::string_view k_stop_words[] = {
 
 struct Tables {
     std::map<std::string, Cue, std::less<>> cues;
+    std::vector<std::string_view> stop_words; // sorted: a binary search per word, not a scan
 };
 
 const Tables& tables() {
     static const Tables k_tables = [] {
         Tables t;
+        t.stop_words.assign(std::begin(k_stop_words), std::end(k_stop_words));
+        std::sort(t.stop_words.begin(), t.stop_words.end());
         // Earlier tables win on a shared stem: negators, then hedges, then intensifiers, then cues.
         for (auto word : k_negators) {
             t.cues.emplace(stem(word), Cue{CueKind::negator, 1.0});
@@ -201,8 +205,8 @@ const Cue* find_cue(std::string_view word_stem) {
 }
 
 bool is_stop_word(std::string_view word) {
-    return std::find(std::begin(k_stop_words), std::end(k_stop_words), word) !=
-           std::end(k_stop_words);
+    const auto& words = tables().stop_words;
+    return std::binary_search(words.begin(), words.end(), word);
 }
 
 } // namespace roundtable::offline

@@ -271,10 +271,19 @@ void from_json(const json& j, Usage& u) {
     j.at("wall_ms").get_to(u.wall_ms);
 }
 
+void to_json(json& j, const Injection& i) {
+    j = json{{"text", i.text}, {"echoed_by", i.echoed_by}};
+}
+void from_json(const json& j, Injection& i) {
+    j.at("text").get_to(i.text);
+    i.echoed_by = j.value("echoed_by", std::vector<std::string>{});
+}
+
 void to_json(json& j, const Card& c) {
     j = json{{"schema", k_card_schema},  {"article", c.article}, {"offline", c.offline},
              {"seats", c.seats},         {"takes", c.takes},     {"rebuttals", c.rebuttals},
              {"consensus", c.consensus}, {"usage", c.usage},     {"methodology", c.methodology}};
+    j["injections"] = c.injections; // added within v1 (issue 12)
 }
 void from_json(const json& j, Card& c) {
     if (j.at("schema").get<std::string>() != k_card_schema) {
@@ -288,6 +297,7 @@ void from_json(const json& j, Card& c) {
     j.at("consensus").get_to(c.consensus);
     j.at("usage").get_to(c.usage);
     c.methodology = j.value("methodology", std::string());
+    c.injections = j.value("injections", std::vector<Injection>{});
 }
 
 std::string to_json_text(const Card& card, int indent) {

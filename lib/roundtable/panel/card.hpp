@@ -131,6 +131,13 @@ struct Usage {
     std::int64_t wall_ms = 0;
 };
 
+// An instruction-like sentence of the article (text addressed to the models, guard/injection.hpp),
+// shown on the card rather than obeyed.
+struct Injection {
+    std::string text;                   // as written in the article
+    std::vector<std::string> echoed_by; // seats whose headline or stance echoes it
+};
+
 struct Card {
     ArticleMeta article;
     std::vector<SeatStatus> seats; // every seat asked, in panel order
@@ -138,8 +145,9 @@ struct Card {
     std::vector<Rebuttal> rebuttals;
     Consensus consensus;
     Usage usage;
-    bool offline = false;    // the panel was the offline analysts, no language model
-    std::string methodology; // one line
+    bool offline = false;              // the panel was the offline analysts, no language model
+    std::string methodology;           // one line
+    std::vector<Injection> injections; // instruction-like sentences of the article, in order
 };
 
 // Serializes `card` to the JSON text of the v1 contract (`indent` < 0: one line).

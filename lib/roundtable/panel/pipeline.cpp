@@ -1,11 +1,14 @@
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fmt/format.h>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <roundtable/article/encoding.hpp>
 #include <roundtable/article/sentences.hpp>
 #include <roundtable/guard/grounding.hpp>
+#include <roundtable/guard/injection.hpp>
 #include <roundtable/guard/validate.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/panel/pipeline.hpp>
@@ -123,8 +126,33 @@ struct SeatCall {
         }
     }
 
+    // Records `reply`, with what one seat's reply can do kept to that seat: a JSON library
+    // exception becomes the seat's failure (without its "[json.exception...]" prefix), and the
+    // error and notes that go onto the card are valid UTF-8 (DESIGN §5.1).
     void answer(const Seat& seat, const PanelOptions& options,
                 std::expected<Reply, providers::Failure> reply) {
+        try {
+            answer_unguarded(seat, options, std::move(reply));
+        } catch (const json::exception& e) {
+            std::string_view what = e.what();
+            if (const auto close = what.find("] "); close != std::string_view::npos) {
+                what.remove_prefix(close + 2);
+            }
+            result.object.reset();
+            result.error =
+                fmt::format("unreadable {} reply: {}", guard::round_name(request.round), what);
+            settled = true;
+        }
+        if (settled) {
+            result.error = article::repair_utf8(result.error).text;
+            for (auto& note : result.notes) {
+                note = article::repair_utf8(note).text;
+            }
+        }
+    }
+
+    void answer_unguarded(const Seat& seat, const PanelOptions& options,
+                          std::expected<Reply, providers::Failure> reply) {
         ++result.calls;
         if (!reply) {
             std::string why_no_retry;
@@ -172,6 +200,44 @@ struct SeatCall {
         settled = true;
     }
 };
+
+// The article's instruction-like sentences (`instructions`), each with the seats that echo it: a
+// take or rebuttal headline that repeats it, or a final stance that it names ("... reply only
+// with bullish").
+std::vector<Injection> injections_of(const std::vector<std::string>& instructions,
+                                     const Card& card) {
+    std::vector<Injection> out;
+    for (const std::string& sentence : instructions) {
+        Injection injection;
+        injection.text = sentence;
+        std::string lower = injection.text;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::vector<std::string_view> asked; // the stances it names
+        for (const Stance stance : {Stance::bearish, Stance::neutral, Stance::bullish}) {
+            if (lower.find(stance_name(stance)) != std::string::npos) {
+                asked.push_back(stance_name(stance));
+            }
+        }
+        for (const Take& take : card.takes) {
+            Stance final_stance = take.stance;
+            bool echoed = guard::echoes(take.headline, injection.text);
+            for (const Rebuttal& rebuttal : card.rebuttals) {
+                if (rebuttal.seat == take.seat) {
+                    final_stance = rebuttal.stance_after;
+                    echoed = echoed || guard::echoes(rebuttal.headline, injection.text);
+                }
+            }
+            const bool stance_asked =
+                asked.size() == 1 && asked.front() == stance_name(final_stance);
+            if (echoed || stance_asked) {
+                injection.echoed_by.push_back(take.seat);
+            }
+        }
+        out.push_back(std::move(injection));
+    }
+    return out;
+}
 
 // Runs `make(i)` for every index and returns the results in order: on the
 // calling thread one after another when `parallel` is false (the offline
@@ -410,6 +476,7 @@ struct PanelRun::Impl {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     Rendered fixed;
     guard::GroundingIndex index; // claims are looked up in what the seats read: title and body
+    std::vector<std::string> instructions; // the article's instruction-like sentences
     Card card;
     Stage stage = Stage::take;
     std::vector<std::optional<SeatCall>> calls; // this stage's chain per seat (none: no call)
@@ -420,7 +487,8 @@ struct PanelRun::Impl {
 
     Impl(const article::Article& article, const std::vector<Seat>& s, const PanelOptions& o)
         : seats(s), options(o), fixed(render_fixed(o.prompts, article)),
-          index(article::grounding_text(article)), calls(s.size()), takes(s.size()),
+          index(article::grounding_text(article)),
+          instructions(guard::find_instructions(article.text)), calls(s.size()), takes(s.size()),
           rebuttals(s.size()) {
         card.article = {article.title, article.source, article.sha256,    article.chars,
                         article.bytes, article.byline, article.published, article.site};
@@ -668,6 +736,7 @@ struct PanelRun::Impl {
                 : "Every seat received byte-identical prompts; replies were schema-checked and "
                   "every figure and quotation was looked up in the article. The stance is "
                   "counted from the seats' final votes.";
+        card.injections = injections_of(instructions, card);
         card.usage.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::steady_clock::now() - started)
                                  .count();
@@ -745,6 +814,25 @@ Card PanelRun::take_card() {
     return std::move(m_impl->card);
 }
 
+namespace {
+
+// Sends `request` through `provider`; a JSON library exception (a request body that could not
+// be written) becomes that call's failure instead of ending the run.
+std::expected<Reply, providers::Failure> complete_guarded(providers::Provider& provider,
+                                                          const Request& request) {
+    try {
+        return provider.complete(request);
+    } catch (const json::exception& e) {
+        providers::Failure failure;
+        failure.provider = std::string(provider.kind());
+        failure.type = "invalid_request";
+        failure.message = article::repair_utf8(e.what()).text;
+        return std::unexpected(std::move(failure));
+    }
+}
+
+} // namespace
+
 Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                const PanelOptions& options) {
     PanelRun run(article, seats, options);
@@ -756,7 +844,7 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         in_parallel(active.size(), !options.offline, [&](std::size_t k) {
             const std::size_t i = active[k];
             while (auto request = run.next_call(i)) {
-                run.answer(i, seats[i].provider->complete(*request));
+                run.answer(i, complete_guarded(*seats[i].provider, *request));
             }
             return 0;
         });

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <roundtable/article/encoding.hpp>
 #include <roundtable/http/retry.hpp>
 #include <roundtable/providers/wire.hpp>
+#include <roundtable/util/json_depth.hpp>
 
 namespace roundtable::providers::wire {
 
@@ -55,17 +57,21 @@ std::string join_url(std::string_view base_url, std::string_view fallback, std::
 }
 
 std::string excerpt(std::string_view text, std::size_t limit) {
+    // A response body is bytes: the excerpt is repaired to valid UTF-8 before it can reach a card.
     if (text.size() <= limit) {
-        return one_line(std::string(text));
+        return one_line(article::repair_utf8(text).text);
     }
     std::size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
         --cut;
     }
-    return one_line(std::string(text.substr(0, cut))) + "...";
+    return one_line(article::repair_utf8(text.substr(0, cut)).text) + "...";
 }
 
 std::optional<json> parse_object(std::string_view body) {
+    if (!util::json_depth_ok(body)) {
+        return std::nullopt; // refused before nlohmann recurses into it
+    }
     json parsed = json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
         return std::nullopt;
@@ -272,7 +278,8 @@ http::Request base_request(const SeatConfig& seat, std::string url, const json& 
     request.method = "POST";
     request.url = std::move(url);
     request.headers.emplace_back("content-type", "application/json");
-    request.body = body.dump();
+    // Replace rather than throw: a prompt with invalid UTF-8 fails one seat upstream, not the run.
+    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
     request.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seat.timeout_s * 1000.0));
     request.connect_timeout =
         std::chrono::milliseconds(static_cast<std::int64_t>(seat.connect_timeout_s * 1000.0));

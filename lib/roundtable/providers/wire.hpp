@@ -24,11 +24,12 @@ constexpr std::size_t k_excerpt_chars = 200;
 // never fails.
 std::string join_url(std::string_view base_url, std::string_view fallback, std::string_view path);
 
-// Returns `text` cut to `limit` bytes (on a UTF-8 boundary) with "..." appended when cut; never
-// fails.
+// Returns `text` cut to `limit` bytes (on a UTF-8 boundary) with "..." appended when cut, invalid
+// UTF-8 replaced with U+FFFD; never fails.
 std::string excerpt(std::string_view text, std::size_t limit = k_excerpt_chars);
 
-// Parses `body` as a JSON object; returns nullopt when it is not JSON or not an object.
+// Parses `body` as a JSON object; returns nullopt when it is not JSON, not an object, or nests
+// deeper than util::k_max_json_depth (checked before parsing).
 std::optional<json> parse_object(std::string_view body);
 
 // Returns the member `key` of `object` when it is an object, else nullptr.

@@ -195,4 +195,20 @@ std::string article_credits(const panel::ArticleMeta& article) {
     return line;
 }
 
+std::string injections_summary(const panel::Card& card) {
+    const std::size_t n = card.injections.size();
+    if (n == 0) {
+        return {};
+    }
+    return fmt::format("article: {} instruction-like {} addressed to the models, shown here, not "
+                       "obeyed",
+                       n, n == 1 ? "sentence" : "sentences");
+}
+
+std::string echo_note(const panel::Injection& injection) {
+    return injection.echoed_by.empty()
+               ? std::string()
+               : fmt::format(" (echoed by {})", join(injection.echoed_by, ", "));
+}
+
 } // namespace roundtable::render

@@ -76,6 +76,13 @@ std::size_t checked_of(const panel::Card& card, std::string_view seat);
 // Returns the usage line: calls, tokens in/out/cached, cost and wall time; never fails.
 std::string usage_line(const panel::Usage& usage);
 
+// Returns the guards' line over the article's instruction-like sentences ("article: 1
+// instruction-like sentence, shown here, not obeyed"); "" when there are none.
+std::string injections_summary(const panel::Card& card);
+
+// Returns `injection`'s echo note (" (echoed by gpt, grok)"); "" when no seat echoes it.
+std::string echo_note(const panel::Injection& injection);
+
 // Returns `items` joined by `separator`; never fails.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 

@@ -236,6 +236,13 @@ void write_guards(std::string& out, const panel::Card& card) {
         write_claims(out, "synthesis", card.consensus.ungrounded, card.consensus.claims_checked,
                      card.consensus.claims);
     }
+    if (!card.injections.empty()) {
+        out += fmt::format("<li class=\"injections\">{}\n<ul>\n", esc(injections_summary(card)));
+        for (const panel::Injection& injection : card.injections) {
+            out += fmt::format("<li>{}{}</li>\n", esc(injection.text), esc(echo_note(injection)));
+        }
+        out += "</ul>\n</li>\n";
+    }
     out += "</ul>\n</section>\n";
 }
 

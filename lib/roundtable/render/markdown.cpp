@@ -232,6 +232,12 @@ void write_guards(std::string& out, const panel::Card& card) {
             list += fmt::format("  - {}\n", md(claim));
         }
     }
+    if (!card.injections.empty()) {
+        list += fmt::format("- **{}**\n", md(injections_summary(card)));
+        for (const panel::Injection& injection : card.injections) {
+            list += fmt::format("  - {}{}\n", md(injection.text), md(echo_note(injection)));
+        }
+    }
     if (!list.empty()) {
         out += list;
         out += '\n';

@@ -152,6 +152,12 @@ Json build_schema() {
                           {"usage", ref("usage")},
                           {"methodology", string_type()}});
 
+    // Instruction-like sentences of the article (guard/injection.hpp), written on every card
+    // (an empty list when there are none), so required like every top-level name the card writes.
+    defs["injection"] = object_of({{"text", string_type()}, {"echoed_by", ref("strings")}});
+    top["properties"]["injections"] = Json{{"type", "array"}, {"items", ref("injection")}};
+    top["required"].push_back("injections");
+
     Json schema = Json::object();
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
     schema["title"] = "roundtable consensus card (roundtable.card/v1)";

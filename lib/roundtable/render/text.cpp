@@ -204,6 +204,12 @@ void write_guards(TextWriter& w, const panel::Card& card) {
             w.bullet(claim, "  ");
         }
     }
+    if (!card.injections.empty()) {
+        w.lines(injections_summary(card), "", "  ");
+        for (const panel::Injection& injection : card.injections) {
+            w.bullet(injection.text + echo_note(injection), "  ");
+        }
+    }
 }
 
 void write_footer(TextWriter& w, const panel::Card& card) {

@@ -111,3 +111,55 @@ TEST_CASE("sentences::split_sentences") {
               Texts{"See example.com for details.", "Version 2.0 ships."});
     }
 }
+
+TEST_CASE("sentences::split_sentences bounds a sentence's length") {
+    using roundtable::article::k_max_sentence_bytes;
+    SECTION("a page of words without punctuation is cut at spaces, nothing lost") {
+        std::string text;
+        while (text.size() < 50 * k_max_sentence_bytes) {
+            text += "revenue rose while debt fell ";
+        }
+        text.pop_back();
+        const auto sentences = split_sentences(text);
+        REQUIRE(sentences.size() >= 50);
+        std::size_t covered = 0;
+        for (std::size_t i = 0; i < sentences.size(); ++i) {
+            const auto& s = sentences[i];
+            CHECK(s.end - s.begin <= k_max_sentence_bytes);
+            if (i + 1 < sentences.size()) {
+                CHECK(s.end - s.begin >= k_max_sentence_bytes / 2);
+            }
+            CHECK(text[s.begin] != ' ');
+            CHECK(text[s.end - 1] != ' ');
+            CHECK((s.end == text.size() || text[s.end] == ' '));
+            if (i > 0) {
+                CHECK(s.begin == sentences[i - 1].end + 1);
+            }
+            covered += s.end - s.begin + 1;
+        }
+        CHECK(covered == text.size() + 1);
+    }
+    SECTION("a run without spaces is cut on character boundaries") {
+        std::string text;
+        while (text.size() < 5 * k_max_sentence_bytes) {
+            text += "\xE2\x82\xAC"
+                    "1.2"; // "€1.2", a 3-byte character then ASCII
+        }
+        const auto sentences = split_sentences(text);
+        REQUIRE(sentences.size() >= 5);
+        for (const auto& s : sentences) {
+            CHECK(s.end - s.begin <= k_max_sentence_bytes);
+            CHECK((static_cast<unsigned char>(text[s.begin]) & 0xC0U) != 0x80U);
+            CHECK((s.end == text.size() ||
+                   (static_cast<unsigned char>(text[s.end]) & 0xC0U) != 0x80U));
+        }
+        CHECK(sentences.front().begin == 0);
+        CHECK(sentences.back().end == text.size());
+    }
+    SECTION("sentences under the limit are untouched") {
+        const std::string text = "Shares fell 3%. Debt rose.";
+        const auto sentences = split_sentences(text);
+        REQUIRE(sentences.size() == 2);
+        CHECK(sentences[0].end == 15);
+    }
+}

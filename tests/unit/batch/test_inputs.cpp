@@ -132,4 +132,23 @@ TEST_CASE("inputs::InputReader") {
         CHECK(items[2].id == "three");
         CHECK(items[2].value == root + "/corpus/b.txt");
     }
+    SECTION("bounds: a line over the length limit and one nested too deep are errors, the next "
+            "lines are read") {
+        using roundtable::batch::k_max_jsonl_line_bytes;
+        const std::string long_text(k_max_jsonl_line_bytes, 'a');
+        const std::string deep = std::string(100, '[') + std::string(100, ']');
+        auto path = dir.write("bounds.jsonl", "{\"text\":\"" + long_text +
+                                                  "\"}\n{\"id\":\"d\",\"x\":" + deep +
+                                                  ",\"text\":\"A.\"}\n{\"id\":\"ok\","
+                                                  "\"text\":\"Fine.\"}");
+        auto items = read_all({path.string()});
+        REQUIRE(items.size() == 3);
+        CHECK(items[0].kind == InputItem::Kind::error);
+        CHECK(items[0].value == path.string() + ":1: line longer than " +
+                                    std::to_string(k_max_jsonl_line_bytes) + " bytes");
+        CHECK(items[1].kind == InputItem::Kind::error);
+        CHECK(items[1].value == path.string() + ":2: nests JSON deeper than 64 levels");
+        CHECK(items[2].id == "ok");
+        CHECK(items[2].value == "Fine.");
+    }
 }

@@ -714,3 +714,20 @@ TEST_CASE("config::[store]") {
               fixture.file_path() + ":1: 'store' must be a table");
     }
 }
+
+TEST_CASE("config::load bounds the config file's size") {
+    const Fixture fixture;
+    SECTION("a file over 1 MiB is refused with its path, unparsed") {
+        std::string text = "# roundtable\n";
+        text.append(1024 * 1024, '#');
+        const auto overrides = fixture.with_file(text);
+        CHECK(fixture.error(overrides) ==
+              "config file '" + fixture.file_path() + "' is larger than 1 MiB");
+    }
+    SECTION("a file just under 1 MiB is read") {
+        std::string text = "[panel]\nquorum = 2\n#";
+        text.append(1024 * 1024 - text.size(), '#');
+        const auto overrides = fixture.with_file(text);
+        CHECK(fixture.run(overrides).quorum == 2);
+    }
+}

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <roundtable/guard/extract.hpp>
 #include <string>
+#include <string_view>
 
 using roundtable::guard::extract_json_object;
 
@@ -104,5 +105,97 @@ TEST_CASE("extract::extract_json_object") {
               "the reply is a JSON array, not an object");
         CHECK(extract_json_object(std::string("```json\n[") + k_object + "]\n```").error() ==
               "the reply is a JSON array, not an object");
+    }
+}
+
+namespace {
+
+// True when `s` is valid UTF-8 (no stray continuation byte, no cut sequence,
+// no overlong form, no surrogate, nothing past U+10FFFF).
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        char32_t cp = 0;
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((b & 0xE0U) == 0xC0U) {
+            n = 1;
+            cp = b & 0x1FU;
+        } else if ((b & 0xF0U) == 0xE0U) {
+            n = 2;
+            cp = b & 0x0FU;
+        } else if ((b & 0xF8U) == 0xF0U) {
+            n = 3;
+            cp = b & 0x07U;
+        } else {
+            return false;
+        }
+        if (i + n >= s.size()) {
+            return false;
+        }
+        for (std::size_t k = 1; k <= n; ++k) {
+            const auto c = static_cast<unsigned char>(s[i + k]);
+            if ((c & 0xC0U) != 0x80U) {
+                return false;
+            }
+            cp = (cp << 6U) | (c & 0x3FU);
+        }
+        const char32_t min = n == 1 ? 0x80 : n == 2 ? 0x800 : 0x10000;
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("extract::errors are valid UTF-8") {
+    SECTION("a curly quote after a key (the parser stops inside the character)") {
+        const std::string reply = "{\"stance\": \"bearish\", \"confidence\": 0.7, "
+                                  "\"headline\"\u201c: \"Recall \u201cdeepens\u201d the loss\"}";
+        const auto found = extract_json_object(reply);
+        REQUIRE_FALSE(found.has_value());
+        CHECK(found.error().find("does not parse") != std::string::npos);
+        CHECK(valid_utf8(found.error()));
+    }
+    SECTION("a curly quote opening a value") {
+        const std::string reply = "{\"headline\": \u201cRecall\u201d}";
+        const auto found = extract_json_object(reply);
+        REQUIRE_FALSE(found.has_value());
+        CHECK(valid_utf8(found.error()));
+    }
+    SECTION("invalid bytes in the reply's opening are replaced in the excerpt") {
+        const std::string reply = "I'm sorry \xE2\x80 \xFF no object";
+        const auto found = extract_json_object(reply);
+        REQUIRE_FALSE(found.has_value());
+        CHECK(found.error().starts_with("no JSON object in the reply"));
+        CHECK(valid_utf8(found.error()));
+    }
+}
+
+TEST_CASE("extract::bounds") {
+    using roundtable::guard::k_max_reply_bytes;
+    SECTION("a reply nested deeper than the bound is refused before parsing") {
+        const std::string deep =
+            "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+        const auto found = extract_json_object(deep);
+        REQUIRE_FALSE(found.has_value());
+        CHECK(found.error() == "the reply nests JSON deeper than 64 levels");
+    }
+    SECTION("nesting at the bound is read") {
+        const std::string at = "{\"a\": " + std::string(63, '[') + std::string(63, ']') + "}";
+        CHECK(extract_json_object(at).has_value());
+    }
+    SECTION("a reply over the size bound is refused") {
+        std::string big = "{\"a\": \"" + std::string(k_max_reply_bytes, 'x') + "\"}";
+        const auto found = extract_json_object(big);
+        REQUIRE_FALSE(found.has_value());
+        CHECK(found.error() == "the reply is larger than 1048576 bytes (1048585 bytes)");
     }
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fmt/format.h>
 #include <roundtable/guard/grounding.hpp>
 #include <string>
 #include <vector>
@@ -741,4 +742,20 @@ TEST_CASE("grounding::GroundingIndex on a storm of numbers, dates and identifier
     }
     CHECK(report.checked == 10);
     CHECK(flagged == std::vector<std::string>{"$97.5bn", "50.5%"});
+}
+
+TEST_CASE("grounding::GroundingIndex::check bounds the claims it looks up") {
+    const GroundingIndex index(k_article);
+    std::string output;
+    for (std::size_t i = 0; i < 3 * roundtable::guard::k_max_claims_checked; ++i) {
+        output += fmt::format("Sales were ${}.{} million. ", 100 + i, i % 10);
+    }
+    const auto report = index.check(output, {"Exports rose 4.5 percent"});
+    CHECK(report.checked == roundtable::guard::k_max_claims_checked);
+    CHECK(report.skipped == 2 * roundtable::guard::k_max_claims_checked + 1);
+    CHECK(report.ungrounded.size() == roundtable::guard::k_max_claims_checked);
+
+    const auto few = index.check("Up 12% to $41 million.", {"Exports rose 4.5 percent"});
+    CHECK(few.skipped == 0);
+    CHECK(few.checked == 3);
 }
