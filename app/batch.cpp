@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <roundtable/commands/batch.hpp>
+#include <roundtable/commands/verbose.hpp>
 #include <unistd.h>
 
 namespace roundtable::app {
@@ -79,6 +80,7 @@ Command setup_batch(CLI::App& app) {
                        "--retries",   "--quorum",    "--offline",  "--prompts", "--no-rebuttal",
                        "--anonymize", "--max-bytes", "--no-cache", "--refresh"};
     command.hints = {{"--output", "cards go to --jsonl FILE (default stdout)"},
+                     {"--progress", "batch draws one progress line on a terminal (-q: none)"},
                      {"--format", "every line is a JSON card"},
                      {"--max-ungrounded", "use --fail-on 'ungrounded>N'"},
                      {"--dry-run", "run it on one article: roundtable ARTICLE --dry-run"}};
@@ -95,6 +97,7 @@ Command setup_batch(CLI::App& app) {
             options->max_bytes = *g.max_bytes;
         }
         options->stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
+        const commands::CallPrinter printer(std::cerr, g.verbose);
         return commands::run_batch(*options, std::cout, std::cerr);
     };
     return command;

@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <roundtable/commands/run.hpp>
+#include <roundtable/commands/verbose.hpp>
 #include <unistd.h>
 
 namespace roundtable::app {
@@ -49,6 +50,10 @@ Command setup_card(CLI::App& app) {
         run.max_ungrounded = g.max_ungrounded;
         run.overrides = g.overrides;
         run.stdout_is_tty = ::isatty(STDOUT_FILENO) != 0;
+        run.stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
+        run.progress = g.progress;
+        run.verbose = g.verbose;
+        const commands::CallPrinter printer(std::cerr, g.verbose);
         return commands::run_card_cached(run, g.cache, std::cout, std::cerr);
     };
     return command;

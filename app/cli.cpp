@@ -33,15 +33,6 @@ std::pair<std::string, std::string> seat_effort(const std::string& arg) {
     return {std::move(seat), std::move(level)};
 }
 
-// Returns the command's name as typed: "batch", "logs show", "" for the card command.
-std::string command_path(const CLI::App& app) {
-    std::string path;
-    for (const CLI::App* at = &app; at->get_parent() != nullptr; at = at->get_parent()) {
-        path = path.empty() ? at->get_name() : at->get_name() + " " + path;
-    }
-    return path;
-}
-
 // Returns whether `name` (as typed, "--x" or "-x", without "=value") names an option of `app`.
 bool has_option(const CLI::App& app, const std::string& name) {
     for (const CLI::Option* opt : app.get_options()) {
@@ -91,6 +82,14 @@ void check_repeats(const CLI::App& app) {
 
 } // namespace
 
+std::string command_path(const CLI::App& app) {
+    std::string path;
+    for (const CLI::App* at = &app; at->get_parent() != nullptr; at = at->get_parent()) {
+        path = path.empty() ? at->get_name() : at->get_name() + " " + path;
+    }
+    return path;
+}
+
 const std::vector<std::string>& ambient_options() {
     static const std::vector<std::string> k_ambient{"--config", "--quiet",   "--verbose",
                                                     "--color",  "--version", "--help"};
@@ -125,8 +124,16 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--max-ungrounded", g.max_ungrounded,
                    "Exit 1 when more claims than N are not found in the article");
     auto* quiet = app.add_flag("-q,--quiet", g.quiet, "No notices or progress on stderr");
-    app.add_flag("-v,--verbose", g.verbose, "More on stderr (score: the ids left unscored)")
+    app.add_flag("-v,--verbose", g.verbose,
+                 "One line per HTTP call on stderr: seat, method, host and path, status, "
+                 "attempt, latency, tokens, request id; -vv adds the bodies, truncated, keys "
+                 "masked (score: the ids left unscored)")
         ->excludes(quiet);
+
+    app.add_option("--progress", g.progress,
+                   "Progress on stderr: auto (each seat's line redrawn on a terminal), plain "
+                   "(one line per event) or off")
+        ->type_name("WHEN");
 
     config::Overrides& o = g.overrides;
     app.add_option("--config", o.config_path,
@@ -157,7 +164,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->allow_extra_args(false);
     app.add_option("--chair", o.chair, "Seat that writes the summary, risk and opportunity")
         ->type_name("SEAT");
-    app.add_option("--timeout", o.timeout_s, "Per-call timeout in seconds")
+    app.add_option("--timeout", o.timeout_s,
+                   "Seconds a seat's call may take in a round, its retries and their waits "
+                   "included (default 120; more for reasoning models)")
         ->check(CLI::PositiveNumber)
         ->type_name("SECONDS");
     app.add_option("--retries", o.retries, "Retries per call after the first attempt")

@@ -16,8 +16,8 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <roundtable/commands/logs.hpp>
 #include <roundtable/config/config.hpp>
+#include <roundtable/session/session.hpp>
 #include <string>
 #include <vector>
 
@@ -37,9 +37,10 @@ struct GlobalOptions {
     std::optional<int> max_ungrounded;
     bool quiet = false;
     int verbose = 0;                  // -v once, -vv twice
+    std::string progress = "auto";    // --progress auto | plain | off
     std::optional<std::string> panel; // --panel a,b,c
     config::Overrides overrides;      // --config and the other panel options
-    commands::CacheFlags cache;       // --no-cache, --refresh
+    session::CacheFlags cache;        // --no-cache, --refresh
 };
 
 // One command of the CLI: its CLI11 app, the top-level options it reads (besides the ones
@@ -51,6 +52,10 @@ struct Command {
     std::map<std::string, std::string> hints; // option -> what to use instead, for the error
     std::function<int(GlobalOptions&)> run;   // returns the exit code or throws roundtable::Error
 };
+
+// Returns the command's name as typed: "batch", "logs show", "" for the card command; never
+// fails.
+std::string command_path(const CLI::App& app);
 
 // Adds the top-level options to `app` (the root) bound to `options`; never fails.
 void add_global_options(CLI::App& app, GlobalOptions& options);
@@ -84,5 +89,8 @@ Command setup_extract(CLI::App& app);
 Command setup_logs(CLI::App& app);
 Command setup_cache(CLI::App& app);
 Command setup_score(CLI::App& app);
+// Adds `roundtable completion SHELL`, which describes `commands` (read when it runs, so it may
+// be the vector this command is appended to).
+Command setup_completion(CLI::App& app, const std::vector<Command>& commands);
 
 } // namespace roundtable::app

@@ -50,12 +50,13 @@ int main(int argc, char** argv) {
     root.set_version_flag("--version", std::string("roundtable ") + ROUNDTABLE_VERSION);
     app::GlobalOptions globals;
     app::add_global_options(root, globals);
-    const std::vector<app::Command> commands{
+    std::vector<app::Command> commands{
         app::setup_card(root),      app::setup_schema(root), app::setup_prompts(root),
         app::setup_providers(root), app::setup_models(root), app::setup_batch(root),
         app::setup_extract(root),   app::setup_logs(root),   app::setup_cache(root),
         app::setup_score(root),
     };
+    commands.push_back(app::setup_completion(root, commands));
     app::describe_global_options(commands);
 
     try {

@@ -8,6 +8,7 @@
 #include <roundtable/guard/grounding.hpp>
 #include <roundtable/guard/validate.hpp>
 #include <roundtable/http/abort.hpp>
+#include <roundtable/http/retry.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/providers/budget.hpp>
@@ -33,6 +34,7 @@ struct CallResult {
     int cache_hits = 0;
     double cost = 0.0;
     std::vector<std::string> notes; // for the seat on the card, e.g. a budget retry
+    std::string reason;             // why it failed, in a few words (for progress)
 };
 
 struct Rendered {
@@ -96,10 +98,88 @@ std::optional<std::string> raise_budget(const providers::SeatConfig& seat, Reque
     return std::nullopt;
 }
 
+// Tells the observer, if any, what `seat` is doing in `round` (issue 10: live progress).
+class SeatReporter {
+public:
+    SeatReporter(const Seat& seat, Round round, const PanelOptions& options)
+        : m_observer(options.observer.get()), m_started(std::chrono::steady_clock::now()) {
+        m_event.seat = seat.config.name;
+        m_event.model = seat.provider->model();
+        m_event.round = round == Round::consensus ? "chair" : guard::round_name(round);
+    }
+
+    void report(SeatState state, std::string reason = {}) {
+        if (m_observer == nullptr) {
+            return;
+        }
+        SeatEvent event = m_event;
+        event.state = state;
+        event.reason = std::move(reason);
+        event.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - m_started);
+        m_observer->on_event(event);
+    }
+
+    void retrying(int status, std::chrono::milliseconds wait) {
+        m_event.status = status;
+        m_event.wait = wait;
+        report(SeatState::retrying);
+        m_event.status = 0;
+        m_event.wait = {};
+    }
+
+    void done(const TokenUsage& usage) {
+        m_event.input_tokens = usage.input_tokens;
+        m_event.output_tokens = usage.output_tokens;
+        report(SeatState::done);
+    }
+
+    bool active() const { return m_observer != nullptr; }
+
+private:
+    PanelObserver* m_observer;
+    std::chrono::steady_clock::time_point m_started;
+    SeatEvent m_event;
+};
+
+// Returns why a call failed in a few words: "timeout", "HTTP 529 overloaded_error", ...
+std::string short_reason(const providers::Failure& failure) {
+    std::string reason = failure.http_status != 0
+                             ? fmt::format("HTTP {} {}", failure.http_status, failure.type)
+                             : failure.type;
+    if (failure.message.find("deadline") != std::string::npos) {
+        reason += " (--timeout)";
+    }
+    return reason;
+}
+
+CallResult call_seat_once(const Seat& seat, Request request, const PanelOptions& options,
+                          SeatReporter& reporter);
+
 // Calls `seat` with `request`; a reply cut at its output budget (the budget went to reasoning)
 // is asked once more with a larger budget, never twice; a reply that is not valid is asked once
 // more with the validation error appended (DESIGN §5.1).
+// The observer hears each step.
 CallResult call_seat(const Seat& seat, Request request, const PanelOptions& options) {
+    SeatReporter reporter(seat, request.round, options);
+    reporter.report(SeatState::answering);
+    std::optional<http::ScopedRetryListener> listen;
+    if (reporter.active()) {
+        listen.emplace([&reporter](int status, std::chrono::milliseconds wait) {
+            reporter.retrying(status, wait);
+        });
+    }
+    CallResult result = call_seat_once(seat, std::move(request), options, reporter);
+    if (result.object) {
+        reporter.done(result.usage);
+    } else {
+        reporter.report(SeatState::failed, result.reason);
+    }
+    return result;
+}
+
+CallResult call_seat_once(const Seat& seat, Request request, const PanelOptions& options,
+                          SeatReporter& reporter) {
     request.effort = seat.config.effort;
     request.max_tokens = providers::output_budget(seat.config, request.round, request.effort);
     request.temperature = seat.config.temperature;
@@ -115,6 +195,7 @@ CallResult call_seat(const Seat& seat, Request request, const PanelOptions& opti
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (attempt == 1) {
             request.user += "\n" + guard::repair_instruction(request.round, validation_error);
+            reporter.report(SeatState::repaired);
         }
         auto reply = seat.provider->complete(request);
         ++result.calls;
@@ -141,6 +222,7 @@ CallResult call_seat(const Seat& seat, Request request, const PanelOptions& opti
         if (!reply) {
             bill(reply.error().usage);
             result.error = reply.error().describe() + why_no_retry;
+            result.reason = short_reason(reply.error());
             return result;
         }
         bill(reply->usage);
@@ -154,6 +236,7 @@ CallResult call_seat(const Seat& seat, Request request, const PanelOptions& opti
     }
     result.error = fmt::format("invalid {} reply after one repair: {}",
                                guard::round_name(request.round), validation_error);
+    result.reason = "invalid reply after one repair";
     return result;
 }
 
@@ -408,6 +491,15 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
     Rendered fixed = render_fixed(options.prompts, article);
     // Claims are looked up in what the seats read: the title and the body.
     guard::GroundingIndex index(article::grounding_text(article));
+
+    if (options.observer) {
+        for (const Seat& seat : seats) {
+            SeatEvent waiting;
+            waiting.seat = seat.config.name;
+            waiting.model = seat.provider->model();
+            options.observer->on_event(waiting);
+        }
+    }
 
     // Round 1: every seat gets the same request text.
     check_abort();
