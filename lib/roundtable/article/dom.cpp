@@ -382,6 +382,7 @@ std::vector<std::string> Dom::hint_words(int i) const {
     std::vector<std::string> words;
     for (const char* name : {"class", "id"}) {
         const std::string_view value = attr(i, name);
+        const std::size_t before = words.size();
         std::string word;
         char previous = 0;
         for (const char c : value) {
@@ -404,6 +405,11 @@ std::vector<std::string> Dom::hint_words(int i) const {
         }
         if (!word.empty()) {
             words.push_back(std::move(word));
+        }
+        // An id of four or more words is an anchor made from a heading
+        // ("sharing-with-a-single-developer", "related-work-and-sources"), not a hint.
+        if (std::string_view(name) == "id" && words.size() - before >= 4) {
+            words.resize(before);
         }
     }
     return words;

@@ -77,7 +77,8 @@ public:
     std::string_view attr(int i, const char* name) const;
 
     // Returns the lower-case words of node i's class and id ("relatedStories
-    // sidebar-2" gives related, stories, sidebar, 2); empty for text nodes.
+    // sidebar-2" gives related, stories, sidebar, 2); an id of four or more words is an
+    // anchor made from a heading and gives none. Empty for text nodes.
     std::vector<std::string> hint_words(int i) const;
 
     // Returns the text of the subtree of node `i` on one line, whitespace collapsed.

@@ -483,11 +483,12 @@ private:
                 last = m_score[idx(a)];
             }
         }
-        // Continuity: an ancestor close above that holds much more paragraph text
-        // (an article split into sections) is the container, unless it is link-heavy.
+        // Continuity: an ancestor up to six levels above that holds much more paragraph
+        // text (an article split into sections by a sidebar or a figure) is the container,
+        // unless it is link-heavy.
         const double base = good_text(top);
         int level = 0;
-        for (int a = m_nodes[idx(top)].parent; a > m_body && level < 3;
+        for (int a = m_nodes[idx(top)].parent; a > m_body && level < 6;
              a = m_nodes[idx(a)].parent, ++level) {
             if (good_text(a) >= 1.5 * base && link_density(a) < 0.2 && m_weight[idx(a)] >= 0) {
                 top = a;

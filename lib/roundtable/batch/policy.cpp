@@ -1,56 +1,26 @@
-#include <charconv>
-#include <cmath>
 #include <fmt/format.h>
 #include <roundtable/batch/policy.hpp>
 
 namespace roundtable::batch {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-bool compare(double value, Policy::Op op, double number) {
-    switch (op) {
-    case Policy::Op::lt:
-        return value < number;
-    case Policy::Op::le:
-        return value <= number;
-    case Policy::Op::gt:
-        return value > number;
-    case Policy::Op::ge:
-        return value >= number;
-    case Policy::Op::eq:
-        return std::fabs(value - number) < 1e-9;
-    }
-    return false;
-}
-
-} // namespace
+using util::trim_blanks;
 
 bool Policy::matches(const CardFacts& facts) const {
     switch (field) {
     case Field::stance:
         return facts.stance == stance;
     case Field::agreement:
-        return compare(facts.agreement, op, number);
+        return threshold.holds(facts.agreement);
     case Field::ungrounded:
-        return compare(static_cast<double>(facts.ungrounded), op, number);
+        return threshold.holds(static_cast<double>(facts.ungrounded));
     case Field::failed_seats:
-        return compare(static_cast<double>(facts.failed_seats), op, number);
+        return threshold.holds(static_cast<double>(facts.failed_seats));
     }
     return false;
 }
 
 std::expected<Policy, std::string> parse_policy(std::string_view raw) {
-    std::string_view text = trim(raw);
+    std::string_view text = trim_blanks(raw);
     if (text.empty()) {
         return std::unexpected(
             std::string("--fail-on: empty expression (expected e.g. stance=bearish or "
@@ -78,7 +48,7 @@ std::expected<Policy, std::string> parse_policy(std::string_view raw) {
             fmt::format("--fail-on '{}': unknown field '{}' (expected {})", text, field, k_fields));
     }
     if (policy.field == Policy::Field::stance) {
-        std::string_view value = has_op ? trim(text.substr(op_at + 1)) : "";
+        std::string_view value = has_op ? trim_blanks(text.substr(op_at + 1)) : "";
         if (!has_op || text[op_at] != '=' ||
             (value != "bearish" && value != "neutral" && value != "bullish" && value != "split")) {
             return std::unexpected(fmt::format("--fail-on '{}': expected stance=bearish, "
@@ -95,51 +65,23 @@ std::expected<Policy, std::string> parse_policy(std::string_view raw) {
     if (!has_op) {
         return bad_number();
     }
-    std::string_view rest = text.substr(op_at);
-    if (rest.starts_with("<=")) {
-        policy.op = Policy::Op::le;
-        rest.remove_prefix(2);
-    } else if (rest.starts_with(">=")) {
-        policy.op = Policy::Op::ge;
-        rest.remove_prefix(2);
-    } else if (rest.starts_with("<")) {
-        policy.op = Policy::Op::lt;
-        rest.remove_prefix(1);
-    } else if (rest.starts_with(">")) {
-        policy.op = Policy::Op::gt;
-        rest.remove_prefix(1);
-    } else {
-        policy.op = Policy::Op::eq;
-        rest.remove_prefix(rest.starts_with("==") ? 2 : 1);
-    }
-    rest = trim(rest);
-    if (rest.empty()) {
+    auto threshold = util::parse_threshold(text.substr(op_at));
+    if (!threshold) {
         return bad_number();
     }
-    auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), policy.number);
-    if (ec != std::errc{} || ptr != rest.data() + rest.size() || !std::isfinite(policy.number)) {
-        return bad_number();
-    }
+    policy.threshold = *threshold;
     return policy;
 }
 
 std::expected<std::vector<Policy>, std::string>
 parse_policies(const std::vector<std::string>& values) {
     std::vector<Policy> policies;
-    for (const auto& value : values) {
-        std::string_view rest = value;
-        for (;;) {
-            auto comma = rest.find(',');
-            auto parsed = parse_policy(rest.substr(0, comma));
-            if (!parsed) {
-                return std::unexpected(parsed.error());
-            }
-            policies.push_back(std::move(*parsed));
-            if (comma == std::string_view::npos) {
-                break;
-            }
-            rest.remove_prefix(comma + 1);
+    for (const auto expression : util::split_expressions(values)) {
+        auto parsed = parse_policy(expression);
+        if (!parsed) {
+            return std::unexpected(parsed.error());
         }
+        policies.push_back(std::move(*parsed));
     }
     return policies;
 }

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <expected>
+#include <roundtable/util/threshold.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,13 +26,11 @@ struct CardFacts {
 
 struct Policy {
     enum class Field { stance, agreement, ungrounded, failed_seats };
-    enum class Op { lt, le, gt, ge, eq };
 
     std::string text; // the expression as written, for messages
     Field field = Field::stance;
-    Op op = Op::eq;
-    std::string stance; // for Field::stance
-    double number = 0.0;
+    std::string stance;        // for Field::stance
+    util::Threshold threshold; // for the numeric fields
 
     // Returns whether `facts` match this policy; never fails.
     bool matches(const CardFacts& facts) const;

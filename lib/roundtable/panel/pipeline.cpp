@@ -13,6 +13,7 @@
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/providers/budget.hpp>
 #include <roundtable/util/error.hpp>
+#include <stdexcept>
 #include <tuple>
 
 namespace roundtable::panel {
@@ -34,7 +35,6 @@ struct CallResult {
     int cache_hits = 0;
     double cost = 0.0;
     std::vector<std::string> notes; // for the seat on the card, e.g. a budget retry
-    std::string reason;             // why it failed, in a few words (for progress)
 };
 
 struct Rendered {
@@ -98,6 +98,82 @@ std::optional<std::string> raise_budget(const providers::SeatConfig& seat, Reque
     return std::nullopt;
 }
 
+// One seat's chain of calls in one stage: the request, then a retry with a larger budget when a
+// reply was cut at its output budget (the budget went to reasoning), never twice, and a repair
+// when a reply was not valid (DESIGN §5.1), once.
+struct SeatCall {
+    Request request;
+    CallResult result;
+    std::string validation_error;
+    int attempt = 0;             // 1 once the repair was asked
+    bool budget_retried = false; // the budget was raised once
+    bool in_budget_retry = false;
+    bool settled = false;
+
+    // Starts the chain of `seat` with `request` (effort, budget and temperature from the seat).
+    SeatCall(const Seat& seat, Request base) : request(std::move(base)) {
+        request.effort = seat.config.effort;
+        request.max_tokens = providers::output_budget(seat.config, request.round, request.effort);
+        request.temperature = seat.config.temperature;
+    }
+
+    void bill(const Seat& seat, const PanelOptions& options, const TokenUsage& usage, bool batch) {
+        result.usage += usage;
+        if (options.cost) {
+            result.cost += options.cost(seat.config, usage, batch);
+        }
+    }
+
+    void answer(const Seat& seat, const PanelOptions& options,
+                std::expected<Reply, providers::Failure> reply) {
+        ++result.calls;
+        if (!reply) {
+            std::string why_no_retry;
+            if (reply.error().type == "max_tokens") {
+                if (in_budget_retry) {
+                    why_no_retry = "; cut again after one retry with a larger budget: lower this "
+                                   "seat's effort or raise its max_tokens";
+                } else if (!budget_retried) {
+                    budget_retried = true;
+                    if (auto note = raise_budget(seat.config, request)) {
+                        bill(seat, options, reply.error().usage, reply.error().batch);
+                        result.notes.push_back(std::move(*note));
+                        in_budget_retry = true;
+                        return; // the raised request is the next call
+                    }
+                    why_no_retry = seat.config.max_tokens
+                                       ? "; max_tokens is fixed for this seat: raise it or leave "
+                                         "it out"
+                                       : "; the budget is at the model's max output: lower this "
+                                         "seat's effort";
+                }
+            }
+            bill(seat, options, reply.error().usage, reply.error().batch);
+            result.error = reply.error().describe() + why_no_retry;
+            settled = true;
+            return;
+        }
+        in_budget_retry = false;
+        bill(seat, options, reply->usage, reply->batch);
+        result.cache_hits += reply->cached ? 1 : 0;
+        auto clean = guard::validate_reply(request.round, reply->text);
+        if (clean) {
+            result.object = json::parse(*clean);
+            settled = true;
+            return;
+        }
+        validation_error = clean.error();
+        if (attempt == 0) {
+            attempt = 1;
+            request.user += "\n" + guard::repair_instruction(request.round, validation_error);
+            return; // the repair is the next call
+        }
+        result.error = fmt::format("invalid {} reply after one repair: {}",
+                                   guard::round_name(request.round), validation_error);
+        settled = true;
+    }
+};
+
 // Tells the observer, if any, what `seat` is doing in `round` (issue 10: live progress).
 class SeatReporter {
 public:
@@ -153,91 +229,44 @@ std::string short_reason(const providers::Failure& failure) {
     return reason;
 }
 
-CallResult call_seat_once(const Seat& seat, Request request, const PanelOptions& options,
-                          SeatReporter& reporter);
-
-// Calls `seat` with `request`; a reply cut at its output budget (the budget went to reasoning)
-// is asked once more with a larger budget, never twice; a reply that is not valid is asked once
-// more with the validation error appended (DESIGN §5.1).
-// The observer hears each step.
-CallResult call_seat(const Seat& seat, Request request, const PanelOptions& options) {
-    SeatReporter reporter(seat, request.round, options);
-    reporter.report(SeatState::answering);
+// Makes one seat's chain of calls in this stage, telling the observer (if any) as it goes:
+// answering, a retry's wait, a repair, then done or failed.
+void run_chain(PanelRun& run, const Seat& seat, std::size_t index, const PanelOptions& options) {
+    std::optional<Request> request = run.next_call(index);
+    if (!request) {
+        return;
+    }
+    SeatReporter reporter(seat, request->round, options);
     std::optional<http::ScopedRetryListener> listen;
     if (reporter.active()) {
         listen.emplace([&reporter](int status, std::chrono::milliseconds wait) {
             reporter.retrying(status, wait);
         });
     }
-    CallResult result = call_seat_once(seat, std::move(request), options, reporter);
-    if (result.object) {
-        reporter.done(result.usage);
+    reporter.report(SeatState::answering);
+    const std::string first_user = request->user;
+    TokenUsage usage;
+    std::optional<providers::Failure> failure;
+    bool valid = false;
+    for (; request; request = run.next_call(index)) {
+        if (request->user != first_user) {
+            reporter.report(SeatState::repaired); // asked again with the validation error
+        }
+        auto outcome = seat.provider->complete(*request);
+        if (reporter.active()) {
+            usage += outcome ? outcome->usage : outcome.error().usage;
+            failure = outcome ? std::nullopt : std::optional(outcome.error());
+            valid = outcome && guard::validate_reply(request->round, outcome->text).has_value();
+        }
+        run.answer(index, std::move(outcome));
+    }
+    if (failure) {
+        reporter.report(SeatState::failed, short_reason(*failure));
+    } else if (!valid) {
+        reporter.report(SeatState::failed, "invalid reply after one repair");
     } else {
-        reporter.report(SeatState::failed, result.reason);
+        reporter.done(usage);
     }
-    return result;
-}
-
-CallResult call_seat_once(const Seat& seat, Request request, const PanelOptions& options,
-                          SeatReporter& reporter) {
-    request.effort = seat.config.effort;
-    request.max_tokens = providers::output_budget(seat.config, request.round, request.effort);
-    request.temperature = seat.config.temperature;
-    CallResult result;
-    auto bill = [&](const TokenUsage& usage) {
-        result.usage += usage;
-        if (options.cost) {
-            result.cost += options.cost(seat.config, usage);
-        }
-    };
-    bool budget_retried = false;
-    std::string validation_error;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        if (attempt == 1) {
-            request.user += "\n" + guard::repair_instruction(request.round, validation_error);
-            reporter.report(SeatState::repaired);
-        }
-        auto reply = seat.provider->complete(request);
-        ++result.calls;
-        std::string why_no_retry;
-        if (!reply && reply.error().type == "max_tokens" && !budget_retried) {
-            budget_retried = true;
-            if (auto note = raise_budget(seat.config, request)) {
-                bill(reply.error().usage);
-                result.notes.push_back(std::move(*note));
-                reply = seat.provider->complete(request);
-                ++result.calls;
-                if (!reply && reply.error().type == "max_tokens") {
-                    why_no_retry = "; cut again after one retry with a larger budget: lower this "
-                                   "seat's effort or raise its max_tokens";
-                }
-            } else {
-                why_no_retry = seat.config.max_tokens
-                                   ? "; max_tokens is fixed for this seat: raise it or leave it "
-                                     "out"
-                                   : "; the budget is at the model's max output: lower this "
-                                     "seat's effort";
-            }
-        }
-        if (!reply) {
-            bill(reply.error().usage);
-            result.error = reply.error().describe() + why_no_retry;
-            result.reason = short_reason(reply.error());
-            return result;
-        }
-        bill(reply->usage);
-        result.cache_hits += reply->cached ? 1 : 0;
-        auto clean = guard::validate_reply(request.round, reply->text);
-        if (clean) {
-            result.object = json::parse(*clean);
-            return result;
-        }
-        validation_error = clean.error();
-    }
-    result.error = fmt::format("invalid {} reply after one repair: {}",
-                               guard::round_name(request.round), validation_error);
-    result.reason = "invalid reply after one repair";
-    return result;
 }
 
 // Runs `make(i)` for every index and returns the results in order: on the
@@ -457,10 +486,11 @@ bool cites_new_evidence(const Rebuttal& rebuttal, const Take& own,
 
 CostFunction cost_function(config::Catalogue catalogue) {
     return [catalogue = std::move(catalogue)](const providers::SeatConfig& seat,
-                                              const TokenUsage& usage) {
+                                              const TokenUsage& usage, bool batch) {
         return catalogue.cost(seat.provider, seat.model,
                               config::BilledTokens{usage.input_tokens, usage.output_tokens,
-                                                   usage.cached_tokens, usage.cache_write_tokens});
+                                                   usage.cached_tokens, usage.cache_write_tokens},
+                              batch);
     };
 }
 
@@ -470,15 +500,37 @@ providers::Request take_request(const PromptSet& prompts, const article::Article
                         render_template(prompts.take, {{"boundary", fixed.token}}));
 }
 
-Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
-               const PanelOptions& options) {
-    auto started = std::chrono::steady_clock::now();
+struct PanelRun::Impl {
+    const std::vector<Seat>& seats;
+    const PanelOptions& options;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    Rendered fixed;
+    guard::GroundingIndex index; // claims are looked up in what the seats read: title and body
     Card card;
-    card.article = {article.title, article.source, article.sha256,    article.chars,
-                    article.bytes, article.byline, article.published, article.site};
-    card.offline = options.offline;
-    Usage& usage = card.usage;
-    auto tally = [&](const CallResult& r) {
+    Stage stage = Stage::take;
+    std::vector<std::optional<SeatCall>> calls; // this stage's chain per seat (none: no call)
+    std::vector<std::optional<Take>> takes;
+    std::vector<std::optional<Rebuttal>> rebuttals;
+    int answered = 0;
+    std::optional<std::size_t> chair;
+
+    Impl(const article::Article& article, const std::vector<Seat>& s, const PanelOptions& o)
+        : seats(s), options(o), fixed(render_fixed(o.prompts, article)),
+          index(article::grounding_text(article)), calls(s.size()), takes(s.size()),
+          rebuttals(s.size()) {
+        card.article = {article.title, article.source, article.sha256,    article.chars,
+                        article.bytes, article.byline, article.published, article.site};
+        card.offline = options.offline;
+        // Round 1: every seat gets the same request text.
+        const Request take = make_request(
+            fixed, Round::take, render_template(options.prompts.take, {{"boundary", fixed.token}}));
+        for (std::size_t i = 0; i < seats.size(); ++i) {
+            calls[i].emplace(seats[i], take);
+        }
+    }
+
+    void tally(const CallResult& r) {
+        Usage& usage = card.usage;
         usage.calls += r.calls;
         usage.cache_hits += r.cache_hits;
         usage.input_tokens += r.usage.input_tokens;
@@ -486,76 +538,59 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         usage.cached_tokens += r.usage.cached_tokens;
         usage.reasoning_tokens += r.usage.reasoning_tokens;
         usage.cost_usd += r.cost;
-    };
+    }
 
-    Rendered fixed = render_fixed(options.prompts, article);
-    // Claims are looked up in what the seats read: the title and the body.
-    guard::GroundingIndex index(article::grounding_text(article));
+    std::string display_name(std::size_t i) const {
+        return options.anonymize ? panelist_letter(i) : seats[i].config.name;
+    }
 
-    if (options.observer) {
-        for (const Seat& seat : seats) {
-            SeatEvent waiting;
-            waiting.seat = seat.config.name;
-            waiting.model = seat.provider->model();
-            options.observer->on_event(waiting);
+    void finish_takes() {
+        for (std::size_t i = 0; i < seats.size(); ++i) {
+            const auto& seat = seats[i];
+            const CallResult& result = calls[i]->result;
+            tally(result);
+            SeatStatus status{
+                seat.config.name,          seat.config.provider, seat.provider->model(), true, "",
+                effort_label(seat.config), result.notes};
+            if (result.object) {
+                const json& o = *result.object;
+                Take t;
+                t.seat = seat.config.name;
+                t.stance =
+                    parse_stance(o.at("stance").get<std::string>()).value_or(Stance::neutral);
+                t.confidence = o.at("confidence").get<double>();
+                t.headline = o.at("headline").get<std::string>();
+                t.analysis = o.at("analysis").get<std::string>();
+                t.counterpoint = o.at("counterpoint").get<std::string>();
+                t.evidence = string_list(o.at("evidence"));
+                ground(index, join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence)
+                    .into(t);
+                takes[i] = std::move(t);
+                ++answered;
+            } else {
+                status.ok = false;
+                status.error = result.error;
+            }
+            card.seats.push_back(std::move(status));
         }
-    }
-
-    // Round 1: every seat gets the same request text.
-    check_abort();
-    Request take = make_request(fixed, Round::take,
-                                render_template(options.prompts.take, {{"boundary", fixed.token}}));
-    auto round1 = in_parallel(seats.size(), !options.offline,
-                              [&](std::size_t i) { return call_seat(seats[i], take, options); });
-    check_abort();
-
-    std::vector<std::optional<Take>> takes(seats.size());
-    int answered = 0;
-    for (std::size_t i = 0; i < seats.size(); ++i) {
-        const auto& seat = seats[i];
-        tally(round1[i]);
-        SeatStatus status{
-            seat.config.name,          seat.config.provider, seat.provider->model(), true, "",
-            effort_label(seat.config), round1[i].notes};
-        if (round1[i].object) {
-            const json& o = *round1[i].object;
-            Take t;
-            t.seat = seat.config.name;
-            t.stance = parse_stance(o.at("stance").get<std::string>()).value_or(Stance::neutral);
-            t.confidence = o.at("confidence").get<double>();
-            t.headline = o.at("headline").get<std::string>();
-            t.analysis = o.at("analysis").get<std::string>();
-            t.counterpoint = o.at("counterpoint").get<std::string>();
-            t.evidence = string_list(o.at("evidence"));
-            ground(index, join_lines({t.headline, t.analysis, t.counterpoint}), t.evidence).into(t);
-            takes[i] = std::move(t);
-            ++answered;
-        } else {
-            status.ok = false;
-            status.error = round1[i].error;
+        if (answered < options.quorum) {
+            throw Error(Exit::quorum, quorum_message("round 1", answered, seats.size(),
+                                                     options.quorum, card.seats));
         }
-        card.seats.push_back(std::move(status));
-    }
-    if (answered < options.quorum) {
-        throw Error(Exit::quorum,
-                    quorum_message("round 1", answered, seats.size(), options.quorum, card.seats));
-    }
-    for (const auto& t : takes) {
-        if (t) {
-            card.takes.push_back(*t);
-            card.consensus.initial_votes.add(t->stance);
+        for (const auto& t : takes) {
+            if (t) {
+                card.takes.push_back(*t);
+                card.consensus.initial_votes.add(t->stance);
+            }
         }
     }
 
     // Round 2: each seat answers the others' takes (never its own).
-    std::vector<std::optional<Rebuttal>> rebuttals(seats.size());
-    if (options.rebuttal) {
-        auto display_name = [&](std::size_t i) {
-            return options.anonymize ? panelist_letter(i) : seats[i].config.name;
-        };
-        auto round2 = in_parallel(seats.size(), !options.offline, [&](std::size_t i) -> CallResult {
+    void start_rebuttals() {
+        for (std::size_t i = 0; i < seats.size(); ++i) {
+            calls[i].reset();
             if (!takes[i]) {
-                return {};
+                continue;
             }
             json others = json::array();
             for (std::size_t j = 0; j < seats.size(); ++j) {
@@ -570,23 +605,26 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                  {"own_stance", std::string(stance_name(takes[i]->stance))},
                  {"own_confidence", fmt::format("{:.2f}", takes[i]->confidence)},
                  {"own_headline", takes[i]->headline}});
-            return call_seat(seats[i], make_request(fixed, Round::rebuttal, std::move(task)),
-                             options);
-        });
-        check_abort();
+            calls[i].emplace(seats[i], make_request(fixed, Round::rebuttal, std::move(task)));
+        }
+        stage = Stage::rebuttal;
+    }
+
+    void finish_rebuttals() {
         for (std::size_t i = 0; i < seats.size(); ++i) {
             if (!takes[i]) {
                 continue;
             }
-            tally(round2[i]);
-            append(card.seats[i].notes, round2[i].notes);
-            if (!round2[i].object) {
+            const CallResult& result = calls[i]->result;
+            tally(result);
+            append(card.seats[i].notes, result.notes);
+            if (!result.object) {
                 card.seats[i].ok = false;
-                card.seats[i].error = "rebuttal: " + round2[i].error;
+                card.seats[i].error = "rebuttal: " + result.error;
                 --answered;
                 continue;
             }
-            const json& o = *round2[i].object;
+            const json& o = *result.object;
             Rebuttal r;
             r.seat = seats[i].config.name;
             for (const auto& name : string_list(o.at("responds_to"))) {
@@ -622,42 +660,47 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
         }
     }
 
-    // The vote: final stances of the seats that are still standing.
-    std::vector<Ballot> ballots;
-    for (std::size_t i = 0; i < seats.size(); ++i) {
-        if (!takes[i] || !card.seats[i].ok) {
-            continue;
-        }
-        if (rebuttals[i]) {
-            ballots.push_back(
-                {seats[i].config.name, rebuttals[i]->stance_after, rebuttals[i]->confidence_after});
-        } else {
-            ballots.push_back({seats[i].config.name, takes[i]->stance, takes[i]->confidence});
-        }
-    }
-    VoteResult vote = count_votes(ballots);
-    Consensus& consensus = card.consensus;
-    consensus.stance = vote.stance;
-    consensus.votes = vote.votes;
-    consensus.agreement = vote.agreement;
-
-    // The chair: the configured seat if it is standing, else the first that is.
-    std::optional<std::size_t> chair;
-    for (std::size_t i = 0; i < seats.size(); ++i) {
-        if (card.seats[i].ok && (seats[i].config.name == options.chair || options.chair.empty())) {
-            chair = i;
-            break;
-        }
-    }
-    if (!chair) {
-        for (std::size_t i = 0; i < seats.size() && !chair; ++i) {
-            if (card.seats[i].ok) {
-                chair = i;
+    // The vote (final stances of the seats still standing), then the chair: the configured
+    // seat if it is standing, else the first that is; with none, the card is finished.
+    void start_consensus() {
+        std::fill(calls.begin(), calls.end(), std::nullopt);
+        std::vector<Ballot> ballots;
+        for (std::size_t i = 0; i < seats.size(); ++i) {
+            if (!takes[i] || !card.seats[i].ok) {
+                continue;
+            }
+            if (rebuttals[i]) {
+                ballots.push_back({seats[i].config.name, rebuttals[i]->stance_after,
+                                   rebuttals[i]->confidence_after});
+            } else {
+                ballots.push_back({seats[i].config.name, takes[i]->stance, takes[i]->confidence});
             }
         }
-    }
-    check_abort();
-    if (chair) {
+        VoteResult vote = count_votes(ballots);
+        Consensus& consensus = card.consensus;
+        consensus.stance = vote.stance;
+        consensus.votes = vote.votes;
+        consensus.agreement = vote.agreement;
+
+        for (std::size_t i = 0; i < seats.size(); ++i) {
+            if (card.seats[i].ok &&
+                (seats[i].config.name == options.chair || options.chair.empty())) {
+                chair = i;
+                break;
+            }
+        }
+        if (!chair) {
+            for (std::size_t i = 0; i < seats.size() && !chair; ++i) {
+                if (card.seats[i].ok) {
+                    chair = i;
+                }
+            }
+        }
+        if (!chair) {
+            fill_from_takes(consensus, card.takes);
+            finish();
+            return;
+        }
         consensus.chair = seats[*chair].config.name;
         json debate{{"takes", json::array()}, {"rebuttals", json::array()}};
         for (std::size_t i = 0; i < seats.size(); ++i) {
@@ -680,8 +723,14 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                              {"debate", debate.dump(2, ' ', false, json::error_handler_t::replace)},
                              {"stance", consensus.stance_label()},
                              {"vote", consensus.vote_label()}});
-        CallResult synthesis = call_seat(
-            seats[*chair], make_request(fixed, Round::consensus, std::move(task)), options);
+        calls[*chair].emplace(seats[*chair],
+                              make_request(fixed, Round::consensus, std::move(task)));
+        stage = Stage::consensus;
+    }
+
+    void finish_consensus() {
+        Consensus& consensus = card.consensus;
+        const CallResult& synthesis = calls[*chair]->result;
         tally(synthesis);
         append(card.seats[*chair].notes, synthesis.notes);
         if (synthesis.object &&
@@ -702,23 +751,122 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
             consensus.chair_error = synthesis.error;
             fill_from_takes(consensus, card.takes);
         }
-    } else {
-        fill_from_takes(consensus, card.takes);
+        finish();
     }
 
-    card.methodology =
-        options.offline
-            ? "Offline analysts, no language model: four extractive lenses read the same article; "
-              "every "
-              "sentence they write is quoted from it. The stance is counted from their final votes."
-            : "Every seat received byte-identical prompts; replies were schema-checked and every "
-              "figure and "
-              "quotation was looked up in the article. The stance is counted from the seats' final "
-              "votes.";
-    usage.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
-    return card;
+    void finish() {
+        std::fill(calls.begin(), calls.end(), std::nullopt);
+        card.methodology =
+            options.offline
+                ? "Offline analysts, no language model: four extractive lenses read the same "
+                  "article; every sentence they write is quoted from it. The stance is counted "
+                  "from their final votes."
+                : "Every seat received byte-identical prompts; replies were schema-checked and "
+                  "every figure and quotation was looked up in the article. The stance is "
+                  "counted from the seats' final votes.";
+        card.usage.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count();
+        stage = Stage::done;
+    }
+};
+
+PanelRun::PanelRun(const article::Article& article, const std::vector<Seat>& seats,
+                   const PanelOptions& options)
+    : m_impl(std::make_unique<Impl>(article, seats, options)) {}
+
+PanelRun::~PanelRun() = default;
+
+PanelRun::Stage PanelRun::stage() const {
+    return m_impl->stage;
+}
+
+std::vector<std::size_t> PanelRun::active_seats() const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < m_impl->calls.size(); ++i) {
+        if (m_impl->calls[i]) {
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+std::optional<Request> PanelRun::next_call(std::size_t seat) const {
+    const auto& call = m_impl->calls.at(seat);
+    if (!call || call->settled) {
+        return std::nullopt;
+    }
+    return call->request;
+}
+
+void PanelRun::answer(std::size_t seat, std::expected<Reply, providers::Failure> outcome) {
+    auto& call = m_impl->calls.at(seat);
+    if (call && !call->settled) {
+        call->answer(m_impl->seats[seat], m_impl->options, std::move(outcome));
+    }
+}
+
+bool PanelRun::stage_settled() const {
+    return std::all_of(m_impl->calls.begin(), m_impl->calls.end(),
+                       [](const auto& call) { return !call || call->settled; });
+}
+
+void PanelRun::advance() {
+    Impl& impl = *m_impl;
+    switch (impl.stage) {
+    case Stage::take:
+        impl.finish_takes();
+        if (impl.options.rebuttal) {
+            impl.start_rebuttals();
+        } else {
+            impl.start_consensus();
+        }
+        break;
+    case Stage::rebuttal:
+        impl.finish_rebuttals();
+        impl.start_consensus();
+        break;
+    case Stage::consensus:
+        impl.finish_consensus();
+        break;
+    case Stage::done:
+        break;
+    }
+}
+
+Card PanelRun::take_card() {
+    if (m_impl->stage != Stage::done) {
+        throw std::logic_error("PanelRun::take_card before the panel is done");
+    }
+    return std::move(m_impl->card);
+}
+
+Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
+               const PanelOptions& options) {
+    PanelRun run(article, seats, options);
+    if (options.observer) {
+        for (const Seat& seat : seats) {
+            SeatEvent waiting;
+            waiting.seat = seat.config.name;
+            waiting.model = seat.provider->model();
+            options.observer->on_event(waiting);
+        }
+    }
+    while (run.stage() != PanelRun::Stage::done) {
+        check_abort();
+        const std::vector<std::size_t> active = run.active_seats();
+        // Each seat's chain (call, budget retry, repair) runs on its own thread; they touch only
+        // their own seat's state.
+        in_parallel(active.size(), !options.offline, [&](std::size_t k) {
+            run_chain(run, seats[active[k]], active[k], options);
+            return 0;
+        });
+        if (run.stage() != PanelRun::Stage::consensus) {
+            check_abort(); // a chair reply that came back is used, as before the refactor
+        }
+        run.advance();
+    }
+    return run.take_card();
 }
 
 } // namespace roundtable::panel

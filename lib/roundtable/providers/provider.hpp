@@ -73,6 +73,7 @@ struct Reply {
     std::chrono::milliseconds latency{0}; // wall time of the call, retries included
     int attempts = 1;                     // HTTP attempts made (1 + retries)
     bool cached = false;                  // served from the reply cache, no call made
+    bool batch = false;                   // answered through the provider's batch API
     RateLimits rate_limits{};             // the last response's rate-limit headers
 };
 
@@ -86,6 +87,7 @@ struct Failure {
     int attempts = 1;
     RateLimits rate_limits{}; // the last response's rate-limit headers (a 429's, say)
     TokenUsage usage;         // what a reply that still failed was billed (a cut reply, say)
+    bool batch = false;       // came back from the provider's batch API (billed at its rate)
 
     // Returns a one-line description, e.g. "anthropic: HTTP 529 overloaded_error:
     // Overloaded (request req_123, 3 attempts)".

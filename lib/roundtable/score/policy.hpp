@@ -12,6 +12,7 @@
 #include <expected>
 #include <optional>
 #include <roundtable/score/score.hpp>
+#include <roundtable/util/threshold.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,13 +21,11 @@ namespace roundtable::score {
 
 struct ScorePolicy {
     enum class Figure { accuracy, accuracy_round1, brier };
-    enum class Op { lt, le, gt, ge, eq };
 
     std::string text; // the expression as written, for messages
     std::string seat; // empty: the panel
     Figure figure = Figure::accuracy;
-    Op op = Op::lt;
-    double number = 0.0;
+    util::Threshold threshold;
 };
 
 struct PolicyCheck {

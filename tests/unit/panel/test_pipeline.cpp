@@ -532,7 +532,7 @@ std::vector<providers::Request> takes_of(const Seat& seat) {
 TEST_CASE("pipeline::a reply cut while thinking is retried once with a larger budget") {
     const auto article = make_article();
     PanelOptions options;
-    options.cost = [](const providers::SeatConfig&, const providers::TokenUsage& usage) {
+    options.cost = [](const providers::SeatConfig&, const providers::TokenUsage& usage, bool) {
         return static_cast<double>(usage.output_tokens) / 1e6; // $1 per million out
     };
     const int budget = 16384 + guard::answer_tokens(guard::Round::take);
@@ -613,4 +613,70 @@ TEST_CASE("pipeline::a reply cut while thinking is retried once with a larger bu
         CHECK(card.usage.reasoning_tokens == 5000);
         CHECK(card.usage.output_tokens == 5000 + 5 * 20); // b and c: take, rebuttal; one chair
     }
+}
+
+TEST_CASE("pipeline::PanelRun answered seat by seat builds the card run_panel builds") {
+    const auto article = make_article();
+    PanelOptions options;
+    options.cost = [](const providers::SeatConfig&, const providers::TokenUsage& usage,
+                      bool batch) {
+        return static_cast<double>(usage.input_tokens) / (batch ? 2e6 : 1e6);
+    };
+    const std::map<std::string, SeatScript> scripts{{"claude", {"bearish", 0.8}},
+                                                    {"gpt", {.invalid_takes = 1}},
+                                                    {"gemini", {.fail_rebuttal = true}},
+                                                    {"grok", {"bullish", 0.9, "bearish"}}};
+    auto sync_panel = make_panel(scripts, k_four);
+    const Card sync = run_panel(article, sync_panel.seats, options);
+
+    // Answer the calls the way batch mode does: stage by stage, last seat first, one call of
+    // each seat per pass (a repair waits for the next pass), every reply marked as batch.
+    auto batch_panel = make_panel(scripts, k_four);
+    PanelRun run(article, batch_panel.seats, options);
+    std::vector<PanelRun::Stage> stages;
+    int passes = 0;
+    while (run.stage() != PanelRun::Stage::done) {
+        stages.push_back(run.stage());
+        while (!run.stage_settled()) {
+            ++passes;
+            auto active = run.active_seats();
+            std::reverse(active.begin(), active.end());
+            for (std::size_t seat : active) {
+                if (auto request = run.next_call(seat)) {
+                    auto outcome = batch_panel.seats[seat].provider->complete(*request);
+                    if (outcome) {
+                        outcome->batch = true;
+                    }
+                    run.answer(seat, std::move(outcome));
+                }
+            }
+        }
+        for (std::size_t seat : run.active_seats()) {
+            CHECK_FALSE(run.next_call(seat)); // settled: nothing more to ask
+        }
+        run.advance();
+    }
+    CHECK(stages == std::vector<PanelRun::Stage>{PanelRun::Stage::take, PanelRun::Stage::rebuttal,
+                                                 PanelRun::Stage::consensus});
+    CHECK(passes == 4); // the takes needed a second pass for gpt's repair
+    const Card batch = run.take_card();
+    REQUIRE(batch.takes.size() == sync.takes.size());
+    for (std::size_t i = 0; i < sync.takes.size(); ++i) {
+        CHECK(batch.takes[i].seat == sync.takes[i].seat);
+        CHECK(batch.takes[i].headline == sync.takes[i].headline);
+        CHECK(batch.takes[i].stance == sync.takes[i].stance);
+    }
+    CHECK(batch.rebuttals.size() == sync.rebuttals.size());
+    REQUIRE(batch.seats.size() == 4);
+    CHECK_FALSE(batch.seats[2].ok);
+    CHECK(batch.seats[2].error == sync.seats[2].error);
+    CHECK(batch.consensus.vote_label() == sync.consensus.vote_label());
+    CHECK(batch.consensus.summary == sync.consensus.summary);
+    CHECK(batch.consensus.chair == sync.consensus.chair);
+    CHECK(batch.consensus.shifts.size() == sync.consensus.shifts.size());
+    CHECK(batch.usage.calls == sync.usage.calls);
+    CHECK(batch.usage.input_tokens == sync.usage.input_tokens);
+    // Every billed call was answered as batch: billed at half.
+    CHECK(sync.usage.cost_usd > 0);
+    CHECK(batch.usage.cost_usd == Approx(sync.usage.cost_usd / 2));
 }

@@ -13,23 +13,24 @@ TEST_CASE("policy::parse_score_policy") {
         REQUIRE(p);
         CHECK(p->seat.empty());
         CHECK(p->figure == ScorePolicy::Figure::accuracy);
-        CHECK(p->op == ScorePolicy::Op::lt);
-        CHECK(p->number == 0.6);
+        CHECK(p->threshold.op == util::Threshold::Op::lt);
+        CHECK(p->threshold.number == 0.6);
         auto b = score::parse_score_policy(" brier >= 0.5 ");
         REQUIRE(b);
         CHECK(b->figure == ScorePolicy::Figure::brier);
-        CHECK(b->op == ScorePolicy::Op::ge);
+        CHECK(b->threshold.op == util::Threshold::Op::ge);
         CHECK(b->text == "brier >= 0.5");
         CHECK(score::parse_score_policy("accuracy-round1<=0.5")->figure ==
               ScorePolicy::Figure::accuracy_round1);
-        CHECK(score::parse_score_policy("accuracy_round1=1")->op == ScorePolicy::Op::eq);
+        CHECK(score::parse_score_policy("accuracy_round1=1")->threshold.op ==
+              util::Threshold::Op::eq);
     }
     SECTION("a seat's figures") {
         auto p = score::parse_score_policy("seat:gpt:accuracy<0.5");
         REQUIRE(p);
         CHECK(p->seat == "gpt");
         CHECK(p->figure == ScorePolicy::Figure::accuracy);
-        CHECK(p->number == 0.5);
+        CHECK(p->threshold.number == 0.5);
         CHECK(score::parse_score_policy("seat:claude-2:brier>0.4")->seat == "claude-2");
     }
     SECTION("what is not one of the forms") {
