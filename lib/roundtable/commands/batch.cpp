@@ -110,10 +110,10 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         auto& limits = rate_limits[provider_key(seat)];
         limits = batch::tighter(limits, {seat.rpm, seat.tpm});
     }
-    StoreSetup store_setup;
+    session::StoreSetup store_setup;
     store_setup.settings = config.store;
-    RunStore run_store = open_run_store(options.cache, err, store_setup);
-    seats = wrap_seats(
+    session::RunStore run_store = session::open_run_store(options.cache, err, store_setup);
+    seats = session::wrap_seats(
         std::move(seats), run_store,
         [&](const providers::SeatConfig& seat, std::shared_ptr<providers::Provider> inner) {
             const std::string key = provider_key(seat);
@@ -177,7 +177,7 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     std::mutex records_mutex;
     std::vector<score::CardRecord> records; // for the score, when there are outcomes
     hooks.on_card = [&](const batch::InputItem& item, const panel::Card& card) {
-        log_card(run_store, item.id, card);
+        session::log_card(run_store, item.id, card);
         if (report) {
             report->add_card(item.id, card);
         }
@@ -204,7 +204,7 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         }
     }
 
-    finish_run_store(run_store);
+    session::finish_run_store(run_store);
 
     if (totals.interrupted > 0 || http::abort_requested()) {
         return static_cast<int>(Exit::interrupted);

@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
-#include <roundtable/commands/logs.hpp>
 #include <roundtable/config/config.hpp>
+#include <roundtable/session/session.hpp>
 #include <string>
 #include <vector>
 
@@ -25,7 +25,7 @@ struct BatchOptions {
     std::string report;   // --report FILE.html; empty: none
     std::string outcomes; // --outcomes FILE: add the score against outcomes to the report
     double band = 0.01;   // --band for the outcomes' returns
-    CacheFlags cache;
+    session::CacheFlags cache;
     bool rebuttal = true;
     bool anonymize = false;
     bool quiet = false;

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <roundtable/commands/cache.hpp>
-#include <roundtable/commands/logs.hpp>
+#include <roundtable/session/session.hpp>
 #include <roundtable/store/store.hpp>
 #include <roundtable/util/error.hpp>
 #include <roundtable/util/units.hpp>
@@ -43,7 +43,7 @@ std::string limit_days(std::int64_t days) {
 store::OpenOptions open_options(const CacheOptions& options, std::ostream& err) {
     store::OpenOptions open;
     open.clock = options.clock;
-    open.notify = warning_sink(err);
+    open.notify = session::warning_sink(err);
     open.create = false;
     return open;
 }
@@ -140,7 +140,7 @@ int show(const CacheOptions& options, const std::string& path,
 
 int prune(const CacheOptions& options, const std::string& path,
           const config::StoreSettings& settings, std::ostream& out, std::ostream& err) {
-    store::Limits limits = store_limits(settings);
+    store::Limits limits = session::store_limits(settings);
     if (options.older_than) {
         auto seconds = util::parse_duration(*options.older_than);
         if (!seconds) {

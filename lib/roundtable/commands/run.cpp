@@ -2,13 +2,14 @@
 #include <ostream>
 #include <roundtable/article/article.hpp>
 #include <roundtable/commands/fetch.hpp>
-#include <roundtable/commands/logs.hpp>
+#include <roundtable/commands/progress.hpp>
 #include <roundtable/commands/run.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/providers/budget.hpp>
 #include <roundtable/providers/factory.hpp>
 #include <roundtable/render/render.hpp>
 #include <roundtable/render/terminal.hpp>
+#include <roundtable/session/session.hpp>
 #include <roundtable/util/atomic_file.hpp>
 #include <roundtable/util/error.hpp>
 
@@ -56,13 +57,13 @@ std::size_t count_ungrounded(const panel::Card& card) {
 
 int run_card(const RunOptions& options, std::ostream& out, std::ostream& err) {
     // The library default touches no store; the CLI passes its cache flags.
-    CacheFlags flags;
+    session::CacheFlags flags;
     flags.no_cache = true;
     flags.log = false;
     return run_card_cached(options, flags, out, err);
 }
 
-int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ostream& out,
+int run_card_cached(const RunOptions& options, const session::CacheFlags& flags, std::ostream& out,
                     std::ostream& err) {
     auto format = render::parse_format(options.format);
     if (!format) {
@@ -75,6 +76,8 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
         throw Error(Exit::usage, fmt::format("--color: expected auto, always or never (got '{}')",
                                              options.color));
     }
+    const ProgressMode progress_kind =
+        progress_mode(options.progress, options.stderr_is_tty, options.quiet, options.verbose);
     config::PanelConfig config = config::load(options.overrides);
     panel::PanelOptions panel_options;
     if (options.prompts_dir) {
@@ -117,12 +120,19 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
     panel_options.chair = config.chair;
     panel_options.offline = config.offline;
     panel_options.cost = panel::cost_function(config.catalogue);
-    StoreSetup store_setup;
+    session::StoreSetup store_setup;
     store_setup.settings = config.store;
-    RunStore run_store = open_run_store(flags, err, store_setup);
-    seats = wrap_seats(std::move(seats), run_store);
+    session::RunStore run_store = session::open_run_store(flags, err, store_setup);
+    seats = session::wrap_seats(std::move(seats), run_store);
+    // The offline analysts take milliseconds: lines drawn and erased at once would only flicker.
+    auto progress = std::make_shared<ProgressDisplay>(
+        err,
+        config.offline && progress_kind == ProgressMode::live ? ProgressMode::off : progress_kind,
+        render::want_color(options.color, options.stderr_is_tty));
+    panel_options.observer = progress;
     panel::Card card = panel::run_panel(article, seats, panel_options);
-    log_card(run_store, card.article.sha256, card);
+    progress->clear(); // stderr's progress is gone before the card is out
+    session::log_card(run_store, card.article.sha256, card);
 
     render::RenderOptions render_options;
     render_options.format = *format;
@@ -136,7 +146,7 @@ int run_card_cached(const RunOptions& options, const CacheFlags& flags, std::ost
     } else {
         util::write_file_atomic(options.output, text);
     }
-    finish_run_store(run_store); // after the card is out: pruning never delays it
+    session::finish_run_store(run_store); // after the card is out: pruning never delays it
 
     if (options.max_ungrounded) {
         std::size_t found = count_ungrounded(card);

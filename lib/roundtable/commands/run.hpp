@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <roundtable/config/config.hpp>
+#include <roundtable/session/session.hpp>
 #include <roundtable/util/error.hpp>
 #include <string>
 
@@ -25,12 +26,20 @@ struct RunOptions {
     std::size_t max_bytes = 1024 * 1024;
     std::optional<int> max_ungrounded; // exit 1 when more ungrounded claims are found
     config::Overrides overrides;
-    bool stdout_is_tty = false; // set by app/ for colour and width decisions
+    bool stdout_is_tty = false;    // set by app/ for colour and width decisions
+    bool stderr_is_tty = false;    // set by app/: live progress on a terminal
+    std::string progress = "auto"; // --progress auto | plain | off (progress.hpp)
+    int verbose = 0;               // -v: progress as plain lines beside the call log
 };
 
 // Reads the article, runs the panel and writes the card; returns 0, or 1 when
 // --max-ungrounded matched. Throws Error for usage, input, config and quorum failures.
 int run_card(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// Reads, runs and writes one card like run_card(), with the reply cache and card
+// log of `flags` (session/session.hpp); throws as run_card does.
+int run_card_cached(const RunOptions& options, const session::CacheFlags& flags, std::ostream& out,
+                    std::ostream& err);
 
 // Writes the JSON Schema of the JSON card.
 int run_schema(std::ostream& out);

@@ -23,6 +23,7 @@ constexpr std::size_t k_max_config_bytes = 1024 * 1024;
 constexpr std::array<std::string_view, 6> k_providers{
     "anthropic", "openai", "gemini", "xai", "openai-compatible", "offline"};
 constexpr std::array<std::string_view, 4> k_online_seats{"claude", "gpt", "gemini", "grok"};
+constexpr std::size_t k_min_key_chars = 8; // shorter keys get a warning
 constexpr std::array<std::string_view, 4> k_offline_seats{"bull", "bear", "skeptic", "quant"};
 constexpr int k_default_quorum = 3;
 
@@ -903,6 +904,20 @@ PanelConfig load(const Overrides& overrides, const Env& env) {
     }
     config.offline = std::all_of(config.seats.begin(), config.seats.end(),
                                  [](const SeatConfig& seat) { return seat.provider == "offline"; });
+    // Issue 10: a key of a few characters is not a real one (and is masked only where it stands
+    // whole, in headers and URLs).
+    std::vector<std::string> short_keys;
+    for (const SeatConfig& seat : config.seats) {
+        const auto value =
+            seat.provider == "offline" ? std::nullopt : env_value(env, seat.api_key_env);
+        if (value && !value->empty() && value->size() < k_min_key_chars &&
+            std::find(short_keys.begin(), short_keys.end(), seat.api_key_env) == short_keys.end()) {
+            short_keys.push_back(seat.api_key_env);
+            config.notices.push_back(fmt::format(
+                "warning: {} is {} character{} long, shorter than any real API key; check it",
+                seat.api_key_env, value->size(), value->size() == 1 ? "" : "s"));
+        }
+    }
 
     // The chair.
     const auto sits = [&](const std::string& name) {

@@ -67,7 +67,18 @@ TransportError aborted_error() {
     return TransportError{TransportError::Kind::aborted, "aborted error: stopped on request"};
 }
 
+thread_local const RetryListener* t_retry_listener = nullptr;
+
 } // namespace
+
+ScopedRetryListener::ScopedRetryListener(RetryListener listener)
+    : m_listener(std::move(listener)), m_previous(t_retry_listener) {
+    t_retry_listener = &m_listener;
+}
+
+ScopedRetryListener::~ScopedRetryListener() {
+    t_retry_listener = m_previous;
+}
 
 bool is_retryable_status(int status) {
     return status == 408 || status == 409 || status == 429 || status >= 500;
@@ -170,9 +181,22 @@ Attempt classify_generic(std::expected<Response, TransportError> result) {
 
 RetryOutcome perform_with_retries(Transport& transport, const Request& request,
                                   const RetryPolicy& policy, Clock& clock, const Classify& classify,
-                                  std::uint64_t seed) {
+                                  std::uint64_t seed,
+                                  std::optional<std::chrono::milliseconds> budget) {
     RetryOutcome outcome{std::unexpected(aborted_error()), 0, Verdict::fail, {}};
     std::uint64_t rng_state = seed;
+    const bool deadline = budget.has_value();
+    const auto due = clock.now() + budget.value_or(std::chrono::milliseconds(0));
+    const auto left = [&] {
+        return std::chrono::ceil<std::chrono::milliseconds>(due - clock.now());
+    };
+    const auto out_of_time = [&] {
+        outcome.verdict = Verdict::fail;
+        outcome.give_up_reason =
+            fmt::format("the call's {} deadline passed",
+                        seconds_text(budget.value_or(std::chrono::milliseconds(0))));
+        return outcome;
+    };
     for (int retry_index = 0;; ++retry_index) {
         if (abort_requested()) {
             outcome.last = std::unexpected(aborted_error());
@@ -180,7 +204,23 @@ RetryOutcome perform_with_retries(Transport& transport, const Request& request,
             outcome.give_up_reason = "aborted";
             return outcome;
         }
-        Attempt attempt = classify(transport.perform(request));
+        std::optional<Request> cut; // the request with its timeout cut to the time left
+        if (deadline) {
+            const auto remaining = left();
+            if (remaining <= std::chrono::milliseconds(0)) {
+                if (outcome.attempts == 0) {
+                    outcome.last = std::unexpected(
+                        TransportError{TransportError::Kind::timeout, "timeout error: no time"});
+                }
+                return out_of_time();
+            }
+            if (remaining < request.timeout) {
+                cut = request;
+                cut->timeout = remaining;
+                cut->connect_timeout = std::min(cut->connect_timeout, remaining);
+            }
+        }
+        Attempt attempt = classify(transport.perform(cut ? *cut : request));
         ++outcome.attempts;
         if (!attempt.result && !is_retryable_error(attempt.result.error())) {
             attempt.verdict =
@@ -188,8 +228,14 @@ RetryOutcome perform_with_retries(Transport& transport, const Request& request,
         }
         outcome.last = std::move(attempt.result);
         outcome.verdict = attempt.verdict == Verdict::success ? Verdict::success : Verdict::fail;
+        if (cut && !outcome.last && outcome.last.error().kind == TransportError::Kind::timeout) {
+            return out_of_time(); // the attempt had all the time left
+        }
         if (attempt.verdict != Verdict::retry) {
             return outcome;
+        }
+        if (deadline && left() <= std::chrono::milliseconds(0)) {
+            return out_of_time();
         }
         if (retry_index >= policy.max_retries) {
             outcome.give_up_reason = fmt::format("gave up after {} attempts", outcome.attempts);
@@ -206,8 +252,18 @@ RetryOutcome perform_with_retries(Transport& transport, const Request& request,
                             seconds_text(policy.max_server_wait));
             return outcome;
         }
-        clock.sleep_for(wait ? std::max(*wait, std::chrono::milliseconds(0))
-                             : backoff_delay(retry_index, policy, rng_state));
+        const auto pause = wait ? std::max(*wait, std::chrono::milliseconds(0))
+                                : backoff_delay(retry_index, policy, rng_state);
+        if (deadline && pause >= left()) {
+            outcome.give_up_reason = fmt::format(
+                "a retry after {} would pass the call's {} deadline", seconds_text(pause),
+                seconds_text(budget.value_or(std::chrono::milliseconds(0))));
+            return outcome;
+        }
+        if (t_retry_listener != nullptr && *t_retry_listener) {
+            (*t_retry_listener)(outcome.last ? outcome.last->status : 0, pause);
+        }
+        clock.sleep_for(pause);
     }
 }
 

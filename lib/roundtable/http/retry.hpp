@@ -46,12 +46,33 @@ struct RetryOutcome {
 using Classify = std::function<Attempt(std::expected<Response, TransportError>)>;
 
 // Sends `request` until `classify` says success or fail, the retries run out, a
-// server asks to wait longer than policy.max_server_wait, or an abort is
-// requested; returns the last result with a give-up reason in the last three cases.
-// Transport errors of kind too_large and aborted are never retried.
+// server asks to wait longer than policy.max_server_wait, the `budget` (when given:
+// the whole call's time, attempts and waits together, from `clock`) runs out, or an
+// abort is requested; returns the last result with a give-up reason in the last four
+// cases. Each attempt's timeout is cut to what is left of the budget. Transport
+// errors of kind too_large and aborted are never retried.
 RetryOutcome perform_with_retries(Transport& transport, const Request& request,
                                   const RetryPolicy& policy, Clock& clock, const Classify& classify,
-                                  std::uint64_t seed);
+                                  std::uint64_t seed,
+                                  std::optional<std::chrono::milliseconds> budget = std::nullopt);
+
+// Hears, on the thread making the call, each retry perform_with_retries() is about to wait
+// for: the failed attempt's HTTP status (0 when no response came) and the wait.
+using RetryListener = std::function<void(int status, std::chrono::milliseconds wait)>;
+
+// Makes `listener` hear the retries of perform_with_retries() on this thread while it lives
+// (the one before it is restored after); never fails.
+class ScopedRetryListener {
+public:
+    explicit ScopedRetryListener(RetryListener listener);
+    ScopedRetryListener(const ScopedRetryListener&) = delete;
+    ScopedRetryListener& operator=(const ScopedRetryListener&) = delete;
+    ~ScopedRetryListener();
+
+private:
+    RetryListener m_listener;
+    const RetryListener* m_previous;
+};
 
 // Classifies an attempt the generic way: connect/timeout/dropped errors and
 // retryable statuses retry, 2xx succeeds, x-should-retry overrides; never fails.

@@ -11,6 +11,7 @@
 #include <roundtable/guard/injection.hpp>
 #include <roundtable/guard/validate.hpp>
 #include <roundtable/http/abort.hpp>
+#include <roundtable/http/retry.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/providers/budget.hpp>
@@ -237,6 +238,116 @@ std::vector<Injection> injections_of(const std::vector<std::string>& instruction
         out.push_back(std::move(injection));
     }
     return out;
+}
+
+// Sends `request` through `provider`; a JSON library exception (a request body that could not
+// be written) becomes that call's failure instead of ending the run.
+std::expected<Reply, providers::Failure> complete_guarded(providers::Provider& provider,
+                                                          const Request& request) {
+    try {
+        return provider.complete(request);
+    } catch (const json::exception& e) {
+        providers::Failure failure;
+        failure.provider = std::string(provider.kind());
+        failure.type = "invalid_request";
+        failure.message = article::repair_utf8(e.what()).text;
+        return std::unexpected(std::move(failure));
+    }
+}
+
+// Tells the observer, if any, what `seat` is doing in `round` (issue 10: live progress).
+class SeatReporter {
+public:
+    SeatReporter(const Seat& seat, Round round, const PanelOptions& options)
+        : m_observer(options.observer.get()), m_started(std::chrono::steady_clock::now()) {
+        m_event.seat = seat.config.name;
+        m_event.model = seat.provider->model();
+        m_event.round = round == Round::consensus ? "chair" : guard::round_name(round);
+    }
+
+    void report(SeatState state, std::string reason = {}) {
+        if (m_observer == nullptr) {
+            return;
+        }
+        SeatEvent event = m_event;
+        event.state = state;
+        event.reason = std::move(reason);
+        event.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - m_started);
+        m_observer->on_event(event);
+    }
+
+    void retrying(int status, std::chrono::milliseconds wait) {
+        m_event.status = status;
+        m_event.wait = wait;
+        report(SeatState::retrying);
+        m_event.status = 0;
+        m_event.wait = {};
+    }
+
+    void done(const TokenUsage& usage) {
+        m_event.input_tokens = usage.input_tokens;
+        m_event.output_tokens = usage.output_tokens;
+        report(SeatState::done);
+    }
+
+    bool active() const { return m_observer != nullptr; }
+
+private:
+    PanelObserver* m_observer;
+    std::chrono::steady_clock::time_point m_started;
+    SeatEvent m_event;
+};
+
+// Returns why a call failed in a few words: "timeout", "HTTP 529 overloaded_error", ...
+std::string short_reason(const providers::Failure& failure) {
+    std::string reason = failure.http_status != 0
+                             ? fmt::format("HTTP {} {}", failure.http_status, failure.type)
+                             : failure.type;
+    if (failure.message.find("deadline") != std::string::npos) {
+        reason += " (--timeout)";
+    }
+    return reason;
+}
+
+// Makes one seat's chain of calls in this stage, telling the observer (if any) as it goes:
+// answering, a retry's wait, a repair, then done or failed.
+void run_chain(PanelRun& run, const Seat& seat, std::size_t index, const PanelOptions& options) {
+    std::optional<Request> request = run.next_call(index);
+    if (!request) {
+        return;
+    }
+    SeatReporter reporter(seat, request->round, options);
+    std::optional<http::ScopedRetryListener> listen;
+    if (reporter.active()) {
+        listen.emplace([&reporter](int status, std::chrono::milliseconds wait) {
+            reporter.retrying(status, wait);
+        });
+    }
+    reporter.report(SeatState::answering);
+    const std::string first_user = request->user;
+    TokenUsage usage;
+    std::optional<providers::Failure> failure;
+    bool valid = false;
+    for (; request; request = run.next_call(index)) {
+        if (request->user != first_user) {
+            reporter.report(SeatState::repaired); // asked again with the validation error
+        }
+        auto outcome = complete_guarded(*seat.provider, *request);
+        if (reporter.active()) {
+            usage += outcome ? outcome->usage : outcome.error().usage;
+            failure = outcome ? std::nullopt : std::optional(outcome.error());
+            valid = outcome && guard::validate_reply(request->round, outcome->text).has_value();
+        }
+        run.answer(index, std::move(outcome));
+    }
+    if (failure) {
+        reporter.report(SeatState::failed, short_reason(*failure));
+    } else if (!valid) {
+        reporter.report(SeatState::failed, "invalid reply after one repair");
+    } else {
+        reporter.done(usage);
+    }
 }
 
 // Runs `make(i)` for every index and returns the results in order: on the
@@ -814,38 +925,24 @@ Card PanelRun::take_card() {
     return std::move(m_impl->card);
 }
 
-namespace {
-
-// Sends `request` through `provider`; a JSON library exception (a request body that could not
-// be written) becomes that call's failure instead of ending the run.
-std::expected<Reply, providers::Failure> complete_guarded(providers::Provider& provider,
-                                                          const Request& request) {
-    try {
-        return provider.complete(request);
-    } catch (const json::exception& e) {
-        providers::Failure failure;
-        failure.provider = std::string(provider.kind());
-        failure.type = "invalid_request";
-        failure.message = article::repair_utf8(e.what()).text;
-        return std::unexpected(std::move(failure));
-    }
-}
-
-} // namespace
-
 Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
                const PanelOptions& options) {
     PanelRun run(article, seats, options);
+    if (options.observer) {
+        for (const Seat& seat : seats) {
+            SeatEvent waiting;
+            waiting.seat = seat.config.name;
+            waiting.model = seat.provider->model();
+            options.observer->on_event(waiting);
+        }
+    }
     while (run.stage() != PanelRun::Stage::done) {
         check_abort();
         const std::vector<std::size_t> active = run.active_seats();
         // Each seat's chain (call, budget retry, repair) runs on its own thread; they touch only
         // their own seat's state.
         in_parallel(active.size(), !options.offline, [&](std::size_t k) {
-            const std::size_t i = active[k];
-            while (auto request = run.next_call(i)) {
-                run.answer(i, complete_guarded(*seats[i].provider, *request));
-            }
+            run_chain(run, seats[active[k]], active[k], options);
             return 0;
         });
         if (run.stage() != PanelRun::Stage::consensus) {

@@ -18,6 +18,7 @@
 #include <roundtable/article/article.hpp>
 #include <roundtable/config/catalogue.hpp>
 #include <roundtable/panel/card.hpp>
+#include <roundtable/panel/observer.hpp>
 #include <roundtable/panel/prompts.hpp>
 #include <roundtable/providers/provider.hpp>
 #include <roundtable/providers/seat_config.hpp>
@@ -47,6 +48,8 @@ struct PanelOptions {
     std::string chair;    // seat name; empty: the first seat that answered
     bool offline = false; // the seats are the offline analysts
     CostFunction cost;
+    // Hears each seat's call in each round as it happens (observer.hpp); null: nobody.
+    std::shared_ptr<PanelObserver> observer;
 };
 
 // Returns the round-1 request every seat receives for `article` (identical

@@ -44,7 +44,8 @@ public:
     std::expected<std::string, Failure> check_model() override;
 
 private:
-    // Replaces every occurrence of the key in `text` with "<redacted>".
+    // Replaces every whole-token occurrence of the key in `text` with "<redacted>"
+    // (http::redact_token); never fails.
     std::string scrub(std::string text) const;
 
     std::unique_ptr<Codec> m_codec;

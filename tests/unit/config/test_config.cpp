@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <roundtable/config/config.hpp>
@@ -19,10 +20,10 @@ namespace {
 
 using Vars = std::map<std::string, std::string>;
 
-const Vars k_all_keys{{"ANTHROPIC_API_KEY", "a"},
-                      {"OPENAI_API_KEY", "o"},
-                      {"GEMINI_API_KEY", "g"},
-                      {"XAI_API_KEY", "x"}};
+const Vars k_all_keys{{"ANTHROPIC_API_KEY", "test-key-a"},
+                      {"OPENAI_API_KEY", "test-key-o"},
+                      {"GEMINI_API_KEY", "test-key-g"},
+                      {"XAI_API_KEY", "test-key-x"}};
 
 // A hermetic environment: `vars` plus an empty XDG_CONFIG_HOME so no user file is read.
 class Fixture {
@@ -120,7 +121,7 @@ TEST_CASE("config::load default panel") {
     }
     SECTION("two keys: those two seats, quorum 2") {
         const PanelConfig config =
-            fixture.run({}, {{"ANTHROPIC_API_KEY", "k1"}, {"XAI_API_KEY", "k2"}});
+            fixture.run({}, {{"ANTHROPIC_API_KEY", "test-key-k1"}, {"XAI_API_KEY", "test-key-k2"}});
         CHECK(names_of(config) == std::vector<std::string>{"claude", "grok"});
         CHECK(config.quorum == 2);
         CHECK(config.chair == "claude");
@@ -160,19 +161,19 @@ TEST_CASE("config::load GOOGLE_API_KEY fallback") {
     const Fixture fixture;
 
     SECTION("GOOGLE_API_KEY stands in for an unset GEMINI_API_KEY") {
-        const PanelConfig config = fixture.run({}, {{"GOOGLE_API_KEY", "g"}});
+        const PanelConfig config = fixture.run({}, {{"GOOGLE_API_KEY", "test-key-g"}});
         CHECK(names_of(config) == std::vector<std::string>{"gemini"});
         CHECK(seat_of(config, "gemini").api_key_env == "GOOGLE_API_KEY");
         CHECK(config.quorum == 1);
     }
     SECTION("GEMINI_API_KEY wins when both are set") {
         const PanelConfig config =
-            fixture.run({}, {{"GOOGLE_API_KEY", "g"}, {"GEMINI_API_KEY", "g2"}});
+            fixture.run({}, {{"GOOGLE_API_KEY", "test-key-g"}, {"GEMINI_API_KEY", "test-key-g2"}});
         CHECK(seat_of(config, "gemini").api_key_env == "GEMINI_API_KEY");
     }
     SECTION("an empty GEMINI_API_KEY counts as unset") {
         const PanelConfig config =
-            fixture.run({}, {{"GOOGLE_API_KEY", "g"}, {"GEMINI_API_KEY", ""}});
+            fixture.run({}, {{"GOOGLE_API_KEY", "test-key-g"}, {"GEMINI_API_KEY", ""}});
         CHECK(seat_of(config, "gemini").api_key_env == "GOOGLE_API_KEY");
     }
     SECTION("neither set: the error names both") {
@@ -190,7 +191,7 @@ TEST_CASE("config::load --panel") {
     SECTION("a named seat without its key is an error") {
         Overrides overrides;
         overrides.panel = {"claude,gpt"};
-        CHECK(fixture.error(overrides, {{"ANTHROPIC_API_KEY", "a"}}) ==
+        CHECK(fixture.error(overrides, {{"ANTHROPIC_API_KEY", "test-key-a"}}) ==
               "seat 'gpt' needs OPENAI_API_KEY: set it in the environment, or leave the seat out "
               "of the panel");
     }
@@ -258,7 +259,7 @@ TEST_CASE("config::load chair and quorum") {
     }
     SECTION("a file chair outside an automatic panel falls back to the first seat") {
         const Overrides overrides = fixture.with_file("[panel]\nchair = \"gpt\"\n");
-        const PanelConfig config = fixture.run(overrides, {{"ANTHROPIC_API_KEY", "a"}});
+        const PanelConfig config = fixture.run(overrides, {{"ANTHROPIC_API_KEY", "test-key-a"}});
         CHECK(config.chair == "claude");
         CHECK(config.notices.back() == "chair 'gpt' is not in the panel; 'claude' chairs");
     }
@@ -288,8 +289,8 @@ TEST_CASE("config::load chair and quorum") {
     }
     SECTION("a file quorum is lowered for an automatic panel, with a notice") {
         const Overrides overrides = fixture.with_file("[panel]\nquorum = 4\n");
-        const PanelConfig config =
-            fixture.run(overrides, {{"ANTHROPIC_API_KEY", "a"}, {"XAI_API_KEY", "x"}});
+        const PanelConfig config = fixture.run(
+            overrides, {{"ANTHROPIC_API_KEY", "test-key-a"}, {"XAI_API_KEY", "test-key-x"}});
         CHECK(config.quorum == 2);
         CHECK(config.notices.back() == "quorum 4 lowered to 2, the size of the panel");
     }
@@ -489,12 +490,12 @@ TEST_CASE("config::load file schema") {
         REQUIRE(config.notices.size() == 1);
         CHECK(config.notices[0] ==
               "seat 'local': LOCAL_KEY is not set; calling http://127.0.0.1:8080/v1 without a key");
-        CHECK(fixture.run(overrides, {{"LOCAL_KEY", "k"}}).notices.empty());
+        CHECK(fixture.run(overrides, {{"LOCAL_KEY", "test-key-k"}}).notices.empty());
     }
     SECTION("a built-in seat moved to another provider takes its defaults") {
         const PanelConfig config =
             fixture.run(fixture.with_file("[seats.claude]\nprovider = \"openai\"\n"),
-                        {{"OPENAI_API_KEY", "o"}});
+                        {{"OPENAI_API_KEY", "test-key-o"}});
         CHECK(names_of(config) == std::vector<std::string>{"claude", "gpt"});
         CHECK(seat_of(config, "claude").model == "gpt-6.2-sol");
         CHECK(seat_of(config, "claude").api_key_env == "OPENAI_API_KEY");
@@ -729,5 +730,21 @@ TEST_CASE("config::load bounds the config file's size") {
         text.append(1024 * 1024 - text.size(), '#');
         const auto overrides = fixture.with_file(text);
         CHECK(fixture.run(overrides).quorum == 2);
+    }
+}
+
+TEST_CASE("config::load warns of a key shorter than 8 characters") {
+    Fixture fixture;
+    const PanelConfig config = fixture.run({}, {{"ANTHROPIC_API_KEY", "x"},
+                                                {"OPENAI_API_KEY", "sk-1234"},
+                                                {"GEMINI_API_KEY", "a-long-enough-key"}});
+    CHECK(std::count(config.notices.begin(), config.notices.end(),
+                     "warning: ANTHROPIC_API_KEY is 1 character long, shorter than any real API "
+                     "key; check it") == 1);
+    CHECK(std::count(config.notices.begin(), config.notices.end(),
+                     "warning: OPENAI_API_KEY is 7 characters long, shorter than any real API "
+                     "key; check it") == 1);
+    for (const std::string& notice : config.notices) {
+        CHECK(notice.find("GEMINI_API_KEY is") == std::string::npos);
     }
 }

@@ -273,6 +273,24 @@ TEST_CASE("http::perform_with_retries") {
         CHECK(outcome.give_up_reason == "server asked to wait 300 s, over the 60 s cap");
         CHECK(clock.sleeps().empty());
     }
+    SECTION("does not wait for a retry that would pass the budget") {
+        server.set_default(k_path, json_reply(429, "{}", {{"retry-after", "2"}}));
+        const auto outcome = perform_with_retries(*transport, request, policy, clock,
+                                                  classify_generic, k_seed, 1500ms);
+        CHECK(outcome.attempts == 1);
+        CHECK(outcome.verdict == Verdict::fail);
+        CHECK(outcome.give_up_reason == "a retry after 2 s would pass the call's 1.5 s deadline");
+        CHECK(clock.sleeps().empty());
+    }
+    SECTION("waits within the budget") {
+        server.enqueue(k_path, json_reply(429, "{}", {{"retry-after", "1"}}));
+        server.enqueue(k_path, json_reply(200, "{}"));
+        const auto outcome = perform_with_retries(*transport, request, policy, clock,
+                                                  classify_generic, k_seed, 1500ms);
+        CHECK(outcome.attempts == 2);
+        CHECK(outcome.verdict == Verdict::success);
+        CHECK(clock.sleeps() == std::vector<std::chrono::milliseconds>{1000ms});
+    }
     SECTION("uses a wait the classifier found in the body") {
         server.enqueue(k_path,
                        json_reply(429, roundtable::testing::gemini_rate_limit_error("3.5s")));
@@ -355,4 +373,28 @@ TEST_CASE("http::perform_with_retries with the system clock") {
         REQUIRE(requests.size() == 2);
         CHECK(requests[1].arrival - requests[0].arrival >= 300ms);
     }
+}
+
+TEST_CASE("http::perform_with_retries bounds the whole call by its budget") {
+    clear_abort();
+    FakeServer server;
+    auto transport = make_curl_transport();
+    const RetryPolicy policy; // two retries: without the budget a stalled call takes 3 timeouts
+    auto request = post(server, k_path);
+    request.timeout = 120s;
+    Scripted stalled = json_reply(200, "{}");
+    stalled.latency = 30s;
+    server.set_default(k_path, stalled);
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto outcome = perform_with_retries(*transport, request, policy, system_clock(),
+                                              classify_generic, k_seed, 400ms);
+    const auto took = std::chrono::steady_clock::now() - started;
+    CHECK(took >= 380ms);
+    CHECK(took < 1500ms);
+    CHECK(outcome.verdict == Verdict::fail);
+    CHECK(outcome.give_up_reason == "the call's 0.4 s deadline passed");
+    REQUIRE_FALSE(outcome.last.has_value());
+    CHECK(outcome.last.error().kind == TransportError::Kind::timeout);
+    CHECK(server.requests().size() == 1);
 }

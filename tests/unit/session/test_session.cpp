@@ -1,10 +1,10 @@
-// Tests of commands/logs.hpp's store lifecycle: a run opens the store, its
+// Tests of session/session.hpp's store lifecycle: a run opens the store, its
 // cached seats count hits and misses, and finish_run_store() records the run and
 // keeps the store within its limits -- across runs, with an injected clock.
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <roundtable/commands/logs.hpp>
 #include <roundtable/panel/card.hpp>
+#include <roundtable/session/session.hpp>
 #include <roundtable/store/store.hpp>
 #include <sstream>
 #include <support/scripted_provider.hpp>
@@ -39,41 +39,41 @@ std::vector<panel::Seat> one_seat(const std::shared_ptr<ScriptedProvider>& provi
 }
 
 // A run as a command makes it: open, ask each of `users` once, log one card, finish.
-void one_run(const commands::StoreSetup& setup, const std::shared_ptr<ScriptedProvider>& provider,
+void one_run(const session::StoreSetup& setup, const std::shared_ptr<ScriptedProvider>& provider,
              const std::vector<std::string>& users, std::ostream& err) {
-    const commands::RunStore run_store = commands::open_run_store({}, err, setup);
+    const session::RunStore run_store = session::open_run_store({}, err, setup);
     REQUIRE(run_store.store);
-    auto seats = commands::wrap_seats(one_seat(provider), run_store);
+    auto seats = session::wrap_seats(one_seat(provider), run_store);
     for (const auto& user : users) {
         REQUIRE(seats[0].provider->complete(request(user)));
     }
     panel::Card card;
     card.article.title = "run";
-    commands::log_card(run_store, "article-" + std::to_string(run_store.store->now()), card);
-    commands::finish_run_store(run_store);
+    session::log_card(run_store, "article-" + std::to_string(run_store.store->now()), card);
+    session::finish_run_store(run_store);
 }
 
 } // namespace
 
-TEST_CASE("commands::store_limits") {
+TEST_CASE("session::store_limits") {
     config::StoreSettings settings;
     settings.cache_max_mb = 3;
     settings.cache_max_age_days = 2;
     settings.log_max_age_days = 5;
-    const store::Limits limits = commands::store_limits(settings);
+    const store::Limits limits = session::store_limits(settings);
     CHECK(limits.max_bytes == 3 * 1024 * 1024);
     CHECK(limits.reply_max_age_s == 2 * k_day);
     CHECK(limits.card_max_age_s == 5 * k_day);
-    const store::Limits defaults = commands::store_limits({});
+    const store::Limits defaults = session::store_limits({});
     CHECK(defaults.max_bytes == 1024LL * 1024 * 1024);
     CHECK(defaults.reply_max_age_s == 30 * k_day);
     CHECK(defaults.card_max_age_s == 90 * k_day);
 }
 
-TEST_CASE("commands::finish_run_store enforces the limits across runs") {
+TEST_CASE("session::finish_run_store enforces the limits across runs") {
     TempDir dir;
     std::int64_t now = k_t0;
-    commands::StoreSetup setup;
+    session::StoreSetup setup;
     setup.path = (dir.path() / "cache" / "roundtable.db").string();
     setup.clock = [&now] { return now; };
     std::ostringstream err;
@@ -154,16 +154,16 @@ TEST_CASE("commands::finish_run_store enforces the limits across runs") {
     }
 }
 
-TEST_CASE("commands::open_run_store warnings") {
+TEST_CASE("session::open_run_store warnings") {
     TempDir dir;
     std::ostringstream err;
     SECTION("a damaged store is one warning; the run has a fresh store") {
         dir.write("cache/roundtable.db", std::string(5000, 'x'));
         std::filesystem::permissions(dir.path() / "cache", std::filesystem::perms::owner_all);
-        commands::StoreSetup setup;
+        session::StoreSetup setup;
         setup.path = (dir.path() / "cache" / "roundtable.db").string();
         setup.clock = [] { return k_t0; };
-        const auto run_store = commands::open_run_store({}, err, setup);
+        const auto run_store = session::open_run_store({}, err, setup);
         CHECK(run_store.store);
         CHECK(err.str() == "roundtable: warning: the store " + setup.path +
                                " was damaged (file is not a database); moved it aside to " +
@@ -171,13 +171,13 @@ TEST_CASE("commands::open_run_store warnings") {
     }
     SECTION("a store that cannot be opened is one warning; the run goes on without it") {
         dir.write("blocker", "x");
-        commands::StoreSetup setup;
+        session::StoreSetup setup;
         setup.path = (dir.path() / "blocker" / "roundtable.db").string();
-        const auto run_store = commands::open_run_store({}, err, setup);
+        const auto run_store = session::open_run_store({}, err, setup);
         CHECK_FALSE(run_store.store);
         CHECK(err.str().starts_with("roundtable: warning: reply cache: cannot open database " +
                                     setup.path + ": cannot create folder "));
-        commands::finish_run_store(run_store); // nothing to do, nothing said
+        session::finish_run_store(run_store); // nothing to do, nothing said
         const std::string said = err.str();
         CHECK(std::count(said.begin(), said.end(), '\n') == 1);
     }
