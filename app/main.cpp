@@ -244,6 +244,13 @@ int main(int argc, char** argv) {
     batch->add_flag("-q,--quiet", batch_options.quiet, "No notices or progress line on stderr");
     add_panel_flags(*batch, batch_options.overrides);
     add_cache_flags(*batch, batch_options.cache);
+    // Issue 11: the providers' batch APIs (half price, apart from the per-minute limits).
+    batch->add_flag("--provider-batch", batch_options.provider_batch,
+                    "Send the calls as the providers' batch jobs (cheaper; hours, not seconds)");
+    batch->add_flag("--finish-sync", batch_options.finish_sync,
+                    "With --provider-batch: call directly what still fails in a job");
+    batch->add_option("--poll", batch_options.poll_seconds,
+                      "With --provider-batch: seconds between polls of a job (default 30)");
 
     // Issue 14: `roundtable extract`, what the panel would read.
     roundtable::commands::ExtractOptions extract_options;

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <roundtable/article/article.hpp>
 #include <roundtable/http/client.hpp>
@@ -61,5 +62,37 @@ RunnerStats run_batch_panels(const std::vector<article::Article>& articles,
                              const panel::PanelOptions& options, http::Transport& transport,
                              const RunnerOptions& runner,
                              const std::function<void(ArticleResult)>& done);
+
+// The runner for panels that start one by one on other threads (batch/runner.hpp's workers):
+// run() hands the article's panel to the broker's thread and blocks until its card is built.
+// The broker's thread runs the passes; a pass takes every panel waiting at its start, after
+// letting newcomers gather for `gather` (or until `capacity` panels wait).
+//
+// Thread-safe: run() may be called from many threads at once.
+class Broker {
+public:
+    // Starts the broker's thread; `seats`, `options` and `transport` must outlive it. Never
+    // fails.
+    Broker(const std::vector<panel::Seat>& seats, const panel::PanelOptions& options,
+           http::Transport& transport, const RunnerOptions& runner,
+           std::chrono::milliseconds gather = std::chrono::milliseconds(200),
+           std::size_t capacity = 256);
+    Broker(const Broker&) = delete;
+    Broker& operator=(const Broker&) = delete;
+    // Stops the thread once no panel waits; never fails.
+    ~Broker();
+
+    // Runs the panel over `article` through the batch APIs and returns its card; throws Error
+    // (Exit::quorum when too few seats answered, Exit::interrupted after Ctrl-C; every later
+    // run() throws that too).
+    panel::Card run(const article::Article& article);
+
+    // Returns the counts so far; call it when no run() is in flight. Never fails.
+    RunnerStats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 } // namespace roundtable::jobs

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fake/fake_batch.hpp>
 #include <fake/fake_panel.hpp>
+#include <future>
 #include <memory>
 #include <roundtable/http/curl_transport.hpp>
 #include <roundtable/jobs/runner.hpp>
@@ -238,4 +239,25 @@ TEST_CASE("runner::a byte limit splits too; a line larger than the limit goes al
     }
     CHECK(batch.largest_job() == 1);
     CHECK(out.stats.jobs == batch.lines_submitted());
+}
+
+TEST_CASE("runner::the broker gathers panels started on other threads into shared jobs") {
+    FakePanel fake;
+    FakeBatch batch(fake.server, std::chrono::milliseconds(20));
+    const auto seats = four_seats(fake);
+    const auto articles = corpus(3);
+    const auto options = options_with_cost();
+    auto transport = http::make_curl_transport();
+    jobs::Broker broker(seats, options, *transport, fast(), std::chrono::milliseconds(100), 3);
+    std::vector<std::future<panel::Card>> cards;
+    for (const auto& a : articles) {
+        cards.push_back(std::async(std::launch::async, [&broker, &a] { return broker.run(a); }));
+    }
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const panel::Card card = cards[i].get();
+        same_card(card, panel::run_panel(articles[i], seats, options));
+    }
+    // The three panels shared each pass's jobs: one per seat and stage, as in one run.
+    CHECK(broker.stats().jobs == 9);
+    CHECK(batch.jobs_created() == 9);
 }
