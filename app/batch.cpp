@@ -73,6 +73,14 @@ Command setup_batch(CLI::App& app) {
                       "Score the cards against FILE (CSV or JSONL) in the --report");
     batch->add_option("--band", options->band, "Returns within +-B are neutral (--outcomes)")
         ->capture_default_str();
+    // The providers' batch APIs: half price, apart from the per-minute limits (README "Large
+    // corpora").
+    batch->add_flag("--provider-batch", options->provider_batch,
+                    "Send the calls as the providers' batch jobs (cheaper; hours, not seconds)");
+    batch->add_flag("--finish-sync", options->finish_sync,
+                    "With --provider-batch: call directly what still fails in a job");
+    batch->add_option("--poll", options->poll_seconds,
+                      "With --provider-batch: seconds between polls of a job (default 30)");
 
     Command command;
     command.app = batch;

@@ -66,6 +66,12 @@ struct FakeServer::Impl {
     std::map<std::string, Scripted> defaults;
     std::map<std::string, Handler> handlers;
     Handler fallback;
+    struct PrefixHandler {
+        std::string prefix;
+        std::string suffix;
+        Handler handler;
+    };
+    std::vector<PrefixHandler> prefix_handlers;
     std::vector<RecordedRequest> recorded;
     std::set<std::string> connections;
     std::unordered_map<std::uint64_t, Span> spans;
@@ -75,6 +81,18 @@ struct FakeServer::Impl {
     std::mutex stop_mutex;
     std::condition_variable stop_cv;
     bool stopping = false;
+
+    // Returns the prefix handler with the longest prefix matching `path`, or null.
+    const PrefixHandler* prefix_match(const std::string& path) const {
+        const PrefixHandler* best = nullptr;
+        for (const auto& h : prefix_handlers) {
+            if (path.starts_with(h.prefix) && path.ends_with(h.suffix) &&
+                (!best || h.prefix.size() > best->prefix.size())) {
+                best = &h;
+            }
+        }
+        return best;
+    }
 
     // Picks the reply for `request`: its queue first, then a handler, then a default, else 404.
     Scripted pick(const RecordedRequest& request) {
@@ -90,6 +108,8 @@ struct FakeServer::Impl {
                 handler = it->second;
             } else if (auto def = defaults.find(request.path); def != defaults.end()) {
                 return def->second;
+            } else if (const PrefixHandler* match = prefix_match(request.path)) {
+                handler = match->handler;
             } else if (fallback) {
                 handler = fallback;
             } else {
@@ -116,6 +136,13 @@ struct FakeServer::Impl {
             request.headers.emplace_back(lower(name), value);
         }
         request.body = in.body;
+        if (request.body.empty() && !in.files.empty()) { // httplib took a multipart body apart
+            for (const auto& [name, part] : in.files) {
+                request.body += "--fake\r\nContent-Disposition: form-data; name=\"" + name +
+                                "\"\r\n\r\n" + part.content + "\r\n";
+            }
+            request.body += "--fake--\r\n";
+        }
         request.connection = in.remote_addr + ":" + std::to_string(in.remote_port);
         request.arrival = std::chrono::steady_clock::now();
 
@@ -238,6 +265,15 @@ void FakeServer::set_handler(std::string path, Handler handler) {
 void FakeServer::set_fallback(Handler handler) {
     std::lock_guard lock(m_impl->mutex);
     m_impl->fallback = std::move(handler);
+}
+
+void FakeServer::set_prefix_handler(std::string prefix, Handler handler, std::string suffix) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->prefix_handlers.push_back({std::move(prefix), std::move(suffix), std::move(handler)});
+}
+
+Scripted FakeServer::answer(const RecordedRequest& request) {
+    return m_impl->pick(request);
 }
 
 std::string FakeServer::base_url() const {

@@ -73,6 +73,15 @@ public:
     // own (instead of the 404 "nothing scripted"); never fails.
     void set_fallback(Handler handler);
 
+    // Makes `handler` answer requests whose path starts with `prefix` and ends with `suffix`
+    // and has no queue, handler or default of its own (before the fallback; the longest prefix
+    // wins); never fails.
+    void set_prefix_handler(std::string prefix, Handler handler, std::string suffix = "");
+
+    // Returns the reply the server would give `request` (queue, handler, default, prefix
+    // handler, fallback), without recording it or waiting its latency; never fails.
+    Scripted answer(const RecordedRequest& request);
+
     // Returns "http://127.0.0.1:PORT"; never fails.
     std::string base_url() const;
 

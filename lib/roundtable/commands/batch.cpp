@@ -16,6 +16,9 @@
 #include <roundtable/commands/fetch.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/http/clock.hpp>
+#include <roundtable/http/curl_transport.hpp>
+#include <roundtable/jobs/limits.hpp>
+#include <roundtable/jobs/runner.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/providers/defaults.hpp>
 #include <roundtable/providers/factory.hpp>
@@ -38,9 +41,16 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     if (options.resume && options.jsonl.empty()) {
         throw Error(Exit::usage, "--resume needs --jsonl FILE (the output to resume)");
     }
+    if (!std::isfinite(options.poll_seconds) || options.poll_seconds < 0) {
+        throw Error(Exit::usage, "--poll: expected a number of seconds of at least 0");
+    }
+    if ((options.finish_sync || options.poll_seconds > 0) && !options.provider_batch) {
+        throw Error(Exit::usage, "--finish-sync and --poll need --provider-batch");
+    }
     batch::RunnerOptions runner;
     runner.inputs = options.inputs;
-    runner.jobs = options.jobs;
+    // In batch mode a worker only waits for its panel's jobs: many panels share each job.
+    runner.jobs = options.provider_batch ? std::max<std::size_t>(options.jobs, 256) : options.jobs;
     if (!options.shard.empty()) {
         auto shard = batch::parse_shard(options.shard);
         if (!shard) {
@@ -171,7 +181,36 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
             return article::read_file(item.value, read_options);
         }
     };
+    // --provider-batch: the panels' calls go out as the providers' batch jobs (jobs/).
+    std::shared_ptr<http::CurlTransport> batch_transport;
+    std::unique_ptr<jobs::Broker> broker;
+    std::mutex progress_mutex;
+    if (options.provider_batch) {
+        jobs::RunnerOptions batch_runner;
+        batch_runner.finish_sync = options.finish_sync;
+        std::chrono::seconds poll{30};
+        for (const auto& seat : seats) {
+            poll = std::min(poll, jobs::limits_of(seat.config.provider).poll);
+        }
+        batch_runner.poll =
+            options.poll_seconds > 0
+                ? std::chrono::milliseconds(static_cast<std::int64_t>(options.poll_seconds * 1000))
+                : std::chrono::duration_cast<std::chrono::milliseconds>(poll);
+        if (!options.quiet) { // one line per job state change, terminal or not
+            batch_runner.progress = [&](const std::string& line) {
+                const std::lock_guard lock(progress_mutex);
+                err << "roundtable: " << line << '\n';
+            };
+        }
+        batch_transport = http::make_curl_transport();
+        broker =
+            std::make_unique<jobs::Broker>(seats, panel_options, *batch_transport, batch_runner,
+                                           std::chrono::milliseconds(200), runner.jobs);
+    }
     hooks.run = [&](const article::Article& article) {
+        if (broker) {
+            return broker->run(article);
+        }
         return panel::run_panel(article, seats, panel_options);
     };
     std::mutex records_mutex;
@@ -191,6 +230,13 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
 
     batch::BatchTotals totals = batch::run_corpus(runner, hooks, writer, err);
     err << batch::format_summary(totals);
+    if (broker && !options.quiet) {
+        const jobs::RunnerStats stats = broker->stats();
+        err << fmt::format("roundtable: provider batch: {} jobs, {} requests submitted again, {} "
+                           "answered directly\n",
+                           stats.jobs, stats.resubmitted, stats.sync_calls);
+    }
+    broker.reset();
 
     if (report && outcomes) {
         score::Score scored = score::compute(records, *outcomes, options.band);

@@ -33,6 +33,10 @@ struct BatchOptions {
     std::size_t max_bytes = 1024 * 1024;
     config::Overrides overrides; // also --rpm / --tpm, the per-minute limits of every seat
     bool stderr_is_tty = false;  // progress line only on a TTY
+    // Issue 11: corpus mode on the providers' batch APIs (jobs/runner.hpp).
+    bool provider_batch = false; // --provider-batch: calls go out as batch jobs
+    bool finish_sync = false;    // --finish-sync: what still fails in a job is called directly
+    double poll_seconds = 0;     // --poll S between polls of a job; 0: the providers' default
 };
 
 // Runs the corpus; returns 0 when every article gave a card and no policy

@@ -47,50 +47,64 @@ std::string CachingProvider::key_for(const Request& request) const {
     return store::Store::cache_key(kind(), model(), m_base_url, canonical_request(request));
 }
 
+std::optional<Reply> CachingProvider::lookup(const Request& request) {
+    if (m_mode != CacheMode::read_write || !m_store) {
+        return std::nullopt;
+    }
+    auto hit = m_store->get_reply(key_for(request));
+    if (m_stats) {
+        ++(hit ? m_stats->hits : m_stats->misses);
+    }
+    if (!hit) {
+        return std::nullopt;
+    }
+    Reply reply;
+    reply.text = std::move(hit->text);
+    reply.model = std::move(hit->model);
+    reply.finish_reason = std::move(hit->finish_reason);
+    reply.request_id = std::move(hit->request_id);
+    reply.usage.input_tokens = hit->input_tokens;
+    reply.usage.output_tokens = hit->output_tokens;
+    reply.usage.cached_tokens = hit->cached_tokens;
+    reply.usage.cache_write_tokens = hit->cache_write_tokens;
+    reply.usage.reasoning_tokens = hit->reasoning_tokens;
+    reply.latency = std::chrono::milliseconds(0);
+    reply.attempts = 0;
+    reply.cached = true;
+    return reply;
+}
+
+void CachingProvider::remember(const Request& request, const Reply& reply) {
+    if (m_mode == CacheMode::off || !m_store) {
+        return;
+    }
+    store::CachedReply entry;
+    entry.text = reply.text;
+    entry.model = reply.model;
+    entry.finish_reason = reply.finish_reason;
+    entry.request_id = reply.request_id;
+    entry.input_tokens = reply.usage.input_tokens;
+    entry.output_tokens = reply.usage.output_tokens;
+    entry.cached_tokens = reply.usage.cached_tokens;
+    entry.cache_write_tokens = reply.usage.cache_write_tokens;
+    entry.reasoning_tokens = reply.usage.reasoning_tokens;
+    entry.created_at = m_store->now();
+    auto stored = m_store->put_reply(key_for(request), entry);
+    if (!stored && m_warning) {
+        m_warning->warn(stored.error());
+    }
+}
+
 std::expected<Reply, Failure> CachingProvider::complete(const Request& request) {
     if (m_mode == CacheMode::off || !m_store) {
         return inner().complete(request);
     }
-    const std::string key = key_for(request);
-    if (m_mode == CacheMode::read_write) {
-        auto hit = m_store->get_reply(key);
-        if (m_stats) {
-            ++(hit ? m_stats->hits : m_stats->misses);
-        }
-        if (hit) {
-            Reply reply;
-            reply.text = std::move(hit->text);
-            reply.model = std::move(hit->model);
-            reply.finish_reason = std::move(hit->finish_reason);
-            reply.request_id = std::move(hit->request_id);
-            reply.usage.input_tokens = hit->input_tokens;
-            reply.usage.output_tokens = hit->output_tokens;
-            reply.usage.cached_tokens = hit->cached_tokens;
-            reply.usage.cache_write_tokens = hit->cache_write_tokens;
-            reply.usage.reasoning_tokens = hit->reasoning_tokens;
-            reply.latency = std::chrono::milliseconds(0);
-            reply.attempts = 0;
-            reply.cached = true;
-            return reply;
-        }
+    if (auto hit = lookup(request)) {
+        return std::move(*hit);
     }
     auto result = inner().complete(request);
     if (result) {
-        store::CachedReply entry;
-        entry.text = result->text;
-        entry.model = result->model;
-        entry.finish_reason = result->finish_reason;
-        entry.request_id = result->request_id;
-        entry.input_tokens = result->usage.input_tokens;
-        entry.output_tokens = result->usage.output_tokens;
-        entry.cached_tokens = result->usage.cached_tokens;
-        entry.cache_write_tokens = result->usage.cache_write_tokens;
-        entry.reasoning_tokens = result->usage.reasoning_tokens;
-        entry.created_at = m_store->now();
-        auto stored = m_store->put_reply(key, entry);
-        if (!stored && m_warning) {
-            m_warning->warn(stored.error());
-        }
+        remember(request, *result);
     }
     return result;
 }

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <roundtable/providers/provider.hpp>
 #include <string>
 
@@ -75,6 +76,14 @@ public:
 
     // Returns the store key of `request` for this provider; never fails.
     std::string key_for(const Request& request) const;
+
+    // Returns the cached reply to `request` (cached = true) when the mode reads and there is
+    // one, counting the lookup as a hit or a miss; nullopt otherwise. Never fails.
+    std::optional<Reply> lookup(const Request& request);
+
+    // Stores `reply` to `request` (a reply that came another way, such as a batch job) unless
+    // the mode is off; a store problem is reported through the warning. Never fails.
+    void remember(const Request& request, const Reply& reply);
 
 private:
     std::shared_ptr<store::Store> m_store;

@@ -1,0 +1,216 @@
+// End to end: `roundtable batch --provider-batch` as the built binary against the fake
+// server's batch protocols (tests/fake/fake_batch.hpp) for all four seats.
+#include <catch2/catch.hpp>
+#include <fake/fake_batch.hpp>
+#include <fake/fake_panel.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <support/run_binary.hpp>
+#include <support/temp_dir.hpp>
+
+using namespace roundtable::testing;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::map<std::string, std::string> k_batch_keys{
+    {"ANTHROPIC_API_KEY", "SENTINEL-ANTHROPIC-KEY-0001"},
+    {"OPENAI_API_KEY", "SENTINEL-OPENAI-KEY-0002"},
+    {"GEMINI_API_KEY", "SENTINEL-GEMINI-KEY-0003"},
+    {"XAI_API_KEY", "SENTINEL-XAI-KEY-0004"}};
+
+std::string read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+fs::path corpus_of(TempDir& dir, int n) {
+    const std::string base = read_all(source_path("examples/bearish-truck-recall.txt"));
+    for (int i = 0; i < n; ++i) {
+        dir.write(fmt::format("corpus/story-{:02}.txt", i), base + fmt::format("\nStory {}.\n", i));
+    }
+    return dir.path() / "corpus";
+}
+
+std::map<std::string, json> lines_by_id(const fs::path& jsonl) {
+    std::map<std::string, json> out;
+    std::istringstream in(read_all(jsonl));
+    std::string line;
+    while (std::getline(in, line)) {
+        json j = json::parse(line);
+        out[j.at("id").get<std::string>()] = j;
+    }
+    return out;
+}
+
+RunSpec spec_for(const FakePanel& fake, TempDir& dir, std::vector<std::string> args) {
+    RunSpec spec;
+    const auto cfg = dir.write("config.toml", fake.config());
+    spec.args = {"batch"};
+    spec.args.insert(spec.args.end(), args.begin(), args.end());
+    spec.args.insert(spec.args.end(), {"--config", cfg.string()});
+    spec.env = k_batch_keys;
+    spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+    spec.timeout = std::chrono::seconds(120);
+    return spec;
+}
+
+json comparable(json card) {
+    card.at("usage").erase("wall_ms");
+    card.at("usage").erase("cache_hits");
+    card.at("usage").erase("cost_usd");
+    return card;
+}
+
+int sync_calls(const FakeServer& server) {
+    int n = 0;
+    for (const auto& r : server.requests()) {
+        n += r.path.ends_with("/chat/completions") || r.path == "/v1/messages" ||
+             r.path.ends_with(":generateContent");
+    }
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("e2e::batch --provider-batch") {
+    FakePanel fake;
+    FakeBatch batch(fake.server, std::chrono::milliseconds(100));
+    TempDir dir;
+    const fs::path corpus = corpus_of(dir, 3);
+
+    SECTION("the same cards as synchronous mode, at the batch price, with no synchronous call") {
+        const fs::path sync_out = dir.path() / "sync.jsonl";
+        const fs::path batch_out = dir.path() / "batch.jsonl";
+        auto sync = run_binary(
+            spec_for(fake, dir, {corpus.string(), "--jsonl", sync_out.string(), "--no-cache"}));
+        REQUIRE(sync.exit_code == 0);
+        fake.server.reset_stats();
+        auto r = run_binary(spec_for(fake, dir,
+                                     {corpus.string(), "--jsonl", batch_out.string(), "--no-cache",
+                                      "--provider-batch", "--poll", "0.02"}));
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(sync_calls(fake.server) == 0);
+        CHECK(batch.jobs_created() == 9); // takes and rebuttals per seat, then the chair
+        const auto a = lines_by_id(sync_out);
+        const auto b = lines_by_id(batch_out);
+        REQUIRE(a.size() == 3);
+        REQUIRE(b.size() == 3);
+        for (const auto& [id, line] : a) {
+            INFO(id);
+            REQUIRE(b.at(id).contains("card"));
+            CHECK(comparable(b.at(id)["card"]) == comparable(line["card"]));
+            const double full = line["card"]["usage"]["cost_usd"].get<double>();
+            const double billed = b.at(id)["card"]["usage"]["cost_usd"].get<double>();
+            // Claude, GPT and Gemini at their catalogue batch_discount (0.50); the catalogue has
+            // none for grok-4, so its calls cost the same either way.
+            CHECK(full > 0);
+            CHECK(billed < full * 0.75);
+            CHECK(billed > full * 0.5);
+        }
+        CHECK(r.err.find("provider batch: 9 jobs") != std::string::npos);
+        CHECK(r.err.find("in_progress") != std::string::npos); // a line per state change
+        for (const auto& [name, key] : k_batch_keys) {
+            CHECK(r.err.find(key) == std::string::npos);
+            CHECK(read_all(batch_out).find(key) == std::string::npos);
+        }
+    }
+    SECTION("a rerun makes no calls: batch results are in the reply cache") {
+        const fs::path out = dir.path() / "first.jsonl";
+        auto first = run_binary(spec_for(
+            fake, dir,
+            {corpus.string(), "--jsonl", out.string(), "--provider-batch", "--poll", "0.02"}));
+        REQUIRE(first.exit_code == 0);
+        const int jobs = batch.jobs_created();
+        fake.server.reset_stats();
+        const fs::path again = dir.path() / "again.jsonl";
+        auto second = run_binary(spec_for(
+            fake, dir,
+            {corpus.string(), "--jsonl", again.string(), "--provider-batch", "--poll", "0.02"}));
+        REQUIRE(second.exit_code == 0);
+        CHECK(batch.jobs_created() == jobs);
+        CHECK(fake.server.requests().empty());
+        // ... and a synchronous rerun finds the same replies.
+        auto sync = run_binary(spec_for(fake, dir, {corpus.string()}));
+        REQUIRE(sync.exit_code == 0);
+        CHECK(fake.server.requests().empty());
+        const auto a = lines_by_id(out);
+        const auto b = lines_by_id(again);
+        for (const auto& [id, line] : a) {
+            CHECK(comparable(b.at(id)["card"]) == comparable(line["card"]));
+        }
+    }
+    SECTION("errored and expired lines: every article still ends carded or failed with a reason") {
+        // gpt never answers; gemini's lines for one article always error, so that article
+        // keeps 2 of 4 seats, under the quorum of 3.
+        auto victim = std::make_shared<std::string>();
+        batch.set_fate([victim](const std::string& id, int) {
+            if (id.ends_with("-s1")) {
+                return LineFate::expired;
+            }
+            if (id.ends_with("-s2")) {
+                const std::string article = id.substr(id.find("-a"));
+                if (victim->empty()) {
+                    *victim = article;
+                }
+                return article == *victim ? LineFate::errored : LineFate::answer;
+            }
+            return LineFate::answer;
+        });
+        const fs::path out = dir.path() / "faults.jsonl";
+        auto r = run_binary(spec_for(fake, dir,
+                                     {corpus.string(), "--jsonl", out.string(), "--no-cache",
+                                      "--provider-batch", "--poll", "0.02"}));
+        INFO(r.err);
+        const auto lines = lines_by_id(out);
+        REQUIRE(lines.size() == 3);
+        int failed = 0;
+        for (const auto& [id, line] : lines) {
+            if (line.contains("card")) {
+                for (const auto& seat : line["card"]["seats"]) {
+                    if (seat["seat"] == "gpt") {
+                        CHECK(seat["status"] == "failed");
+                        CHECK(seat["error"].get<std::string>().find("expired") !=
+                              std::string::npos);
+                    }
+                }
+            } else {
+                ++failed;
+                CHECK(line["error"].get<std::string>().find("quorum") != std::string::npos);
+            }
+        }
+        CHECK(failed == 1);
+        CHECK(r.exit_code == 3);
+    }
+    SECTION("--finish-sync calls what still fails directly: every card is whole") {
+        batch.set_fate([](const std::string& id, int) {
+            return id.ends_with("-s1") ? LineFate::expired : LineFate::answer;
+        });
+        const fs::path out = dir.path() / "finish.jsonl";
+        auto r = run_binary(spec_for(fake, dir,
+                                     {corpus.string(), "--jsonl", out.string(), "--no-cache",
+                                      "--provider-batch", "--finish-sync", "--poll", "0.02"}));
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        for (const auto& [id, line] : lines_by_id(out)) {
+            for (const auto& seat : line["card"]["seats"]) {
+                CHECK(seat["status"] == "ok");
+            }
+        }
+        CHECK(sync_calls(fake.server) == 6); // gpt's take and rebuttal, per article
+    }
+    SECTION("--finish-sync without --provider-batch is a usage error") {
+        auto r = run_binary(spec_for(fake, dir, {corpus.string(), "--finish-sync"}));
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("--finish-sync and --poll need --provider-batch") != std::string::npos);
+    }
+}
