@@ -125,7 +125,7 @@ std::string drop_trailing_commas(std::string_view text) {
 // UTF-8: the parser reads bytes, so its "last read" token can end inside a
 // character (a curly quote after a key) and must be repaired before it goes
 // into a repair request or onto a card.
-std::string parse_message(const nlohmann::json::parse_error& error) {
+std::string parse_message(const nlohmann::json::exception& error) {
     std::string_view what = error.what();
     if (const auto close = what.find("] ");
         what.starts_with("[json.exception") && close != std::string_view::npos) {
@@ -139,7 +139,9 @@ struct Attempt {
     std::optional<std::string> problem; // why a candidate was rejected
 };
 
-// Parses `candidate` as a JSON object, retrying without trailing commas.
+// Parses `candidate` as a JSON object, retrying without trailing commas. The parser
+// throws parse_error for bad syntax and out_of_range for a number past a double
+// ("1e999", found by tests/fuzz/fuzz_reply): both reject the candidate.
 Attempt try_object(std::string_view candidate) {
     try {
         const auto value = nlohmann::json::parse(candidate);
@@ -147,14 +149,14 @@ Attempt try_object(std::string_view candidate) {
             return {std::string(candidate), std::nullopt};
         }
         return {std::nullopt, std::nullopt};
-    } catch (const nlohmann::json::parse_error& first) {
+    } catch (const nlohmann::json::exception& first) {
         std::string repaired = drop_trailing_commas(candidate);
         if (repaired.size() != candidate.size()) {
             try {
                 if (nlohmann::json::parse(repaired).is_object()) {
                     return {std::move(repaired), std::nullopt};
                 }
-            } catch (const nlohmann::json::parse_error&) {
+            } catch (const nlohmann::json::exception&) {
                 // Report the first error: it is about the text as sent.
             }
         }

@@ -123,6 +123,11 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
         *second > 60) {
         return std::nullopt;
     }
+    // system_clock counts nanoseconds in 64 bits (years 1678 to 2261): a year past
+    // that overflowed the conversion (found by tests/fuzz/fuzz_headers).
+    if (*year < k_min_year || *year > k_max_year) {
+        return std::nullopt;
+    }
     const std::chrono::year_month_day date{std::chrono::year(*year),
                                            std::chrono::month(static_cast<unsigned>(*month)),
                                            std::chrono::day(static_cast<unsigned>(*day))};

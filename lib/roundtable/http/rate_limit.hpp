@@ -42,8 +42,13 @@ RateLimitInfo parse_rate_limit(const Response& response, std::chrono::system_clo
 // malformed.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
+// The years a header's date may name (parse_rfc3339, parse_http_date): a
+// system_clock time point is 64-bit nanoseconds, which cannot hold a year past 2261.
+inline constexpr int k_min_year = 1970;
+inline constexpr int k_max_year = 2200;
+
 // Parses an RFC 3339 time such as "2026-01-02T03:04:05Z" or "...05.5+01:00"; returns nullopt if
-// malformed.
+// malformed or its year is outside k_min_year..k_max_year.
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
 } // namespace roundtable::http

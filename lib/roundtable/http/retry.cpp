@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <roundtable/http/abort.hpp>
+#include <roundtable/http/rate_limit.hpp>
 #include <roundtable/http/retry.hpp>
 
 namespace roundtable::http {
@@ -120,6 +121,10 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     const auto second = parse_int(text.substr(23, 2));
     if (month_it == k_months.end() || !day || !year || !hour || !minute || !second || *hour > 23 ||
         *minute > 59 || *second > 60) {
+        return std::nullopt;
+    }
+    // system_clock counts nanoseconds in 64 bits: see rate_limit.hpp's k_max_year.
+    if (*year < k_min_year || *year > k_max_year) {
         return std::nullopt;
     }
     const auto month = static_cast<unsigned>(month_it - k_months.begin() + 1);

@@ -95,7 +95,8 @@ std::optional<bool> should_retry_header(const Response& response);
 std::optional<std::chrono::milliseconds>
 server_retry_after(const Response& response, std::chrono::system_clock::time_point now);
 
-// Parses an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); returns nullopt if `text` is not one.
+// Parses an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); returns nullopt if `text` is not one
+// or its year is outside k_min_year..k_max_year (rate_limit.hpp).
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
 
 // Returns the backoff before retry number `retry_index` (0-based): min(base * 2^n,

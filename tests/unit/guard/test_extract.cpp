@@ -179,6 +179,16 @@ TEST_CASE("extract::errors are valid UTF-8") {
     }
 }
 
+TEST_CASE("extract::a number past a double rejects the object, never throws") {
+    // Fuzz finding (tests/data/fuzz-regressions/reply): the parser's out_of_range
+    // escaped, where only its parse_error was caught.
+    const auto found = extract_json_object(R"({"stance": 1e999, "confidence": 0.5})");
+    REQUIRE_FALSE(found.has_value());
+    CHECK(found.error().find("number overflow") != std::string::npos);
+    CHECK(found.error().find("json.exception") == std::string::npos);
+    CHECK(valid_utf8(found.error()));
+}
+
 TEST_CASE("extract::bounds") {
     using roundtable::guard::k_max_reply_bytes;
     SECTION("a reply nested deeper than the bound is refused before parsing") {

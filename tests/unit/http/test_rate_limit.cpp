@@ -61,6 +61,11 @@ TEST_CASE("http::parse_rfc3339") {
         CHECK_FALSE(parse_rfc3339("2026-01-02T03:04:05.Z").has_value());
         CHECK_FALSE(parse_rfc3339("tomorrow").has_value());
     }
+    SECTION("rejects a year the clock cannot hold (fuzz finding: the conversion overflowed)") {
+        CHECK_FALSE(parse_rfc3339("4052-01-01T00:00:01.5+01:00").has_value());
+        CHECK_FALSE(parse_rfc3339("0000-01-01T00:00:00Z").has_value());
+        CHECK(parse_rfc3339("2200-12-31T23:59:59Z").has_value());
+    }
 }
 
 TEST_CASE("http::parse_rate_limit") {

@@ -90,6 +90,11 @@ TEST_CASE("http::parse_http_date") {
         CHECK_FALSE(parse_http_date("120").has_value());
         CHECK_FALSE(parse_http_date("").has_value());
     }
+    SECTION("rejects a year the clock cannot hold (fuzz finding: the conversion overflowed)") {
+        CHECK_FALSE(parse_http_date("Thu, 01 Jan 4052 00:00:00 GMT").has_value());
+        CHECK_FALSE(parse_http_date("Thu, 01 Jan 0001 00:00:00 GMT").has_value());
+        CHECK(parse_http_date("Thu, 01 Jan 2200 00:00:00 GMT").has_value());
+    }
 }
 
 TEST_CASE("http::server_retry_after") {
