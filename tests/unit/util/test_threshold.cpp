@@ -41,7 +41,8 @@ TEST_CASE("Threshold::holds compares as written, = within rounding", "[util][thr
 }
 
 TEST_CASE("split_expressions splits every value at commas and trims", "[util][threshold]") {
-    const auto parts = util::split_expressions({"a<1, b>2", " c=3 ", "d,"});
+    const std::vector<std::string> values{"a<1, b>2", " c=3 ", "d,"};
+    const auto parts = util::split_expressions(values); // views into `values`
     REQUIRE(parts.size() == 5);
     CHECK(parts[0] == "a<1");
     CHECK(parts[1] == "b>2");
