@@ -6,6 +6,7 @@
 #include <memory>
 #include <roundtable/commands/batch.hpp>
 #include <roundtable/commands/verbose.hpp>
+#include <roundtable/render/terminal.hpp>
 #include <unistd.h>
 
 namespace roundtable::app {
@@ -86,9 +87,8 @@ Command setup_batch(CLI::App& app) {
     command.app = batch;
     command.options = {"--panel",     "--model",     "--effort",   "--chair",   "--timeout",
                        "--retries",   "--quorum",    "--offline",  "--prompts", "--no-rebuttal",
-                       "--anonymize", "--max-bytes", "--no-cache", "--refresh"};
+                       "--anonymize", "--max-bytes", "--no-cache", "--refresh", "--progress"};
     command.hints = {{"--output", "cards go to --jsonl FILE (default stdout)"},
-                     {"--progress", "batch draws one progress line on a terminal (-q: none)"},
                      {"--format", "every line is a JSON card"},
                      {"--max-ungrounded", "use --fail-on 'ungrounded>N'"},
                      {"--dry-run", "run it on one article: roundtable ARTICLE --dry-run"}};
@@ -105,6 +105,9 @@ Command setup_batch(CLI::App& app) {
             options->max_bytes = *g.max_bytes;
         }
         options->stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
+        options->progress = g.progress;
+        options->verbose = g.verbose;
+        options->width = render::stderr_width();
         const commands::CallPrinter printer(std::cerr, g.verbose);
         return commands::run_batch(*options, std::cout, std::cerr);
     };

@@ -131,8 +131,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->excludes(quiet);
 
     app.add_option("--progress", g.progress,
-                   "Progress on stderr: auto (each seat's line redrawn on a terminal), plain "
-                   "(one line per event) or off")
+                   "Progress on stderr: auto (each seat's line redrawn on a terminal; batch: one "
+                   "line), plain (one line per event) or off")
         ->type_name("WHEN");
 
     config::Overrides& o = g.overrides;

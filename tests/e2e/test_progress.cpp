@@ -230,3 +230,105 @@ TEST_CASE("progress::a pipe gets none unless asked") {
     CHECK(bad.err ==
           "roundtable: error: --progress: expected auto, plain or off (got 'sideways')\n");
 }
+
+namespace {
+
+// Writes three articles (copies of the examples) under `dir`/corpus; returns the folder.
+std::filesystem::path three_articles(TempDir& dir) {
+    const std::vector<std::string> examples{"bearish-truck-recall.txt",
+                                            "bullish-solar-storage-expansion.txt",
+                                            "mixed-streaming-merger.txt"};
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+        std::ifstream in(source_path("examples/" + examples[i]), std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        dir.write("corpus/a" + std::to_string(i) + ".txt", text.str());
+    }
+    return dir.path() / "corpus";
+}
+
+} // namespace
+
+TEST_CASE("progress::batch draws one line from the panels' events, cleared at the end") {
+    FakePanel fake(1500ms);
+    TempDir dir;
+    fake.server.enqueue(
+        "/v1/messages",
+        json_reply(429, anthropic_error("rate_limit_error", "slow down"), {{"retry-after", "2"}}));
+    const auto cfg = dir.write("config.toml", fake.config());
+    const auto corpus = three_articles(dir);
+    auto env = k_keys;
+    env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+    const auto jsonl = dir.path() / "cards.jsonl";
+    const PtyRun r = run_in_pty({"batch", corpus.string(), "--config", cfg.string(), "--jsonl",
+                                 jsonl.string(), "-j", "3", "--no-cache"},
+                                env, dir.path() / "out.txt");
+    INFO(plain(r.terminal));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.empty());
+    std::ifstream in(jsonl);
+    std::size_t lines = 0;
+    for (std::string line; std::getline(in, line);) {
+        lines += json::parse(line).contains("card") ? 1 : 0;
+    }
+    CHECK(lines == 3);
+
+    // The line is redrawn in place (no newline between draws): split the draws at "\r".
+    std::vector<std::string> draws;
+    std::string text = std::regex_replace(r.terminal, std::regex("\x1b\\[[0-9;?]*[A-Za-z]"), "");
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t end = std::min(text.find_first_of("\r\n", at), text.size());
+        draws.push_back(text.substr(at, end - at));
+        at = end + 1;
+    }
+    auto drawn = [&](const std::vector<std::string>& parts) {
+        return std::any_of(draws.begin(), draws.end(), [&](const std::string& d) {
+            return std::all_of(parts.begin(), parts.end(), [&](const std::string& p) {
+                return d.find(p) != std::string::npos;
+            });
+        });
+    };
+    CHECK(drawn({"[0/3] 0 failed", "3 running", "answering", "longest: ", " take "}));
+    CHECK(drawn({"retrying (HTTP 429; next in"}));
+    CHECK(drawn({"[3/3] 0 failed"}));
+    // Nothing of the line is left after the last erase but the summary.
+    const std::size_t erased = r.terminal.rfind("\r\x1b[2K");
+    REQUIRE(erased != std::string::npos);
+    const std::string after = plain(r.terminal.substr(erased));
+    CHECK(after.find("running") == std::string::npos);
+    CHECK(after.find("roundtable: batch: 3 cards, 0 failed") != std::string::npos);
+    // Never wider than the terminal (120 columns).
+    for (const auto& d : draws) {
+        CHECK(d.size() < 200); // bytes: "·" is two; the cut is by columns
+    }
+}
+
+TEST_CASE("progress::batch in a pipe: nothing unless asked, plain lines name the article") {
+    FakePanel fake(50ms);
+    TempDir dir;
+    const auto cfg = dir.write("config.toml", fake.config());
+    const auto corpus = three_articles(dir);
+    RunSpec spec;
+    spec.args = {"batch", corpus.string(), "--config", cfg.string(), "--no-cache"};
+    spec.env = k_keys;
+    spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+
+    const RunResult quiet = run_binary(spec);
+    REQUIRE(quiet.exit_code == 0);
+    CHECK(quiet.err.find("progress") == std::string::npos);
+    CHECK(quiet.err.find("\x1b[") == std::string::npos);
+
+    spec.args.insert(spec.args.end(), {"--progress", "plain"});
+    const RunResult lines = run_binary(spec);
+    INFO(lines.err);
+    REQUIRE(lines.exit_code == 0);
+    CHECK(find_line(lines.err, {"roundtable: progress: a0.txt: claude", "take", "answering"}) !=
+          std::string::npos);
+    CHECK(find_line(lines.err, {"roundtable: progress: a2.txt: grok", "chair"}) ==
+          std::string::npos); // the chair is claude, the first seat
+    CHECK(find_line(lines.err, {"roundtable: progress: a1.txt: gpt", "rebuttal", "done"}) !=
+          std::string::npos);
+    CHECK(find_line(lines.err, {"roundtable: progress: [3/", "0 failed"}) != std::string::npos);
+    CHECK(lines.err.find("\x1b[") == std::string::npos);
+}

@@ -103,16 +103,6 @@ private:
     std::unordered_set<std::string> m_seen;
 };
 
-std::string format_seconds(double s) {
-    if (s >= 3600) {
-        return fmt::format("{}h{:02}m", static_cast<int>(s / 3600), static_cast<int>(s / 60) % 60);
-    }
-    if (s >= 60) {
-        return fmt::format("{}m{:02}s", static_cast<int>(s / 60), static_cast<int>(s) % 60);
-    }
-    return fmt::format("{:.0f}s", s);
-}
-
 } // namespace
 
 ArticleFacts article_facts(const std::string& id, const panel::Card& card) {
@@ -172,35 +162,34 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
     BatchTotals totals;
     std::mutex totals_mutex; // guards totals and the progress line
 
-    std::size_t planned = 0;
-    if (options.progress) {
+    RunnerProgress progress;
+    if (options.count_planned) {
         InputReader counter(options.inputs);
         Filter filter(options, nullptr);
         while (auto item = counter.next()) {
-            planned += filter.keep(*item) ? 1 : 0;
+            progress.planned += filter.keep(*item) ? 1 : 0;
         }
     }
 
-    auto draw_progress = [&] { // called with totals_mutex held
-        if (!options.progress) {
+    auto report_progress = [&] { // called with totals_mutex held
+        if (!hooks.on_progress) {
             return;
         }
-        std::size_t done = totals.cards + totals.failed;
-        double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-        double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
-        std::string eta = rate > 0 && planned > done
-                              ? format_seconds(static_cast<double>(planned - done) / rate)
-                              : "-";
-        err << fmt::format("\r\033[K[{}/{}] {} failed, {:.1f}/s, ${:.4f}, ETA {}", done, planned,
-                           totals.failed, rate, totals.cost_usd, eta)
-            << std::flush;
+        progress.cards = totals.cards;
+        progress.failed = totals.failed;
+        progress.cost_usd = totals.cost_usd;
+        hooks.on_progress(progress);
     };
+    if (options.count_planned) {
+        const std::lock_guard lock(totals_mutex);
+        report_progress();
+    }
 
     auto write = [&](const std::string& line) {
         auto written = writer.write_line(line);
         if (!written) {
             const std::lock_guard lock(totals_mutex);
-            err << "\nroundtable: warning: " << written.error() << '\n';
+            err << "roundtable: warning: " << written.error() << '\n';
         }
     };
 
@@ -210,7 +199,7 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
         ++totals.failed;
         ++totals.failures[failure_reason(code)];
         totals.worst_exit = std::max(totals.worst_exit, code);
-        draw_progress();
+        report_progress();
     };
 
     auto process = [&](const InputItem& item) {
@@ -223,7 +212,7 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
             if (!item.title.empty()) {
                 article.title = item.title;
             }
-            panel::Card card = hooks.run(article);
+            panel::Card card = hooks.run(item, article);
             write(card_line(item.id, card));
             if (hooks.on_card) {
                 hooks.on_card(item, card);
@@ -245,7 +234,7 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
                     totals.policy_matches.emplace_back(policy.text, item.id);
                 }
             }
-            draw_progress();
+            report_progress();
         } catch (const Error& e) {
             if (e.code() == Exit::interrupted || http::abort_requested()) {
                 const std::lock_guard lock(totals_mutex);
@@ -301,9 +290,6 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
     }
     totals.wall_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-    if (options.progress) {
-        err << "\r\033[K" << std::flush;
-    }
     return totals;
 }
 

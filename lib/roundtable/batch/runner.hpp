@@ -61,24 +61,35 @@ struct BatchTotals {
     std::vector<std::pair<std::string, std::string>> policy_matches; // (policy text, id)
 };
 
+// Where a corpus run stands, for a progress display (commands/batch_progress.hpp).
+struct RunnerProgress {
+    std::size_t planned = 0; // articles this run will run (0: not counted)
+    std::size_t cards = 0;
+    std::size_t failed = 0;
+    double cost_usd = 0.0;
+};
+
 struct RunnerOptions {
     std::vector<std::string> inputs;
     std::size_t jobs = 4;
     std::optional<Shard> shard;
     std::set<std::string> done; // ids to skip (--resume)
     std::vector<Policy> policies;
-    bool progress = false; // redraw a progress line on `err` (a TTY)
+    bool count_planned = false; // read the inputs once first to count the articles to run
 };
 
 struct RunnerHooks {
     // Reads the article of a file/text/url item; throws roundtable::Error.
     std::function<article::Article(const InputItem&)> read;
-    // Runs the panel; throws roundtable::Error (quorum, interrupted, ...).
-    std::function<panel::Card(const article::Article&)> run;
+    // Runs the panel of the item's article; throws roundtable::Error (quorum, interrupted, ...).
+    std::function<panel::Card(const InputItem&, const article::Article&)> run;
     // Called after a card's line was written (logging, report); may be empty.
     std::function<void(const InputItem&, const panel::Card&)> on_card;
     // Called with each finished card's facts (report); may be empty.
     std::function<void(ArticleFacts)> on_facts;
+    // Called once the articles are counted (count_planned) and after each article ends, one call
+    // at a time; may be empty.
+    std::function<void(const RunnerProgress&)> on_progress;
 };
 
 // Returns the facts policies look at: stance label, agreement, ungrounded claims
@@ -95,8 +106,8 @@ std::string card_line(const std::string& id, const panel::Card& card);
 // Returns the JSON line of a failed article: {"id", "error", "exit"}; never fails.
 std::string error_line(const std::string& id, const std::string& message, int exit_code);
 
-// Runs the corpus as described above, writing lines to `writer` and the progress
-// line to `err`; returns the totals. Throws only what the hooks throw outside
+// Runs the corpus as described above, writing lines to `writer` and warnings to `err`;
+// returns the totals. Throws only what the hooks throw outside
 // the documented Errors (never for one article's failure).
 BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, LineWriter& writer,
                        std::ostream& err);

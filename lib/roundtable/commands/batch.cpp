@@ -1,3 +1,4 @@
+#include <atomic>
 #include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,6 +14,7 @@
 #include <roundtable/batch/shard.hpp>
 #include <roundtable/batch/throttle.hpp>
 #include <roundtable/commands/batch.hpp>
+#include <roundtable/commands/batch_progress.hpp>
 #include <roundtable/commands/fetch.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/http/clock.hpp>
@@ -181,10 +183,17 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
             return article::read_file(item.value, read_options);
         }
     };
+    // The progress line (or plain lines) from the panels' events and the runner's counts.
+    // The offline analysts take milliseconds a card: only the counts are shown for them.
+    const ProgressMode progress_kind =
+        progress_mode(options.progress, options.stderr_is_tty, options.quiet, options.verbose);
+    BatchProgress progress(err, progress_kind, options.width);
+    const bool seat_events = !config.offline && progress_kind != ProgressMode::off;
+    runner.count_planned = progress_kind != ProgressMode::off;
+    hooks.on_progress = [&](const batch::RunnerProgress& counts) { progress.on_progress(counts); };
     // --provider-batch: the panels' calls go out as the providers' batch jobs (jobs/).
     std::shared_ptr<http::CurlTransport> batch_transport;
     std::unique_ptr<jobs::Broker> broker;
-    std::mutex progress_mutex;
     if (options.provider_batch) {
         jobs::RunnerOptions batch_runner;
         batch_runner.finish_sync = options.finish_sync;
@@ -198,8 +207,7 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
                 : std::chrono::duration_cast<std::chrono::milliseconds>(poll);
         if (!options.quiet) { // one line per job state change, terminal or not
             batch_runner.progress = [&](const std::string& line) {
-                const std::lock_guard lock(progress_mutex);
-                err << "roundtable: " << line << '\n';
+                progress.message("roundtable: " + line);
             };
         }
         batch_transport = http::make_curl_transport();
@@ -207,11 +215,24 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
             std::make_unique<jobs::Broker>(seats, panel_options, *batch_transport, batch_runner,
                                            std::chrono::milliseconds(200), runner.jobs);
     }
-    hooks.run = [&](const article::Article& article) {
+    std::atomic<std::uint64_t> panels_started{0};
+    hooks.run = [&](const batch::InputItem& item, const article::Article& article) {
         if (broker) {
             return broker->run(article);
         }
-        return panel::run_panel(article, seats, panel_options);
+        if (!seat_events) {
+            return panel::run_panel(article, seats, panel_options);
+        }
+        // The same id can come twice from different inputs: a number keeps them apart.
+        const std::string key = fmt::format("{}#{}", item.id, ++panels_started);
+        panel::PanelOptions observed = panel_options;
+        observed.observer = progress.observe(key, item.id);
+        struct Forget {
+            BatchProgress& progress;
+            const std::string& key;
+            ~Forget() { progress.finished(key); }
+        } forget{progress, key};
+        return panel::run_panel(article, seats, observed);
     };
     std::mutex records_mutex;
     std::vector<score::CardRecord> records; // for the score, when there are outcomes
@@ -226,9 +247,8 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
             records.push_back(std::move(record));
         }
     };
-    runner.progress = options.stderr_is_tty && !options.quiet;
-
     batch::BatchTotals totals = batch::run_corpus(runner, hooks, writer, err);
+    progress.clear();
     err << batch::format_summary(totals);
     if (broker && !options.quiet) {
         const jobs::RunnerStats stats = broker->stats();

@@ -31,8 +31,11 @@ struct BatchOptions {
     bool quiet = false;
     std::optional<std::string> prompts_dir;
     std::size_t max_bytes = 1024 * 1024;
-    config::Overrides overrides; // also --rpm / --tpm, the per-minute limits of every seat
-    bool stderr_is_tty = false;  // progress line only on a TTY
+    config::Overrides overrides;   // also --rpm / --tpm, the per-minute limits of every seat
+    bool stderr_is_tty = false;    // progress line only on a TTY
+    std::string progress = "auto"; // --progress auto | plain | off (commands/progress.hpp)
+    int verbose = 0;               // -v: progress is plain lines
+    int width = 80;                // stderr's terminal width, for the progress line
     // Issue 11: corpus mode on the providers' batch APIs (jobs/runner.hpp).
     bool provider_batch = false; // --provider-batch: calls go out as batch jobs
     bool finish_sync = false;    // --finish-sync: what still fails in a job is called directly

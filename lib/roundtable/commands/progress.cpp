@@ -45,6 +45,27 @@ ProgressMode progress_mode(const std::string& flag, bool stderr_is_tty, bool qui
     return stderr_is_tty ? ProgressMode::live : ProgressMode::off;
 }
 
+std::string describe_state(const panel::SeatEvent& e, std::chrono::milliseconds elapsed) {
+    switch (e.state) {
+    case SeatState::waiting:
+        return "waiting";
+    case SeatState::answering:
+        return fmt::format("answering, {}", seconds(elapsed));
+    case SeatState::retrying:
+        return fmt::format("retrying after {}, waiting {}",
+                           e.status != 0 ? fmt::format("HTTP {}", e.status) : "no response",
+                           seconds(e.wait));
+    case SeatState::repaired:
+        return fmt::format("repairing an invalid reply, {}", seconds(elapsed));
+    case SeatState::done:
+        return fmt::format("done, {}/{} tokens, {}", e.input_tokens, e.output_tokens,
+                           seconds(elapsed));
+    case SeatState::failed:
+        return fmt::format("failed: {}", e.reason);
+    }
+    return "";
+}
+
 ProgressDisplay::ProgressDisplay(std::ostream& err, ProgressMode mode, bool color)
     : m_err(err), m_mode(mode), m_color(color) {
     if (m_mode == ProgressMode::live) {
@@ -66,30 +87,7 @@ std::string ProgressDisplay::describe(const Line& line, bool live) const {
         elapsed += std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - line.since);
     }
-    std::string state;
-    switch (e.state) {
-    case SeatState::waiting:
-        state = "waiting";
-        break;
-    case SeatState::answering:
-        state = fmt::format("answering, {}", seconds(elapsed));
-        break;
-    case SeatState::retrying:
-        state = fmt::format("retrying after {}, waiting {}",
-                            e.status != 0 ? fmt::format("HTTP {}", e.status) : "no response",
-                            seconds(e.wait));
-        break;
-    case SeatState::repaired:
-        state = fmt::format("repairing an invalid reply, {}", seconds(elapsed));
-        break;
-    case SeatState::done:
-        state = fmt::format("done, {}/{} tokens, {}", e.input_tokens, e.output_tokens,
-                            seconds(elapsed));
-        break;
-    case SeatState::failed:
-        state = fmt::format("failed: {}", e.reason);
-        break;
-    }
+    const std::string state = describe_state(e, elapsed);
     const std::string round = e.round.empty() ? "-" : e.round;
     if (m_color && live) {
         const char* colour = colour_of(e.state);

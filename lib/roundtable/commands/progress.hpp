@@ -28,6 +28,11 @@ enum class ProgressMode { off, live, plain };
 // Error(Exit::usage) for another value.
 ProgressMode progress_mode(const std::string& flag, bool stderr_is_tty, bool quiet, int verbose);
 
+// Returns the state part of a seat's progress line ("answering, 3.2 s", "retrying after
+// HTTP 429, waiting 2.0 s", "done, 812/230 tokens, 4.1 s", "failed: timeout"), with `elapsed`
+// in place of the event's own; never fails.
+std::string describe_state(const panel::SeatEvent& event, std::chrono::milliseconds elapsed);
+
 class ProgressDisplay final : public panel::PanelObserver {
 public:
     // Draws on `err` in `mode`, in colour when `color`; never fails.

@@ -12,10 +12,12 @@ bool stdout_is_tty() {
     return ::isatty(STDOUT_FILENO) == 1;
 }
 
-int terminal_width(int fallback) {
+namespace {
+
+int width_of(int fd, int fallback) {
     int width = 0;
     struct winsize size {};
-    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    if (::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
         width = size.ws_col;
     } else if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
         const std::string_view text(columns);
@@ -29,6 +31,16 @@ int terminal_width(int fallback) {
         width = fallback;
     }
     return std::clamp(width, k_min_width, k_max_width);
+}
+
+} // namespace
+
+int terminal_width(int fallback) {
+    return width_of(STDOUT_FILENO, fallback);
+}
+
+int stderr_width(int fallback) {
+    return width_of(STDERR_FILENO, fallback);
 }
 
 bool want_color(std::string_view mode, bool is_tty) {

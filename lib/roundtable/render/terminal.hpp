@@ -19,6 +19,9 @@ bool stdout_is_tty();
 // `fallback`, clamped to [k_min_width, k_max_width]; never fails.
 int terminal_width(int fallback = 80);
 
+// Returns the width of the terminal on stderr, as terminal_width() does for stdout; never fails.
+int stderr_width(int fallback = 80);
+
 // Returns whether to colour output for `mode` "always", "never" or "auto" (colour
 // when `is_tty` and NO_COLOR is unset or empty); an unknown mode yields false.
 bool want_color(std::string_view mode, bool is_tty);

@@ -74,7 +74,7 @@ TEST_CASE("runner::run_corpus") {
         }
         return article::read_file(item.value);
     };
-    hooks.run = [&](const article::Article& a) {
+    hooks.run = [&](const InputItem&, const article::Article& a) {
         ++runs;
         if (a.text == "q") {
             throw Error(Exit::quorum, "only 1 of 4 seats answered");
@@ -146,11 +146,20 @@ TEST_CASE("runner::run_corpus") {
         CHECK(runs == 2); // b.txt and quorum.txt
         CHECK(lines().count("a.txt") == 0);
     }
-    SECTION("a progress line is drawn in place and cleared") {
-        options.progress = true;
+    SECTION("progress: the articles are counted first, then each end is reported once") {
+        options.count_planned = true;
+        std::vector<RunnerProgress> seen;
+        hooks.on_progress = [&](const RunnerProgress& p) { seen.push_back(p); };
         run_corpus(options, hooks, writer, err);
-        CHECK(err.str().find("\r\033[K[6/6] 3 failed") != std::string::npos);
-        CHECK(err.str().ends_with("\r\033[K"));
+        REQUIRE(seen.size() == 7); // the count, then six articles
+        CHECK(seen.front().planned == 6);
+        CHECK(seen.front().cards + seen.front().failed == 0);
+        CHECK(seen.back().cards == 3);
+        CHECK(seen.back().failed == 3);
+        for (std::size_t i = 1; i < seen.size(); ++i) {
+            CHECK(seen[i].cards + seen[i].failed == i);
+        }
+        CHECK(err.str().empty()); // the runner draws nothing itself
     }
 }
 
