@@ -43,8 +43,10 @@ std::string stable(const std::string& text) {
             }
             line = parsed.dump();
         } else if (line.find("wall") != std::string::npos ||
-                   line.find(" ms") != std::string::npos) {
-            continue; // a text footer's timing
+                   line.find(" ms") != std::string::npos ||
+                   line.find("/s · ") != std::string::npos ||
+                   line.find("/min · ") != std::string::npos) {
+            continue; // a text footer's timing, a progress line's rate
         }
         out += line + '\n';
     }
