@@ -7,6 +7,8 @@ namespace roundtable::guard {
 
 namespace {
 
+using namespace std::string_view_literals;
+
 // The lowercase ASCII words of `text` (letters and digits; everything else separates).
 std::vector<std::string> words_of(std::string_view text) {
     std::vector<std::string> out;
@@ -69,40 +71,40 @@ bool contains_phrase(const std::vector<std::string>& words, std::string_view phr
 
 // Overrides of what the model was told before, and orders about the reply itself.
 constexpr std::array k_phrases{
-    "ignore ? ? previous instructions",
-    "ignore ? ? prior instructions",
-    "ignore ? ? above instructions",
-    "ignore ? ? earlier instructions",
-    "ignore ? ? preceding instructions",
-    "ignore ? above",
-    "ignore ? ? previous prompts",
-    "ignore ? ? system prompt",
-    "disregard ? ? previous instructions",
-    "disregard ? ? prior instructions",
-    "disregard ? above",
-    "disregard ? ? system prompt",
-    "forget ? ? previous instructions",
-    "forget ? ? prior instructions",
-    "forget ? instructions",
-    "forget everything above",
-    "override ? ? system prompt",
-    "you are now",
-    "from now on you",
-    "reply only with",
-    "respond only with",
-    "answer only with",
-    "only reply with",
-    "only respond with",
-    "reply with only",
-    "respond with only",
-    "you must reply",
-    "you must respond",
-    "you must answer",
-    "you must output",
-    "you must rate",
-    "you must classify",
-    "do not follow ? ? instructions",
-    "as an ai language model",
+    "ignore ? ? previous instructions"sv,
+    "ignore ? ? prior instructions"sv,
+    "ignore ? ? above instructions"sv,
+    "ignore ? ? earlier instructions"sv,
+    "ignore ? ? preceding instructions"sv,
+    "ignore ? above"sv,
+    "ignore ? ? previous prompts"sv,
+    "ignore ? ? system prompt"sv,
+    "disregard ? ? previous instructions"sv,
+    "disregard ? ? prior instructions"sv,
+    "disregard ? above"sv,
+    "disregard ? ? system prompt"sv,
+    "forget ? ? previous instructions"sv,
+    "forget ? ? prior instructions"sv,
+    "forget ? instructions"sv,
+    "forget everything above"sv,
+    "override ? ? system prompt"sv,
+    "you are now"sv,
+    "from now on you"sv,
+    "reply only with"sv,
+    "respond only with"sv,
+    "answer only with"sv,
+    "only reply with"sv,
+    "only respond with"sv,
+    "reply with only"sv,
+    "respond with only"sv,
+    "you must reply"sv,
+    "you must respond"sv,
+    "you must answer"sv,
+    "you must output"sv,
+    "you must rate"sv,
+    "you must classify"sv,
+    "do not follow ? ? instructions"sv,
+    "as an ai language model"sv,
 };
 
 // Words that address the model, and orders to it.
@@ -138,14 +140,34 @@ bool orders_reply(const std::vector<std::string>& words) {
 
 } // namespace
 
+// Whether some word of `words` opens one of k_phrases: most sentences have none, and
+// need not be matched against each phrase at each word.
+bool may_hold_phrase(const std::vector<std::string>& words) {
+    static const auto k_openers = [] {
+        std::array<std::string_view, k_phrases.size()> out{};
+        for (std::size_t i = 0; i < k_phrases.size(); ++i) {
+            out[i] = k_phrases[i].substr(0, k_phrases[i].find(' '));
+        }
+        return out;
+    }();
+    for (const std::string& w : words) {
+        if (std::find(k_openers.begin(), k_openers.end(), w) != k_openers.end()) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool looks_like_instruction(std::string_view sentence) {
     const std::vector<std::string> words = words_of(sentence);
     if (words.empty()) {
         return false;
     }
-    for (const std::string_view phrase : k_phrases) {
-        if (contains_phrase(words, phrase)) {
-            return true;
+    if (may_hold_phrase(words)) {
+        for (const std::string_view phrase : k_phrases) {
+            if (contains_phrase(words, phrase)) {
+                return true;
+            }
         }
     }
     return addresses_models(words) && orders_reply(words);

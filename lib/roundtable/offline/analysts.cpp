@@ -122,21 +122,26 @@ View lens_view(Lens lens, const Analysis& a) {
 // highest first, ties by article order.
 std::vector<std::size_t> top(const Analysis& a, std::size_t count,
                              const std::function<double(std::size_t)>& score) {
-    std::vector<std::pair<double, std::size_t>> ranked;
-    for (std::size_t i = 0; i < a.sentences.size(); ++i) {
-        double s = score(i);
-        if (s > 0) {
-            ranked.emplace_back(s, i);
+    // The best `count` so far, best first; a later sentence enters only by scoring higher,
+    // so one pass with no allocation per sentence (an article may hold 100,000 sentences).
+    std::vector<std::pair<double, std::size_t>> kept;
+    kept.reserve(count + 1);
+    for (std::size_t i = 0; i < a.sentences.size() && count > 0; ++i) {
+        const double s = score(i);
+        if (s <= 0 || (kept.size() == count && s <= kept.back().first)) {
+            continue;
+        }
+        auto at =
+            std::find_if(kept.begin(), kept.end(), [&](const auto& k) { return s > k.first; });
+        kept.insert(at, {s, i});
+        if (kept.size() > count) {
+            kept.pop_back();
         }
     }
-    std::size_t keep = std::min(count, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                      ranked.end(), [](const auto& x, const auto& y) {
-                          return x.first != y.first ? x.first > y.first : x.second < y.second;
-                      });
     std::vector<std::size_t> out;
-    for (std::size_t k = 0; k < keep; ++k) {
-        out.push_back(ranked[k].second);
+    out.reserve(kept.size());
+    for (const auto& k : kept) {
+        out.push_back(k.second);
     }
     return out;
 }
