@@ -194,6 +194,7 @@ private:
                 job.status = *submitted;
                 progress(fmt::format("{} job {}: {} ({} requests)", m_seats[s].config.provider,
                                      job.status.id, job.status.state, job.requests.size()));
+                report(job);
                 jobs.push_back(std::move(job));
             }
         }
@@ -219,6 +220,7 @@ private:
                                          job.requests.size()));
                 }
                 job.status = std::move(*next);
+                report(job);
             }
         }
     }
@@ -255,6 +257,14 @@ private:
                                     job.status.state, id);
             f.batch = true;
             give_up(slots, p, std::unexpected(std::move(f)));
+        }
+    }
+
+    void report(const Job& job) const {
+        if (m_runner.on_job) {
+            m_runner.on_job({m_seats[job.seat].config.provider, job.status.id, job.status.state,
+                             job.status.ended, job.status.succeeded + job.status.failed,
+                             static_cast<std::int64_t>(job.requests.size())});
         }
     }
 

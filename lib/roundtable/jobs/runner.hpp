@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -27,6 +28,16 @@
 
 namespace roundtable::jobs {
 
+// A job's state as last seen, for a display (commands/batch_progress.hpp).
+struct JobEvent {
+    std::string provider;
+    std::string id;    // the provider's job id
+    std::string state; // the provider's own word
+    bool ended = false;
+    std::int64_t done = 0; // succeeded + failed
+    std::int64_t requests = 0;
+};
+
 struct RunnerOptions {
     std::chrono::milliseconds poll{30'000}; // between polls of a running job
     int max_attempts = 2;                   // batch submissions of one request
@@ -37,6 +48,8 @@ struct RunnerOptions {
     std::function<std::string(const providers::SeatConfig&)> api_key;
     // Receives one line per job state change ("openai job batch_1: in_progress 0/40").
     std::function<void(const std::string&)> progress;
+    // Receives each job's state at submission and at every poll; may be empty.
+    std::function<void(const JobEvent&)> on_job;
 };
 
 // What became of one article: its card, or why it has none.
