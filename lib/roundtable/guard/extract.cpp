@@ -4,6 +4,7 @@
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/guard/extract.hpp>
 #include <roundtable/util/json_depth.hpp>
+#include <roundtable/util/text.hpp>
 #include <vector>
 
 namespace roundtable::guard {
@@ -17,15 +18,7 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using util::trim;
 
 // The first `k_excerpt_chars` bytes of `text` (never cutting a UTF-8
 // sequence), whitespace runs shown as one space, "..." when cut.
