@@ -66,32 +66,8 @@ const std::string k_table =
     "panel     vote             3   0.6667  0.6667  [0.2077, 0.9385]  0.2865\n"
     "baseline  always bearish   3        -  0.3333  [0.0615, 0.7923]       -\n";
 
-// Opens `page` in headless Chromium and returns the DOM it built (empty, with a
-// warning, when Chromium is not installed).
 std::string dom_of(const fs::path& page) {
-    if (!fs::exists("/usr/bin/chromium")) {
-        WARN("/usr/bin/chromium not installed: the page was not opened in a browser");
-        return {};
-    }
-    TempDir profile;
-    RunSpec chrome;
-    chrome.program = "/usr/bin/chromium";
-    chrome.args = {"--headless",
-                   "--no-sandbox",
-                   "--disable-gpu",
-                   "--disable-quic",
-                   "--no-first-run",
-                   "--disable-background-networking",
-                   "--disable-component-update",
-                   "--disable-sync",
-                   "--user-data-dir=" + profile.path().string(),
-                   "--dump-dom",
-                   page.string()};
-    chrome.timeout = std::chrono::seconds(60);
-    auto dom = run_binary(chrome);
-    INFO(dom.err);
-    CHECK(dom.exit_code == 0);
-    return dom.out;
+    return chromium_dom(page.string());
 }
 
 std::size_t count(const std::string& text, const std::string& what) {

@@ -44,4 +44,8 @@ std::string default_cache_home();
 // Returns RT_SOURCE_DIR "/" + relative.
 std::string source_path(const std::string& relative);
 
+// Opens `page` in headless Chromium and returns the DOM it built, checking that Chromium
+// exited 0; returns "" with a warning when Chromium is not installed.
+std::string chromium_dom(const std::string& page);
+
 } // namespace roundtable::testing
