@@ -209,9 +209,9 @@ struct FakeServer::Impl {
         case Scripted::Fault::drip: {
             // The whole length is announced; each piece waits its pause (less when stopping).
             auto body = std::make_shared<const std::string>(std::move(reply.body));
-            const std::size_t piece = std::max<std::size_t>(
-                1, (body->size() + std::max<std::size_t>(reply.drip_pieces, 1) - 1) /
-                       std::max<std::size_t>(reply.drip_pieces, 1));
+            const std::size_t pieces = std::max<std::size_t>(reply.drip_pieces, 1);
+            const std::size_t piece =
+                std::max<std::size_t>(1, (body->size() + pieces - 1) / pieces);
             const auto pause = reply.drip_pause;
             out.set_content_provider(body->size(), reply.content_type,
                                      [this, body, piece, pause](std::size_t offset, std::size_t,

@@ -9,6 +9,7 @@
 // faulted, and the binary (the ASan one in the ASan build) reports nothing.
 //
 // Its own binary and ctest entry (label "soak"): `ctest --preset asan -L soak`.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fake/fake_panel.hpp>
@@ -16,9 +17,11 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <httplib.h>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <roundtable/guard/extract.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -124,17 +127,105 @@ void check_no_sanitizer_report(const std::string& err) {
     }
 }
 
-std::size_t count_lines(const fs::path& path) {
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec || size == 0) {
-        return 0;
+// Counts the lines of a file that only grows, reading only what was added since the last call
+// (it is polled every 20 ms while the batch runs).
+class LineCounter {
+public:
+    explicit LineCounter(fs::path path) : m_path(std::move(path)) {}
+
+    std::size_t operator()() {
+        std::ifstream in(m_path, std::ios::binary);
+        if (!in || !in.seekg(m_offset)) {
+            return m_lines;
+        }
+        char buffer[65536];
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+            const auto n = static_cast<std::size_t>(in.gcount());
+            m_lines += static_cast<std::size_t>(std::count(buffer, buffer + n, '\n'));
+            m_offset += static_cast<std::streamoff>(n);
+        }
+        return m_lines;
     }
-    const std::string text = slurp(path);
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
+
+private:
+    fs::path m_path;
+    std::streamoff m_offset = 0;
+    std::size_t m_lines = 0;
+};
 
 } // namespace
+
+TEST_CASE("soak::each fault kind reaches the wire as it is named", "[soak]") {
+    FakePanel fake;
+    std::mutex mutex;
+    std::map<std::string, FaultKind> kind_of; // request body -> the fault drawn for it
+    FaultInjector faults(k_seed, 1.0, [&](const RecordedRequest& request, FaultKind kind) {
+        std::lock_guard lock(mutex);
+        kind_of[request.body] = kind;
+    });
+    faults.install(fake.server);
+    std::map<FaultKind, int> checked;
+    for (int i = 0; i < 400 && checked.size() < k_fault_kinds.size(); ++i) {
+        const std::string body = json{{"model", "gpt-5"}, {"n", i}}.dump();
+        httplib::Client client("127.0.0.1", fake.server.port());
+        client.set_read_timeout(10, 0);
+        const auto started = std::chrono::steady_clock::now();
+        const auto result = client.Post("/v1/chat/completions", body, "application/json");
+        const auto elapsed = std::chrono::steady_clock::now() - started;
+        FaultKind kind{};
+        {
+            std::lock_guard lock(mutex);
+            REQUIRE(kind_of.count(body) == 1); // rate 1: every reply is faulted
+            kind = kind_of.at(body);
+        }
+        INFO(fault_name(kind));
+        ++checked[kind];
+        if (kind == FaultKind::dropped) {
+            CHECK(!result); // the connection closed before the announced length
+            continue;
+        }
+        REQUIRE(result);
+        const std::string& wire = result->body;
+        switch (kind) {
+        case FaultKind::rate_limited:
+            CHECK(result->status == 429);
+            CHECK((result->get_header_value("retry-after") == "0" ||
+                   result->get_header_value("retry-after") == "1"));
+            break;
+        case FaultKind::server_error:
+            CHECK(result->status == 500);
+            break;
+        case FaultKind::unavailable:
+            CHECK(result->status == 503);
+            break;
+        case FaultKind::truncated:
+            CHECK(result->status == 200);
+            CHECK_FALSE(json::accept(wire));
+            break;
+        case FaultKind::invalid_json:
+        case FaultKind::oversized:
+        case FaultKind::slow_drip: {
+            CHECK(result->status == 200);
+            REQUIRE(json::accept(wire));
+            const std::string text =
+                json::parse(wire).at("choices").at(0).at("message").at("content");
+            if (kind == FaultKind::slow_drip) { // the good reply, 8 pieces 30 ms apart
+                CHECK(json::accept(text));
+                CHECK(elapsed >= std::chrono::milliseconds(8 * 30));
+            } else if (kind == FaultKind::oversized) {
+                CHECK(text.size() > roundtable::guard::k_max_reply_bytes);
+            } else {
+                CHECK_FALSE(json::accept(text));
+            }
+            break;
+        }
+        case FaultKind::dropped:
+            break;
+        }
+    }
+    CHECK(checked.size() == k_fault_kinds.size());
+    CHECK(faults.considered() == static_cast<int>(kind_of.size()));
+}
 
 TEST_CASE("soak::batch under faults, interrupted and resumed, gives every article once", "[soak]") {
     TempDir dir;
@@ -174,7 +265,9 @@ TEST_CASE("soak::batch under faults, interrupted and resumed, gives every articl
 
     const auto started = std::chrono::steady_clock::now();
     RunSpec first_spec = spec({});
-    first_spec.interrupt_when = [&out] { return count_lines(out) >= k_interrupt_at_lines; };
+    first_spec.interrupt_when = [count = LineCounter(out)]() mutable {
+        return count() >= k_interrupt_at_lines;
+    };
     const RunResult first = run_binary(first_spec);
     const auto interrupted_at = std::chrono::steady_clock::now();
     INFO("first run stderr:\n" << first.err);
