@@ -5,7 +5,8 @@
 // completions, Gemini generateContent, told apart by the request's path):
 // a 429 with a Retry-After of 0 or 1 s, a 500, a 503, a connection dropped
 // mid-body, a body cut short that arrives complete, model text that is not
-// JSON, a body that trickles in, and a model reply over the 1 MiB reply cap.
+// JSON, a body that trickles in, and (a quarter as often) a model reply over
+// the 1 MiB reply cap.
 //
 // Each decision comes from a std::mt19937 seeded with the fixed seed, the
 // request (path and body) and how many times that request came before, so
@@ -49,7 +50,8 @@ public:
     // Hears each fault as it is injected (on the server thread that serves it).
     using Observer = std::function<void(const RecordedRequest&, FaultKind)>;
 
-    // Faults about `rate` (0 to 1) of the 2xx replies, kinds drawn evenly; never fails.
+    // Faults about `rate` (0 to 1) of the 2xx replies, every kind as often but oversized (a
+    // quarter as often: each one is a MiB to build, send and parse); never fails.
     FaultInjector(std::uint32_t seed, double rate, Observer observer = {});
 
     // Returns `reply`, the server's answer to `request`, as it is or (for a 2xx reply drawn to
