@@ -250,6 +250,8 @@ TEST_CASE("soak::batch under faults, interrupted and resumed, gives every articl
          at = config.find("retries = 1", at)) {
         config.replace(at, 11, "retries = 2\ntimeout_s = 30");
     }
+    REQUIRE(config.find("retries = 1") == std::string::npos);
+    REQUIRE(config.find("timeout_s = 30") != std::string::npos);
     const fs::path config_path = dir.write("config.toml", config);
 
     const auto spec = [&](std::vector<std::string> extra) {
