@@ -198,6 +198,27 @@ TEST_CASE("e2e::batch with the offline panel") {
               std::string::npos);
         CHECK(r.err.find("cut an incomplete last line") != std::string::npos);
     }
+    SECTION("--resume takes an earlier error line out and runs its article again: one line each") {
+        dir.write("corpus/empty.txt", "");
+        auto out = dir.path() / "out.jsonl";
+        auto first = run_binary(offline_spec(dir, {corpus.string(), "--jsonl", out.string()}));
+        CHECK(first.exit_code == 2);
+        REQUIRE(parse_lines(slurp(out)).size() == 13);
+        auto r =
+            run_binary(offline_spec(dir, {corpus.string(), "--jsonl", out.string(), "--resume"}));
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        auto all = parse_lines(slurp(out));
+        CHECK(all.size() == 13);
+        CHECK(card_ids(all).size() == 12);
+        CHECK(std::count_if(all.begin(), all.end(),
+                            [](const json& l) { return l.at("id") == "empty.txt"; }) == 1);
+        CHECK(r.err.find("roundtable: " + out.string() +
+                         ": took out 1 error line; its article will run again\n") !=
+              std::string::npos);
+        CHECK(r.err.find("roundtable: batch: 0 cards, 1 failed, 12 already done (--resume)") !=
+              std::string::npos);
+    }
     SECTION("--resume without --jsonl is a usage error") {
         auto r = run_binary(offline_spec(dir, {corpus.string(), "--resume"}));
         CHECK(r.exit_code == 2);

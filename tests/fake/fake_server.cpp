@@ -66,6 +66,7 @@ struct FakeServer::Impl {
     std::map<std::string, Scripted> defaults;
     std::map<std::string, Handler> handlers;
     Handler fallback;
+    Filter filter;
     struct PrefixHandler {
         std::string prefix;
         std::string suffix;
@@ -166,6 +167,14 @@ struct FakeServer::Impl {
                     {"error", {{"message", std::string("fake handler threw: ") + error.what()}}}}
                     .dump();
         }
+        Filter rewrite;
+        {
+            std::lock_guard lock(mutex);
+            rewrite = filter;
+        }
+        if (rewrite) {
+            reply = rewrite(request, std::move(reply));
+        }
         wait(reply.latency);
 
         out.status = reply.status;
@@ -195,6 +204,22 @@ struct FakeServer::Impl {
                     }
                     return false;
                 });
+            break;
+        }
+        case Scripted::Fault::drip: {
+            // The whole length is announced; each piece waits its pause (less when stopping).
+            auto body = std::make_shared<const std::string>(std::move(reply.body));
+            const std::size_t pieces = std::max<std::size_t>(reply.drip_pieces, 1);
+            const std::size_t piece =
+                std::max<std::size_t>(1, (body->size() + pieces - 1) / pieces);
+            const auto pause = reply.drip_pause;
+            out.set_content_provider(body->size(), reply.content_type,
+                                     [this, body, piece, pause](std::size_t offset, std::size_t,
+                                                                httplib::DataSink& sink) {
+                                         wait(pause);
+                                         return sink.write(body->data() + offset,
+                                                           std::min(piece, body->size() - offset));
+                                     });
             break;
         }
         }
@@ -265,6 +290,11 @@ void FakeServer::set_handler(std::string path, Handler handler) {
 void FakeServer::set_fallback(Handler handler) {
     std::lock_guard lock(m_impl->mutex);
     m_impl->fallback = std::move(handler);
+}
+
+void FakeServer::set_filter(Filter filter) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->filter = std::move(filter);
 }
 
 void FakeServer::set_prefix_handler(std::string prefix, Handler handler, std::string suffix) {

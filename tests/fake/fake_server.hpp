@@ -4,10 +4,11 @@
 // keep-alive, and replies per path from a FIFO queue of scripted replies, a
 // per-path default, or a handler that computes the reply (per path, or one
 // fallback for every other path). A reply can be slow
-// (latency), cut the connection mid-body (drop) or arrive complete but
-// truncated. Every request is recorded, with its connection and arrival time.
-// Unscripted paths answer 404 with a JSON error body. The server stops in its
-// destructor, also ending any reply still waiting out its latency.
+// (latency), cut the connection mid-body (drop), arrive complete but
+// truncated, or trickle in (drip: the body in pieces with a pause between). A
+// filter may rewrite every reply before it is sent (a fault injector). Every request is recorded,
+// with its connection and arrival time. Unscripted paths answer 404 with a JSON error body. The
+// server stops in its destructor, also ending any reply still waiting out its latency.
 //
 // Thread-safe: scripting and inspection may happen while requests are served.
 #pragma once
@@ -24,7 +25,7 @@
 namespace roundtable::testing {
 
 struct Scripted {
-    enum class Fault { none, drop, truncate };
+    enum class Fault { none, drop, truncate, drip };
 
     int status = 200;
     http::Headers headers;
@@ -34,6 +35,8 @@ struct Scripted {
     Fault fault = Fault::none;
     std::size_t truncate_at =
         0; // truncate: body bytes kept; drop: bytes sent before closing (0: half)
+    std::size_t drip_pieces = 8;             // drip: the body is sent in this many pieces...
+    std::chrono::milliseconds drip_pause{0}; // ...with this pause before each one
 };
 
 struct RecordedRequest {
@@ -51,6 +54,7 @@ struct RecordedRequest {
 class FakeServer {
 public:
     using Handler = std::function<Scripted(const RecordedRequest&)>;
+    using Filter = std::function<Scripted(const RecordedRequest&, Scripted)>;
 
     // Starts listening on 127.0.0.1 on a free port; throws std::runtime_error if it cannot.
     FakeServer();
@@ -77,6 +81,10 @@ public:
     // and has no queue, handler or default of its own (before the fallback; the longest prefix
     // wins); never fails.
     void set_prefix_handler(std::string prefix, Handler handler, std::string suffix = "");
+
+    // Makes `filter` rewrite every reply once it is picked (queue, handler, default, prefix
+    // handler, fallback), before its latency is waited and it is sent; never fails.
+    void set_filter(Filter filter);
 
     // Returns the reply the server would give `request` (queue, handler, default, prefix
     // handler, fallback), without recording it or waiting its latency; never fails.

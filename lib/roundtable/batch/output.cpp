@@ -6,9 +6,88 @@
 #include <ostream>
 #include <roundtable/batch/output.hpp>
 #include <roundtable/util/file.hpp>
+#include <roundtable/util/json_depth.hpp>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace roundtable::batch {
+
+namespace {
+
+// Writes all of `data` to `fd`; returns errno on failure, else 0.
+int write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return 0;
+}
+
+// Rewrites `path` as its first `end` bytes less the lines numbered in `dropped` (0-based,
+// ascending), through a temporary file in the same folder and a rename, keeping the file's
+// mode; returns the reason if it cannot (the file is then unchanged).
+std::expected<void, std::string> rewrite_without(const std::string& path, std::streamoff end,
+                                                 const std::vector<std::size_t>& dropped) {
+    constexpr std::size_t k_flush_bytes = 1 << 20;
+    std::ifstream in(path, std::ios::binary);
+    struct stat info {};
+    if (!in || ::stat(path.c_str(), &info) != 0) {
+        return std::unexpected(fmt::format("{}: cannot be read", path));
+    }
+    const std::string tmp = fmt::format("{}.resume.{}", path, ::getpid());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return std::unexpected(
+            fmt::format("{}: cannot rewrite: {}", path, util::describe_errno(errno)));
+    }
+    int error = ::fchmod(fd, info.st_mode & 07777) == 0 ? 0 : errno;
+    std::string buffer;
+    std::string line;
+    std::streamoff pos = 0;
+    std::size_t index = 0;
+    auto next_drop = dropped.begin();
+    while (error == 0 && pos < end && std::getline(in, line)) {
+        pos += static_cast<std::streamoff>(line.size()) + 1;
+        if (next_drop != dropped.end() && *next_drop == index) {
+            ++next_drop;
+        } else {
+            buffer += line;
+            buffer += '\n';
+        }
+        ++index;
+        if (buffer.size() >= k_flush_bytes) {
+            error = write_all(fd, buffer);
+            buffer.clear();
+        }
+    }
+    if (error == 0) {
+        error = write_all(fd, buffer);
+    }
+    if (error == 0 && ::fsync(fd) != 0) {
+        error = errno;
+    }
+    if (::close(fd) != 0 && error == 0) {
+        error = errno;
+    }
+    if (error == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) {
+        error = errno;
+    }
+    if (error != 0) {
+        ::unlink(tmp.c_str());
+        return std::unexpected(
+            fmt::format("{}: cannot rewrite: {}", path, util::describe_errno(error)));
+    }
+    return {};
+}
+
+} // namespace
 
 LineWriter::LineWriter(std::ostream& out) : m_out(&out) {}
 
@@ -69,10 +148,13 @@ std::expected<ResumeState, std::string> read_resume_state(const std::string& pat
     std::streamoff good_end = 0;
     std::streamoff pos = 0;
     bool cut = false;
-    while (std::getline(in, line)) {
+    std::size_t index = 0;             // of the line read, from 0
+    std::vector<std::size_t> failures; // the error lines: their articles run again
+    for (; std::getline(in, line); ++index) {
         bool complete = !in.eof();
         std::streamoff next = pos + static_cast<std::streamoff>(line.size()) + (complete ? 1 : 0);
-        auto j = nlohmann::json::parse(line, nullptr, false);
+        auto j = util::json_depth_ok(line) ? nlohmann::json::parse(line, nullptr, false)
+                                           : nlohmann::json(nlohmann::json::value_t::discarded);
         bool valid = !j.is_discarded() && j.is_object() && j.contains("id") && j["id"].is_string();
         if (!complete || !valid) {
             if (!complete) {
@@ -87,11 +169,21 @@ std::expected<ResumeState, std::string> read_resume_state(const std::string& pat
         ++state.lines;
         if (j.contains("card")) {
             state.done.insert(j["id"].get<std::string>());
+        } else {
+            failures.push_back(index);
         }
         pos = next;
         good_end = next;
     }
     in.close();
+    if (!failures.empty()) { // one rewrite also leaves out an incomplete last line
+        if (auto rewritten = rewrite_without(path, good_end, failures); !rewritten) {
+            return std::unexpected(rewritten.error());
+        }
+        state.failures_removed = failures.size();
+        state.truncated = cut;
+        return state;
+    }
     if (cut) {
         if (::truncate(path.c_str(), static_cast<off_t>(good_end)) != 0) {
             return std::unexpected(fmt::format("{}: cannot cut the incomplete last line ({})", path,

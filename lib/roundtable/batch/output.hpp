@@ -42,15 +42,19 @@ private:
 };
 
 struct ResumeState {
-    std::set<std::string> done; // ids with a card line
-    std::size_t lines = 0;      // complete lines read
-    bool truncated = false;     // an incomplete last line was cut off the file
+    std::set<std::string> done;       // ids with a card line
+    std::size_t lines = 0;            // complete lines read
+    bool truncated = false;           // an incomplete last line was cut off the file
+    std::size_t failures_removed = 0; // error lines taken out of the file
 };
 
-// Reads the ids of articles that already have a complete card line in `path`
-// (error lines do not count: those articles run again) and cuts an incomplete
-// last line (no newline, or not JSON) off the file; a missing file is an empty
-// state. Returns the reason if the file cannot be read or cut.
+// Reads the ids of articles that already have a complete card line in `path`,
+// takes the error lines out of the file (those articles run again, so each
+// article keeps exactly one line) and cuts an incomplete last line (no newline,
+// or not JSON) off it; a missing file is an empty state. A file with error lines
+// is rewritten through a temporary file and a rename (its mode kept), so it is
+// never left half-rewritten. Returns the reason if the file cannot be read, cut
+// or rewritten.
 std::expected<ResumeState, std::string> read_resume_state(const std::string& path);
 
 } // namespace roundtable::batch

@@ -154,6 +154,12 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
                     "roundtable: {}: cut an incomplete last line; its article runs again\n",
                     options.jsonl);
             }
+            if (state->failures_removed > 0 && !options.quiet) {
+                err << fmt::format(
+                    "roundtable: {}: took out {} error line{}; {} run again\n", options.jsonl,
+                    state->failures_removed, state->failures_removed == 1 ? "" : "s",
+                    state->failures_removed == 1 ? "its article will" : "their articles will");
+            }
             runner.done = std::move(state->done);
         }
         auto opened = batch::LineWriter::open_file(options.jsonl, options.resume);

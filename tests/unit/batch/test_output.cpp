@@ -1,13 +1,16 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <roundtable/batch/output.hpp>
 #include <sstream>
 #include <support/temp_dir.hpp>
+#include <sys/stat.h>
 #include <thread>
 #include <vector>
 
 using namespace roundtable::batch;
 using roundtable::testing::TempDir;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -28,16 +31,46 @@ TEST_CASE("output::read_resume_state") {
         CHECK(state->done.empty());
         CHECK_FALSE(state->truncated);
     }
-    SECTION("card lines are done, error lines are not, a truncated last line is cut off") {
-        const std::string whole =
-            "{\"id\":\"a\",\"card\":{}}\n{\"id\":\"b\",\"error\":\"x\",\"exit\":3}\n"
-            "{\"id\":\"c\",\"card\":{}}\n";
-        auto path = dir.write("out.jsonl", whole + "{\"id\":\"d\",\"card\":{\"art");
+    SECTION("card lines are done, error lines are taken out (their articles run again), a "
+            "truncated last line is cut off") {
+        const std::string cards = "{\"id\":\"a\",\"card\":{}}\n{\"id\":\"c\",\"card\":{}}\n";
+        auto path = dir.write("out.jsonl", "{\"id\":\"a\",\"card\":{}}\n"
+                                           "{\"id\":\"b\",\"error\":\"x\",\"exit\":3}\n"
+                                           "{\"id\":\"c\",\"card\":{}}\n"
+                                           "{\"id\":\"d\",\"card\":{\"art");
+        ::chmod(path.c_str(), 0640);
         auto state = read_resume_state(path.string());
         REQUIRE(state);
         CHECK(state->done == std::set<std::string>{"a", "c"});
         CHECK(state->lines == 3);
+        CHECK(state->failures_removed == 1);
         CHECK(state->truncated);
+        CHECK(slurp(path.string()) == cards);
+        struct stat info {};
+        REQUIRE(::stat(path.c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0640); // the rewrite keeps the file's mode
+        CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+    }
+    SECTION("error lines only: the file is rewritten without them, broken lines left alone") {
+        auto path = dir.write("out.jsonl", "{\"id\":\"b\",\"error\":\"x\",\"exit\":3}\n"
+                                           "not json\n"
+                                           "{\"id\":\"b\",\"error\":\"y\",\"exit\":2}\n");
+        auto state = read_resume_state(path.string());
+        REQUIRE(state);
+        CHECK(state->done.empty());
+        CHECK(state->failures_removed == 2);
+        CHECK_FALSE(state->truncated);
+        CHECK(slurp(path.string()) == "not json\n");
+    }
+    SECTION("a line nested past the JSON depth bound is a broken line, not a crash") {
+        const std::string deep =
+            "{\"id\":\"x\",\"card\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+        const std::string whole = "{\"id\":\"a\",\"card\":{}}\n" + deep + "\n";
+        auto path = dir.write("out.jsonl", whole);
+        auto state = read_resume_state(path.string());
+        REQUIRE(state);
+        CHECK(state->done == std::set<std::string>{"a"});
+        CHECK(state->failures_removed == 0);
         CHECK(slurp(path.string()) == whole);
     }
     SECTION("a complete file is left as it is") {
