@@ -1,4 +1,3 @@
-#include <catch2/catch.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -7,7 +6,6 @@
 #include <poll.h>
 #include <stdexcept>
 #include <support/run_binary.hpp>
-#include <support/temp_dir.hpp>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -202,32 +200,6 @@ RunResult run_binary(const RunSpec& spec) {
     waitpid(pid, &status, 0);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return result;
-}
-
-std::string chromium_dom(const std::string& page) {
-    if (!std::filesystem::exists("/usr/bin/chromium")) {
-        WARN("/usr/bin/chromium not installed: the page was not opened in a browser");
-        return {};
-    }
-    TempDir profile;
-    RunSpec chrome;
-    chrome.program = "/usr/bin/chromium";
-    chrome.args = {"--headless",
-                   "--no-sandbox",
-                   "--disable-gpu",
-                   "--disable-quic",
-                   "--no-first-run",
-                   "--disable-background-networking",
-                   "--disable-component-update",
-                   "--disable-sync",
-                   "--user-data-dir=" + profile.path().string(),
-                   "--dump-dom",
-                   page};
-    chrome.timeout = std::chrono::seconds(60);
-    const RunResult dom = run_binary(chrome);
-    INFO(dom.err);
-    CHECK(dom.exit_code == 0);
-    return dom.out;
 }
 
 } // namespace roundtable::testing
