@@ -27,6 +27,8 @@
 
 namespace roundtable::jobs {
 
+class Journal;
+
 struct RunnerOptions {
     std::chrono::milliseconds poll{30'000}; // between polls of a running job
     int max_attempts = 2;                   // batch submissions of one request
@@ -37,6 +39,12 @@ struct RunnerOptions {
     std::function<std::string(const providers::SeatConfig&)> api_key;
     // Receives one line per job state change ("openai job batch_1: in_progress 0/40").
     std::function<void(const std::string&)> progress;
+    // Records every job in the store and adopts a recorded job's lines (journal.hpp); null:
+    // nothing recorded. Used on the runner's thread only; must outlive the runner.
+    Journal* journal = nullptr;
+    // Stops after the first pass that submitted a job: throws Error(Exit::interrupted,
+    // "detached") once those jobs are recorded (--detach).
+    bool detach = false;
 };
 
 // What became of one article: its card, or why it has none.
