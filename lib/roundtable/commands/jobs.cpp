@@ -114,7 +114,8 @@ int list(const JobsOptions& options, const store::Store& s, std::ostream& out) {
                            jobs.size() == 1 ? "" : "s", running, done, failed,
                            std::max<std::int64_t>(0, requests - done - failed));
         for (const auto& job : jobs) {
-            out << fmt::format("  {:<8} {:<10} {:<28} pass {}  {:<14} {}/{}/{}  {} ago{}\n",
+            out << fmt::format("  {:<8} {:<10} {:<28} pass {}  {:<12} {} done / {} failed / {} "
+                               "pending  {} ago{}\n",
                                job.seat, job.provider, job.job_id, job.pass, job.state,
                                job.succeeded, job.failed,
                                std::max<std::int64_t>(0, job.requests - job.succeeded - job.failed),

@@ -1,5 +1,8 @@
 // The SQLite database of DESIGN §8: a reply cache keyed by a hash of what was
-// asked of which model, and a log of every card produced (`roundtable logs`).
+// asked of which model, a log of every card produced (`roundtable logs`), and
+// the provider batch runs and jobs of `--provider-batch` (`roundtable jobs`;
+// schema 4), which enforce() and clear() leave alone: a submitted job is never
+// forgotten by a prune.
 //
 // A Store owns one SQLite connection, opened with SQLITE_OPEN_FULLMUTEX and
 // guarded by a mutex of its own, so one Store may be shared by any number of
