@@ -145,7 +145,7 @@ TEST_CASE("store::open") {
         const auto store = Store::open(path.string());
         REQUIRE_FALSE(store.has_value());
         CHECK(store.error() == "cannot open database " + path.string() +
-                                   ": schema version 99 is newer than this roundtable's (3)");
+                                   ": schema version 99 is newer than this roundtable's (4)");
     }
     SECTION("a version-1 file gains reasoning_tokens, its replies reading 0") {
         const auto path = dir.path() / "roundtable.db";
