@@ -6,6 +6,7 @@
 #include "peak_rss.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <support/temp_dir.hpp>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <vector>
 
@@ -71,6 +73,8 @@ struct Measured {
     int status = -1;
     double seconds = 0;
     long peak_rss_kib = 0;
+    double cpu_seconds = 0; // user + system
+    long threads = -1;      // threads created (RT_COUNT_THREADS), -1: not counted
 };
 
 // Runs the binary with `args` and extra environment; returns its wall time and peak RSS.
@@ -109,7 +113,10 @@ Measured run(const std::vector<std::string>& args, const std::vector<std::string
     posix_spawn_file_actions_destroy(&actions);
     roundtable::bench::PeakRss peak(pid); // see peak_rss.hpp for why not ru_maxrss
     int status = 0;
-    waitpid(pid, &status, 0);
+    struct rusage usage {};
+    wait4(pid, &status, 0, &usage);
+    m.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     m.peak_rss_kib = peak.stop();
@@ -123,15 +130,43 @@ std::string slurp(const std::string& path) {
     return s.str();
 }
 
+// The synchronous path's cost per panel: `panels` articles at --jobs 8 and --max-in-flight 8
+// against the fake server at no latency; returns the run, with its CPU time and the threads it
+// created (an LD_PRELOAD library counts pthread_create).
+Measured run_counted(TempDir& dir, const std::string& config, int panels) {
+    const std::string base = slurp(RT_SOURCE_DIR "/examples/bearish-truck-recall.txt");
+    const auto folder = fmt::format("sync-{}", panels);
+    for (int i = 0; i < panels; ++i) {
+        dir.write(fmt::format("{}/story-{:04}.txt", folder, i),
+                  base + fmt::format("\nFiled as story {}.\n", i));
+    }
+    const auto count_file = (dir.path() / fmt::format("threads-{}", panels)).string();
+    const std::vector<std::string> env{"ANTHROPIC_API_KEY=bench-anthropic",
+                                       "OPENAI_API_KEY=bench-openai",
+                                       "GEMINI_API_KEY=bench-gemini",
+                                       "XAI_API_KEY=bench-xai",
+                                       "XDG_CACHE_HOME=" + (dir.path() / "cache-sync").string(),
+                                       std::string("LD_PRELOAD=") + RT_COUNT_THREADS,
+                                       "RT_THREADS_FILE=" + count_file};
+    Measured m = run({"batch", (dir.path() / folder).string(), "--config", config, "--jsonl",
+                      (dir.path() / (folder + ".jsonl")).string(), "--jobs", "8", "--max-in-flight",
+                      "8", "--no-cache", "-q"},
+                     env);
+    const std::string counted = slurp(count_file);
+    m.threads = counted.empty() ? -1 : std::atol(counted.c_str());
+    return m;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::chrono::milliseconds latency = k_default_latency;
     std::vector<int> sizes{200, 2000};
-    if (argc > 1) {
+    const bool sync_only = argc > 1 && std::string(argv[1]) == "sync";
+    if (argc > 1 && !sync_only) {
         latency = std::chrono::milliseconds(std::atoi(argv[1]));
     }
-    if (argc > 2) {
+    if (argc > 2 && !sync_only) {
         sizes.clear();
         for (int i = 2; i < argc; ++i) {
             sizes.push_back(std::atoi(argv[i]));
@@ -139,12 +174,13 @@ int main(int argc, char** argv) {
     }
     if (latency.count() < 0 ||
         std::any_of(sizes.begin(), sizes.end(), [](int n) { return n < 1; })) {
-        std::fprintf(stderr, "usage: bench_batch [LATENCY_MS [ARTICLES...]]\n");
+        std::fprintf(stderr, "usage: bench_batch [LATENCY_MS [ARTICLES...]] | bench_batch sync\n");
         return 2;
     }
     FakeServer server;
-    auto slow = [latency](Scripted s) {
-        s.latency = latency;
+    std::atomic<long> latency_ms{0}; // the synchronous section runs first, at no latency
+    auto slow = [&latency_ms](Scripted s) {
+        s.latency = std::chrono::milliseconds(latency_ms.load());
         return s;
     };
     server.set_handler("/v1/messages", [&](const RecordedRequest& r) {
@@ -186,6 +222,22 @@ model = "grok-4"
 base_url = "{0}/xai/v1"
 )",
                                                        server.base_url()));
+    // CPU per extra panel: (CPU of 50 panels - CPU of 1) / 49, and the threads created.
+    const Measured one = run_counted(dir, config.string(), 1);
+    const Measured fifty = run_counted(dir, config.string(), 50);
+    fmt::print("bench_batch: synchronous path, fake server at 0 ms, --jobs 8 --max-in-flight 8\n"
+               "  1 panel: exit {}, CPU {:.1f} ms, {} threads created\n"
+               "  50 panels: exit {}, CPU {:.1f} ms, {} threads created, wall {:.2f} s\n"
+               "  CPU per extra panel {:.2f} ms (target <= 1.5), threads per extra panel {:.1f}\n",
+               one.status, one.cpu_seconds * 1e3, one.threads, fifty.status,
+               fifty.cpu_seconds * 1e3, fifty.threads, fifty.seconds,
+               (fifty.cpu_seconds - one.cpu_seconds) * 1e3 / 49.0,
+               static_cast<double>(fifty.threads - one.threads) / 49.0);
+    if (sync_only) {
+        return 0;
+    }
+    latency_ms = latency.count();
+
     const std::string base = slurp(RT_SOURCE_DIR "/examples/bearish-truck-recall.txt");
 
     fmt::print("bench_batch: 4-seat panel on the fake server, {} ms per call, --max-in-flight {}\n",

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <csignal>
+#include <fake/fake_batch.hpp>
 #include <fake/fake_panel.hpp>
 #include <fake/replies.hpp>
 #include <fcntl.h>
@@ -331,4 +332,29 @@ TEST_CASE("progress::batch in a pipe: nothing unless asked, plain lines name the
           std::string::npos);
     CHECK(find_line(lines.err, {"roundtable: progress: [3/", "0 failed"}) != std::string::npos);
     CHECK(lines.err.find("\x1b[") == std::string::npos);
+}
+
+TEST_CASE("progress::provider batch jobs on a terminal: per provider in the line, not as lines") {
+    FakePanel fake(0ms);
+    FakeBatch batch(fake.server, 2500ms);
+    TempDir dir;
+    const auto cfg = dir.write("config.toml", fake.config());
+    const auto corpus = three_articles(dir);
+    auto env = k_keys;
+    env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+    const auto jsonl = dir.path() / "cards.jsonl";
+    const PtyRun r = run_in_pty({"batch", corpus.string(), "--config", cfg.string(), "--jsonl",
+                                 jsonl.string(), "--provider-batch", "--poll", "0.5", "--no-cache"},
+                                env, dir.path() / "out.txt");
+    const std::string text = plain(r.terminal);
+    INFO(text);
+    REQUIRE(r.exit_code == 0);
+    // Round 1: one job per seat of three requests each, in the line per provider.
+    const std::regex in_line(R"(\[0/3\] 0 failed · \$0\.0000 · anthropic in_progress 0/3 · )"
+                             R"(gemini BATCH_STATE_\w+ 0/3 · openai \w+ 0/3)");
+    CHECK(std::regex_search(text, in_line));
+    CHECK(std::regex_search(text, std::regex(R"(\[3/3\] 0 failed .* anthropic ended)")));
+    // On a terminal the state changes are in the line, not printed one per line.
+    CHECK(text.find("roundtable: anthropic job") == std::string::npos);
+    CHECK(text.find("roundtable: batch: 3 cards, 0 failed") != std::string::npos);
 }

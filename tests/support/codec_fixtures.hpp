@@ -1,14 +1,30 @@
 // Small builders shared by the provider codec tests: a seat, a request, a
-// response, and a header lookup on a built request. Header-only; pure.
+// response, a header lookup on a built request, and a recorded real reply
+// (tests/data/recorded). Header-only.
 #pragma once
 
+#include <fstream>
 #include <roundtable/http/client.hpp>
 #include <roundtable/providers/provider.hpp>
 #include <roundtable/providers/seat_config.hpp>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace roundtable::testing {
+
+// Returns the bytes of tests/data/recorded/`name` (SOURCES.md there says where each was
+// recorded); throws std::runtime_error when it cannot be read.
+inline std::string recorded_reply(const std::string& name) {
+    std::ifstream in(std::string(RT_SOURCE_DIR) + "/tests/data/recorded/" + name, std::ios::binary);
+    if (!in.good()) {
+        throw std::runtime_error("no recorded reply " + name);
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 // Returns a seat named `name` of `provider` with `model`, keyed by `key_env`.
 inline providers::SeatConfig codec_seat(std::string name, std::string provider, std::string model,

@@ -4,6 +4,7 @@
 #include <roundtable/article/html.hpp>
 #include <roundtable/article/metadata.hpp>
 #include <roundtable/article/normalize.hpp>
+#include <roundtable/util/json_depth.hpp>
 
 namespace roundtable::article {
 
@@ -202,35 +203,11 @@ json first_json(std::string_view script) {
     if (start == std::string_view::npos) {
         return nullptr;
     }
-    // Find the matching close, aware of strings.
-    int depth = 0;
-    bool in_string = false;
-    std::size_t end = std::string_view::npos;
-    for (std::size_t i = start; i < script.size(); ++i) {
-        const char c = script[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            ++depth;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0) {
-                end = i + 1;
-                break;
-            }
-        }
-    }
-    if (end == std::string_view::npos) {
+    const auto end = util::balanced_end(script, start);
+    if (!end) {
         return nullptr;
     }
-    return json::parse(script.substr(start, end - start), nullptr, false);
+    return json::parse(script.substr(start, *end - start), nullptr, false);
 }
 
 } // namespace

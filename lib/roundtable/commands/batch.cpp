@@ -229,7 +229,12 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
             options.poll_seconds > 0
                 ? std::chrono::milliseconds(static_cast<std::int64_t>(options.poll_seconds * 1000))
                 : std::chrono::duration_cast<std::chrono::milliseconds>(poll);
-        if (!options.quiet) { // one line per job state change, terminal or not
+        if (progress_kind == ProgressMode::live) { // the live line shows each provider's jobs
+            batch_runner.on_job = [&](const jobs::JobEvent& job) {
+                progress.on_job(
+                    {job.provider, job.id, job.state, job.ended, job.done, job.requests});
+            };
+        } else if (!options.quiet) { // one line per job state change
             batch_runner.progress = [&](const std::string& line) {
                 progress.message("roundtable: " + line);
             };

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <roundtable/commands/batch_progress.hpp>
 #include <set>
 #include <vector>
@@ -126,6 +127,14 @@ void BatchProgress::on_progress(const batch::RunnerProgress& progress) {
     redraw_locked();
 }
 
+void BatchProgress::on_job(const JobLine& job) {
+    if (m_mode == ProgressMode::off) {
+        return;
+    }
+    const std::lock_guard lock(m_mutex);
+    m_jobs[job.id] = job;
+}
+
 void BatchProgress::message(const std::string& line) {
     const std::lock_guard lock(m_mutex);
     if (m_drawn) {
@@ -214,7 +223,7 @@ std::string BatchProgress::status_locked() const {
                 why.push_back(status != 0 ? fmt::format("{}", status) : "no response");
             }
             doing.push_back(fmt::format("{} retrying (HTTP {}; next in {})", retrying,
-                                        fmt::join(why, "/"), seconds(std::max(longest_wait, {}))));
+                                        fmt::join(why, "/"), seconds(longest_wait)));
         }
         if (repairing > 0) {
             doing.push_back(fmt::format("{} repairing", repairing));
@@ -230,7 +239,6 @@ std::string BatchProgress::status_locked() const {
     if (m_seats_failed > 0) {
         line += fmt::format(" · {} call{} failed", m_seats_failed, m_seats_failed == 1 ? "" : "s");
     }
-
     const double elapsed = std::chrono::duration<double>(now - m_start).count();
     const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
     if (done > 0) {
@@ -241,6 +249,36 @@ std::string BatchProgress::status_locked() const {
     if (rate > 0 && m_counts.planned > done) {
         line += " · ETA " + duration_text(static_cast<double>(m_counts.planned - done) / rate);
     }
+    // Provider batch jobs: per provider, the running jobs' states and requests done.
+    struct Provider {
+        std::set<std::string> states;
+        std::size_t running = 0;
+        std::size_t ended = 0;
+        std::int64_t done = 0;
+        std::int64_t requests = 0;
+    };
+    std::map<std::string, Provider> providers;
+    for (const auto& [id, job] : m_jobs) {
+        Provider& p = providers[job.provider];
+        if (job.ended) {
+            ++p.ended;
+            continue;
+        }
+        ++p.running;
+        p.states.insert(job.state);
+        p.done += job.done;
+        p.requests += job.requests;
+    }
+    for (const auto& [name, p] : providers) {
+        if (p.running == 0) {
+            line += fmt::format(" · {} ended", name);
+            continue;
+        }
+        line += fmt::format(" · {}{} {} {}/{}", name,
+                            p.running > 1 ? fmt::format(" {} jobs", p.running) : "",
+                            fmt::join(p.states, "/"), p.done, p.requests);
+    }
+
     if (longest != nullptr) {
         const Call& call = m_calls.at(*longest);
         line += fmt::format(" · longest: {} {} {} {}", call.article, longest->second,

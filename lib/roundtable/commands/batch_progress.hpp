@@ -6,7 +6,9 @@
 // rate, cost, ETA, and the call waited on longest (article, seat, seconds). In plain mode
 // each seat event is one line naming its article, and each finished article one count
 // line, for logs. Messages (a provider batch job's state change, a warning) print above
-// the live line. The destructor erases the line, also when the run ends early.
+// the live line. With --provider-batch the live line shows each provider's jobs: their
+// states and requests done of submitted. The destructor erases the line, also when the run
+// ends early.
 //
 // Thread-safe: events come from many panels' threads; a ticker redraws once a second.
 #pragma once
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +29,16 @@
 #include <utility>
 
 namespace roundtable::commands {
+
+// A provider batch job as last seen (jobs/runner.hpp reports them).
+struct JobLine {
+    std::string provider;
+    std::string id;
+    std::string state; // the provider's own word
+    bool ended = false;
+    std::int64_t done = 0;
+    std::int64_t requests = 0;
+};
 
 class BatchProgress {
 public:
@@ -46,6 +59,10 @@ public:
 
     // Takes the runner's counts; never throws.
     void on_progress(const batch::RunnerProgress& progress);
+
+    // Takes a provider batch job's state: the live line shows, per provider, its running jobs'
+    // states and requests done of submitted; never throws.
+    void on_job(const JobLine& job);
 
     // Prints `line` (with its newline added) above the live line; never throws.
     void message(const std::string& line);
@@ -80,7 +97,8 @@ private:
     // (panel key, seat) -> the seat's last event, for the panels still running.
     std::map<std::pair<std::string, std::string>, Call> m_calls;
     std::size_t m_seats_failed = 0;
-    bool m_drawn = false; // the live line is on screen
+    std::map<std::string, JobLine> m_jobs; // by job id
+    bool m_drawn = false;                  // the live line is on screen
     bool m_stopped = false;
     std::thread m_ticker;
 };

@@ -10,6 +10,7 @@
 #include <roundtable/config/toml_data.hpp>
 #include <roundtable/util/error.hpp>
 #include <roundtable/util/file.hpp>
+#include <roundtable/util/text.hpp>
 #include <string_view>
 #include <system_error>
 
@@ -99,12 +100,7 @@ std::string known_seats(const std::vector<SeatSpec>& specs) {
 }
 
 std::string trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return "";
-    }
-    const auto last = text.find_last_not_of(" \t");
-    return std::string(text.substr(first, last - first + 1));
+    return std::string(util::trim(text));
 }
 
 // Splits "a,b" entries into trimmed names, dropping empty ones.

@@ -4,6 +4,7 @@
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/guard/extract.hpp>
 #include <roundtable/util/json_depth.hpp>
+#include <roundtable/util/text.hpp>
 #include <vector>
 
 namespace roundtable::guard {
@@ -17,15 +18,7 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using util::trim;
 
 // The first `k_excerpt_chars` bytes of `text` (never cutting a UTF-8
 // sequence), whitespace runs shown as one space, "..." when cut.
@@ -56,58 +49,15 @@ std::string excerpt(std::string_view text) {
     return out;
 }
 
-// The end (one past '}') of the balanced object starting at `open`, or nullopt
-// when the text ends first.
-std::optional<std::size_t> balanced_end(std::string_view text, std::size_t open) {
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (std::size_t i = open; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{') {
-            ++depth;
-        } else if (c == '}') {
-            --depth;
-            if (depth == 0) {
-                return i + 1;
-            }
-        }
-    }
-    return std::nullopt;
-}
-
 // `text` without commas that (outside strings) are followed only by
 // whitespace and a closing } or ].
 std::string drop_trailing_commas(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    bool in_string = false;
-    bool escaped = false;
+    util::JsonStrings strings;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == ',') {
+        if (!strings.inside(c) && c == ',') {
             std::size_t j = i + 1;
             while (j < text.size() && is_space(text[j])) {
                 ++j;
@@ -204,7 +154,7 @@ std::expected<std::string, std::string> scan(std::string_view text, std::string_
         if (open == std::string_view::npos) {
             break;
         }
-        const auto end = balanced_end(text, open);
+        const auto end = util::balanced_end(text, open);
         if (!end) {
             if (first_problem) {
                 break;

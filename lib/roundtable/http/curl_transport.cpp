@@ -6,6 +6,7 @@
 #include <roundtable/http/abort.hpp>
 #include <roundtable/http/curl_api.hpp>
 #include <roundtable/http/curl_transport.hpp>
+#include <roundtable/util/text.hpp>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -34,16 +35,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return n;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using util::trim;
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* state = static_cast<TransferState*>(user);

@@ -3,21 +3,14 @@
 #include <charconv>
 #include <cmath>
 #include <roundtable/http/rate_limit.hpp>
+#include <roundtable/util/text.hpp>
 #include <string>
 
 namespace roundtable::http {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using util::trim;
 
 std::optional<std::int64_t> parse_count(std::string_view text) {
     text = trim(text);

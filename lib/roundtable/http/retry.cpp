@@ -6,20 +6,13 @@
 #include <roundtable/http/abort.hpp>
 #include <roundtable/http/rate_limit.hpp>
 #include <roundtable/http/retry.hpp>
+#include <roundtable/util/text.hpp>
 
 namespace roundtable::http {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using util::trim;
 
 // Parses a whole non-negative finite decimal number, or nullopt.
 std::optional<double> parse_number(std::string_view text) {

@@ -239,6 +239,7 @@ private:
                 }
                 progress(fmt::format("{} job {}: {} ({} requests)", m_seats[s].config.provider,
                                      job.status.id, job.status.state, job.requests.size()));
+                report(job);
                 jobs.push_back(std::move(job));
             }
         }
@@ -270,6 +271,7 @@ private:
                 if (changed && m_runner.journal && job.row != 0) {
                     m_runner.journal->polled(job.row, job.status);
                 }
+                report(job);
             }
         }
     }
@@ -311,6 +313,14 @@ private:
         if (m_runner.journal && job.row != 0 &&
             (!job.adopted || m_runner.journal->unclaimed(job.row) == 0)) {
             m_runner.journal->collected(job.row);
+        }
+    }
+
+    void report(const Job& job) const {
+        if (m_runner.on_job) {
+            m_runner.on_job({m_seats[job.seat].config.provider, job.status.id, job.status.state,
+                             job.status.ended, job.status.succeeded + job.status.failed,
+                             static_cast<std::int64_t>(job.requests.size())});
         }
     }
 

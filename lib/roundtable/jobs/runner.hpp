@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,6 +29,16 @@
 namespace roundtable::jobs {
 
 class Journal;
+
+// A job's state as last seen, for a display (commands/batch_progress.hpp).
+struct JobEvent {
+    std::string provider;
+    std::string id;    // the provider's job id
+    std::string state; // the provider's own word
+    bool ended = false;
+    std::int64_t done = 0; // succeeded + failed
+    std::int64_t requests = 0;
+};
 
 struct RunnerOptions {
     std::chrono::milliseconds poll{30'000}; // between polls of a running job
@@ -45,6 +56,8 @@ struct RunnerOptions {
     // Stops after the first pass that submitted a job: throws Error(Exit::interrupted,
     // "detached") once those jobs are recorded (--detach).
     bool detach = false;
+    // Receives each job's state at submission and at every poll; may be empty.
+    std::function<void(const JobEvent&)> on_job;
 };
 
 // What became of one article: its card, or why it has none.

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -64,9 +65,16 @@ struct SentenceFeatures {
 };
 
 struct Analysis {
+    // What the analysts derive from the analysis alone, once, by the first seat to need it.
+    struct Derived {
+        std::once_flag headlines_once;
+        std::vector<std::size_t> headlines; // each lens's headline (offline/analysts.cpp)
+    };
+
     std::string text;
     std::vector<SentenceFeatures> sentences;
-    std::unordered_map<std::string, std::uint32_t> vocabulary; // stem -> term id; lookups only
+    std::unordered_map<std::string, std::uint32_t> vocabulary;      // stem -> term id; lookups only
+    std::shared_ptr<Derived> derived = std::make_shared<Derived>(); // thread-safe
 
     // Returns the text of sentence `i`.
     std::string_view sentence_text(std::size_t i) const;

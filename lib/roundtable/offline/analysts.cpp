@@ -199,8 +199,8 @@ double take_score(Lens lens, const Analysis& a, const View& v, std::size_t i) {
 // Gives each lens a headline: its own top sentence where the article allows it,
 // so that two lenses share a headline only when one has no other candidate.
 // Greedy on each lens's scores relative to its best; ties by lens order, then
-// article order. Deterministic.
-std::size_t assign_headline(Lens lens, const Analysis& a) {
+// article order. Deterministic. Returns them in k_lenses order.
+std::vector<std::size_t> assign_headlines(const Analysis& a) {
     struct Candidate {
         double relative;
         std::size_t lens;
@@ -244,9 +244,19 @@ std::size_t assign_headline(Lens lens, const Analysis& a) {
             used.push_back(c.sentence);
         }
     }
-    std::size_t me = static_cast<std::size_t>(
+    for (std::size_t l = 0; l < assigned.size(); ++l) {
+        assigned[l] = assigned[l] != npos ? assigned[l] : first_choice[l];
+    }
+    return assigned;
+}
+
+// Returns the headline of `lens`: every seat needs all four, so they are assigned once per
+// analysis.
+std::size_t assign_headline(Lens lens, const Analysis& a) {
+    std::call_once(a.derived->headlines_once, [&] { a.derived->headlines = assign_headlines(a); });
+    const auto me = static_cast<std::size_t>(
         std::find(std::begin(k_lenses), std::end(k_lenses), lens) - std::begin(k_lenses));
-    return assigned[me] != npos ? assigned[me] : first_choice[me];
+    return a.derived->headlines[me];
 }
 
 Take make_take(Lens lens, const Analysis& a) {

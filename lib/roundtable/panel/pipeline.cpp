@@ -328,7 +328,6 @@ void run_chain(PanelRun& run, const Seat& seat, std::size_t index, const PanelOp
     const std::string first_user = request->user;
     TokenUsage usage;
     std::optional<providers::Failure> failure;
-    bool valid = false;
     for (; request; request = run.next_call(index)) {
         if (request->user != first_user) {
             reporter.report(SeatState::repaired); // asked again with the validation error
@@ -337,13 +336,12 @@ void run_chain(PanelRun& run, const Seat& seat, std::size_t index, const PanelOp
         if (reporter.active()) {
             usage += outcome ? outcome->usage : outcome.error().usage;
             failure = outcome ? std::nullopt : std::optional(outcome.error());
-            valid = outcome && guard::validate_reply(request->round, outcome->text).has_value();
         }
         run.answer(index, std::move(outcome));
     }
     if (failure) {
         reporter.report(SeatState::failed, short_reason(*failure));
-    } else if (!valid) {
+    } else if (!run.answered_valid(index)) {
         reporter.report(SeatState::failed, "invalid reply after one repair");
     } else {
         reporter.done(usage);
@@ -888,6 +886,11 @@ void PanelRun::answer(std::size_t seat, std::expected<Reply, providers::Failure>
     if (call && !call->settled) {
         call->answer(m_impl->seats[seat], m_impl->options, std::move(outcome));
     }
+}
+
+bool PanelRun::answered_valid(std::size_t seat) const {
+    const auto& call = m_impl->calls.at(seat);
+    return call && call->settled && call->result.object.has_value();
 }
 
 bool PanelRun::stage_settled() const {

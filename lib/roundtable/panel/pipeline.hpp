@@ -91,6 +91,9 @@ public:
     // Records the outcome of the request next_call(seat) returned; never fails.
     void answer(std::size_t seat, std::expected<providers::Reply, providers::Failure> outcome);
 
+    // Returns whether `seat` settled in this stage with a valid reply; never fails.
+    bool answered_valid(std::size_t seat) const;
+
     // Returns whether every seat of this stage has settled; never fails.
     bool stage_settled() const;
 

@@ -1,45 +1,13 @@
-#include <initializer_list>
-#include <nlohmann/json.hpp>
 #include <roundtable/panel/card.hpp>
 #include <roundtable/render/render.hpp>
+#include <roundtable/render/schema_parts.hpp>
 #include <string>
 
 namespace roundtable::render {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json ref(std::string_view name) {
-    return Json{{"$ref", "#/$defs/" + std::string(name)}};
-}
-
-Json string_type() {
-    return Json{{"type", "string"}};
-}
-
-Json count_type() {
-    return Json{{"type", "integer"}, {"minimum", 0}};
-}
-
-Json share_type() {
-    return Json{{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
-}
-
-Json string_or_null() {
-    return Json{{"type", Json::array({"string", "null"})}};
-}
-
-// Returns an object schema whose listed properties are all required.
-Json object_of(std::initializer_list<std::pair<const char*, Json>> properties) {
-    Json props = Json::object();
-    Json required = Json::array();
-    for (const auto& [name, schema] : properties) {
-        props[name] = schema;
-        required.push_back(name);
-    }
-    return Json{{"type", "object"}, {"required", required}, {"properties", props}};
-}
+using namespace schema;
 
 Json build_schema() {
     Json defs = Json::object();
@@ -158,18 +126,10 @@ Json build_schema() {
     top["properties"]["injections"] = Json{{"type", "array"}, {"items", ref("injection")}};
     top["required"].push_back("injections");
 
-    Json schema = Json::object();
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-    schema["title"] = "roundtable consensus card (roundtable.card/v1)";
-    schema["description"] =
-        "One consensus card as printed by `roundtable --format json`. More top-level "
-        "names may be added within v1; none are renamed.";
-    schema["type"] = "object";
-    schema["required"] = top["required"];
-    schema["properties"] = top["properties"];
-    schema["additionalProperties"] = true;
-    schema["$defs"] = defs;
-    return schema;
+    return document("roundtable consensus card (roundtable.card/v1)",
+                    "One consensus card as printed by `roundtable --format json`. More top-level "
+                    "names may be added within v1; none are renamed.",
+                    top, std::move(defs));
 }
 
 } // namespace

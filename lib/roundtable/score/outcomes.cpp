@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <roundtable/score/outcomes.hpp>
 #include <roundtable/util/file.hpp>
+#include <roundtable/util/text.hpp>
 #include <unordered_map>
 
 namespace roundtable::score {
@@ -14,15 +15,7 @@ namespace {
 
 constexpr std::size_t k_max_outcomes_bytes = 64 * 1024 * 1024;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using util::trim;
 
 std::string lower(std::string_view s) {
     std::string out(s);

@@ -1,40 +1,11 @@
-#include <initializer_list>
-#include <nlohmann/json.hpp>
+#include <roundtable/render/schema_parts.hpp>
 #include <roundtable/score/render.hpp>
 
 namespace roundtable::score {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json ref(std::string_view name) {
-    return Json{{"$ref", "#/$defs/" + std::string(name)}};
-}
-
-Json count_type() {
-    return Json{{"type", "integer"}, {"minimum", 0}};
-}
-
-Json described(Json schema, std::string_view description) {
-    schema["description"] = description;
-    return schema;
-}
-
-Json array_of(Json items) {
-    return Json{{"type", "array"}, {"items", std::move(items)}};
-}
-
-// Returns an object schema whose listed properties are all required.
-Json object_of(std::initializer_list<std::pair<const char*, Json>> properties) {
-    Json props = Json::object();
-    Json required = Json::array();
-    for (const auto& [name, schema] : properties) {
-        props[name] = schema;
-        required.push_back(name);
-    }
-    return Json{{"type", "object"}, {"required", required}, {"properties", props}};
-}
+using namespace render::schema;
 
 Json build_schema() {
     Json defs = Json::object();
@@ -117,19 +88,12 @@ Json build_schema() {
          {"seats", array_of(ref("seat"))},
          {"panel", ref("panel")}});
 
-    Json schema = Json::object();
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-    schema["title"] = "roundtable score (roundtable.score/v1)";
-    schema["description"] =
+    return document(
+        "roundtable score (roundtable.score/v1)",
         "Seats and panel scored against outcomes, as printed by `roundtable score --format "
         "json`. Figures are plain numbers rounded to 4 decimals. More names may be added "
-        "within v1; none are renamed.";
-    schema["type"] = "object";
-    schema["required"] = top["required"];
-    schema["properties"] = top["properties"];
-    schema["additionalProperties"] = true;
-    schema["$defs"] = defs;
-    return schema;
+        "within v1; none are renamed.",
+        top, std::move(defs));
 }
 
 } // namespace

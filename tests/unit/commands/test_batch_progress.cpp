@@ -102,3 +102,22 @@ TEST_CASE("batch_progress::plain lines name the article; off draws nothing") {
     }
     CHECK(off_err.str() == "roundtable: a message still prints\n");
 }
+
+TEST_CASE("batch_progress::provider batch jobs, per provider") {
+    std::ostringstream err;
+    BatchProgress progress(err, ProgressMode::live, 120);
+    progress.on_progress({6, 0, 0, 0.0});
+    progress.on_job({"openai", "batch_1", "in_progress", false, 2, 6});
+    progress.on_job({"openai", "batch_2", "validating", false, 0, 6});
+    progress.on_job({"anthropic", "msgbatch_1", "ended", true, 6, 6});
+    CHECK(progress.status_line() ==
+          "[0/6] 0 failed · $0.0000 · anthropic ended · openai 2 jobs in_progress/validating 2/12");
+    progress.on_job({"openai", "batch_1", "completed", true, 6, 6});
+    CHECK(progress.status_line() ==
+          "[0/6] 0 failed · $0.0000 · anthropic ended · openai validating 0/6");
+
+    std::ostringstream off_err;
+    BatchProgress off(off_err, ProgressMode::off, 120);
+    off.on_job({"openai", "batch_1", "in_progress", false, 2, 6});
+    CHECK(off.status_line().find("openai") == std::string::npos);
+}

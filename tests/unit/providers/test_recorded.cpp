@@ -16,11 +16,7 @@ using roundtable::testing::response;
 namespace {
 
 std::string recorded(const std::string& name) {
-    std::ifstream in(std::string(RT_SOURCE_DIR) + "/tests/data/recorded/" + name, std::ios::binary);
-    REQUIRE(in.good());
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return testing::recorded_reply(name);
 }
 
 Request take(int max_tokens = 16000) {

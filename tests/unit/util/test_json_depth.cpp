@@ -33,3 +33,32 @@ TEST_CASE("json_depth::json_depth") {
         CHECK_FALSE(json_depth_ok(over));
     }
 }
+
+TEST_CASE("json_depth::balanced_end") {
+    using roundtable::util::balanced_end;
+    SECTION("the end of the value that opens at the offset, one past its bracket") {
+        CHECK(balanced_end(R"(x {"a": [1, {"b": 2}]} y)", 2) == 22u);
+        CHECK(balanced_end("[[1], [2]] tail", 0) == 10u);
+        CHECK(balanced_end("{}", 0) == 2u);
+    }
+    SECTION("brackets inside strings, escaped quotes included, do not count") {
+        CHECK(balanced_end(R"({"a": "}]\"}"} z)", 0) == 14u);
+    }
+    SECTION("text that ends first, or no bracket at the offset") {
+        CHECK_FALSE(balanced_end(R"({"a": [1, 2})", 0).has_value());
+        CHECK_FALSE(balanced_end(R"({"a": "})", 0).has_value());
+        CHECK_FALSE(balanced_end("abc", 0).has_value());
+        CHECK_FALSE(balanced_end("{}", 5).has_value());
+    }
+}
+
+TEST_CASE("json_depth::JsonStrings tells a string's bytes apart") {
+    roundtable::util::JsonStrings strings;
+    std::string outside;
+    for (const char c : std::string_view(R"(a"b\"c"d)")) {
+        if (!strings.inside(c)) {
+            outside += c;
+        }
+    }
+    CHECK(outside == "ad");
+}
