@@ -82,6 +82,9 @@ Command setup_batch(CLI::App& app) {
                     "With --provider-batch: call directly what still fails in a job");
     batch->add_option("--poll", options->poll_seconds,
                       "With --provider-batch: seconds between polls of a job (default 30)");
+    batch->add_flag("--detach", options->detach,
+                    "With --provider-batch: submit, print the run id and exit (roundtable jobs "
+                    "collect RUN finishes it)");
 
     Command command;
     command.app = batch;

@@ -89,6 +89,7 @@ Command setup_extract(CLI::App& app);
 Command setup_logs(CLI::App& app);
 Command setup_cache(CLI::App& app);
 Command setup_score(CLI::App& app);
+Command setup_jobs(CLI::App& app);
 // Adds `roundtable completion SHELL`, which describes `commands` (read when it runs, so it may
 // be the vector this command is appended to).
 Command setup_completion(CLI::App& app, const std::vector<Command>& commands);

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         app::setup_card(root),      app::setup_schema(root), app::setup_prompts(root),
         app::setup_providers(root), app::setup_models(root), app::setup_batch(root),
         app::setup_extract(root),   app::setup_logs(root),   app::setup_cache(root),
-        app::setup_score(root),
+        app::setup_score(root),     app::setup_jobs(root),
     };
     commands.push_back(app::setup_completion(root, commands));
     app::describe_global_options(commands);

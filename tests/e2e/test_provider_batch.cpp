@@ -218,3 +218,147 @@ TEST_CASE("e2e::batch --provider-batch") {
         CHECK(r.err.find("--finish-sync and --poll need --provider-batch") != std::string::npos);
     }
 }
+
+namespace {
+
+// `roundtable ARGS` with the batch keys and the cache (the store) of `dir`.
+RunSpec jobs_spec(TempDir& dir, std::vector<std::string> args) {
+    RunSpec spec;
+    spec.args = std::move(args);
+    spec.env = k_batch_keys;
+    spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+    spec.timeout = std::chrono::seconds(120);
+    return spec;
+}
+
+std::string run_id_in(const std::string& err) {
+    const std::string marker = "roundtable jobs collect ";
+    const auto at = err.find(marker);
+    if (at == std::string::npos) {
+        return "";
+    }
+    const auto start = at + marker.size();
+    return err.substr(start, err.find('\n', start) - start);
+}
+
+} // namespace
+
+TEST_CASE("e2e::jobs: nothing submitted is lost") {
+    FakePanel fake;
+    // Jobs take long enough to be caught running.
+    FakeBatch batch(fake.server, std::chrono::milliseconds(2500));
+    TempDir dir;
+    const fs::path corpus = corpus_of(dir, 3);
+    const fs::path out = dir.path() / "cards.jsonl";
+    // 3 articles: 4 takes, 4 rebuttals and a chair each.
+    constexpr int k_requests = 27;
+
+    auto check_finished = [&](const RunResult& r) {
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto lines = lines_by_id(out);
+        REQUIRE(lines.size() == 3);
+        std::istringstream in(read_all(out));
+        int count = 0;
+        for (std::string line; std::getline(in, line);) {
+            ++count;
+        }
+        CHECK(count == 3); // every article carded once
+        for (const auto& [id, line] : lines) {
+            CHECK(line.contains("card"));
+        }
+        CHECK(batch.lines_submitted() == k_requests); // no request submitted twice
+        CHECK(sync_calls(fake.server) == 0);
+        for (const auto& [name, key] : k_batch_keys) {
+            CHECK(r.err.find(key) == std::string::npos);
+            CHECK(r.out.find(key) == std::string::npos);
+        }
+    };
+
+    SECTION("Ctrl-C while polling, then jobs collect from a second process") {
+        RunSpec spec = spec_for(
+            fake, dir,
+            {corpus.string(), "--jsonl", out.string(), "--provider-batch", "--poll", "0.05"});
+        // Interrupt a moment after the four round-1 jobs exist (time to record the last one).
+        auto seen = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
+        spec.interrupt_when = [&batch, seen] {
+            if (batch.jobs_created() < 4) {
+                return false;
+            }
+            if (!*seen) {
+                *seen = std::chrono::steady_clock::now();
+            }
+            return std::chrono::steady_clock::now() - **seen > std::chrono::milliseconds(300);
+        };
+        auto first = run_binary(spec);
+        INFO(first.err);
+        REQUIRE(first.exit_code == 130);
+        CHECK(batch.jobs_created() == 4);
+        CHECK(first.err.find("4 jobs still running at the providers; collect them with: "
+                             "roundtable jobs collect ") != std::string::npos);
+        const std::string run = run_id_in(first.err);
+        REQUIRE(!run.empty());
+
+        auto listed = run_binary(jobs_spec(dir, {"jobs", "--json"}));
+        REQUIRE(listed.exit_code == 0);
+        const json runs = json::parse(listed.out);
+        REQUIRE(runs.size() == 1);
+        CHECK(runs[0]["run"] == run);
+        CHECK(runs[0]["state"] == "interrupted");
+        REQUIRE(runs[0]["jobs"].size() == 4);
+        for (const auto& job : runs[0]["jobs"]) {
+            CHECK(job["requests"] == 3);
+            CHECK(job["pass"] == 1);
+            CHECK(!job["ended"].get<bool>());
+        }
+        auto text = run_binary(jobs_spec(dir, {"jobs"}));
+        CHECK(text.out.find(run + "  interrupted") != std::string::npos);
+
+        auto second = run_binary(jobs_spec(dir, {"jobs", "collect", run, "--poll", "0.05"}));
+        check_finished(second);
+        CHECK(batch.jobs_created() >= 9);
+        auto after = run_binary(jobs_spec(dir, {"jobs", "--json"}));
+        CHECK(json::parse(after.out)[0]["state"] == "done");
+    }
+    SECTION("--detach submits, prints the run id and exits; jobs collect finishes the run") {
+        auto first = run_binary(spec_for(fake, dir,
+                                         {corpus.string(), "--jsonl", out.string(),
+                                          "--provider-batch", "--detach", "--poll", "0.05"}));
+        INFO(first.err);
+        REQUIRE(first.exit_code == 0);
+        CHECK(batch.jobs_created() == 4);
+        CHECK(batch.lines_submitted() == 12);
+        REQUIRE(first.out.size() > 1);
+        const std::string run = first.out.substr(0, first.out.size() - 1);
+        CHECK(first.out == run + "\n");
+        CHECK(first.err.find("detached: 4 jobs running at the providers") != std::string::npos);
+        CHECK(lines_by_id(out).empty());
+
+        auto second = run_binary(jobs_spec(dir, {"jobs", "collect", run}));
+        check_finished(second);
+    }
+    SECTION("jobs cancel cancels the unfinished jobs at the providers") {
+        auto first = run_binary(spec_for(
+            fake, dir, {corpus.string(), "--jsonl", out.string(), "--provider-batch", "--detach"}));
+        REQUIRE(first.exit_code == 0);
+        const std::string run = first.out.substr(0, first.out.size() - 1);
+        auto canceled = run_binary(jobs_spec(dir, {"jobs", "cancel", run.substr(0, 17)}));
+        INFO(canceled.err);
+        CHECK(canceled.exit_code == 0);
+        CHECK(batch.jobs_canceled() == 4);
+        auto listed = run_binary(jobs_spec(dir, {"jobs", "--format", "json"}));
+        const json runs = json::parse(listed.out);
+        CHECK(runs[0]["state"] == "canceled");
+        auto again = run_binary(jobs_spec(dir, {"jobs", "cancel", run}));
+        CHECK(again.exit_code == 0);
+        CHECK(batch.jobs_canceled() == 4); // nothing left to cancel
+    }
+    SECTION("an unknown run is a usage error") {
+        auto r = run_binary(jobs_spec(dir, {"jobs", "collect", "nope"}));
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.starts_with("roundtable: error: jobs: no batch run matches 'nope'"));
+        auto none = run_binary(jobs_spec(dir, {"jobs"}));
+        CHECK(none.exit_code == 0);
+        CHECK(none.out.find("no provider batch runs recorded") != std::string::npos);
+    }
+}

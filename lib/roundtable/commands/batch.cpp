@@ -16,9 +16,11 @@
 #include <roundtable/commands/batch.hpp>
 #include <roundtable/commands/batch_progress.hpp>
 #include <roundtable/commands/fetch.hpp>
+#include <roundtable/commands/jobs.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/http/clock.hpp>
 #include <roundtable/http/curl_transport.hpp>
+#include <roundtable/jobs/journal.hpp>
 #include <roundtable/jobs/limits.hpp>
 #include <roundtable/jobs/runner.hpp>
 #include <roundtable/panel/pipeline.hpp>
@@ -48,6 +50,10 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     }
     if ((options.finish_sync || options.poll_seconds > 0) && !options.provider_batch) {
         throw Error(Exit::usage, "--finish-sync and --poll need --provider-batch");
+    }
+    if (options.detach && (!options.provider_batch || options.cache.no_cache)) {
+        throw Error(Exit::usage, "--detach needs --provider-batch and the reply cache (no "
+                                 "--no-cache)");
     }
     batch::RunnerOptions runner;
     runner.inputs = options.inputs;
@@ -200,8 +206,26 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     // --provider-batch: the panels' calls go out as the providers' batch jobs (jobs/).
     std::shared_ptr<http::CurlTransport> batch_transport;
     std::unique_ptr<jobs::Broker> broker;
+    std::optional<jobs::Journal> journal; // the run's record in the store (roundtable jobs)
     if (options.provider_batch) {
         jobs::RunnerOptions batch_runner;
+        const bool must_record = options.detach || !options.collect_run.empty();
+        if (run_store.store) {
+            auto opened = options.collect_run.empty()
+                              ? jobs::Journal::start(run_store.store, batch_options_json(options))
+                              : jobs::Journal::resume(run_store.store, options.collect_run);
+            if (opened) {
+                journal.emplace(std::move(*opened));
+                batch_runner.journal = &*journal;
+            } else if (must_record) {
+                throw Error(Exit::config, "provider batch: " + opened.error());
+            } else {
+                session::warning_sink(err)("provider batch: jobs not recorded: " + opened.error());
+            }
+        } else if (must_record) {
+            throw Error(Exit::config, "provider batch: the store cannot be opened to record jobs");
+        }
+        batch_runner.detach = options.detach;
         batch_runner.finish_sync = options.finish_sync;
         std::chrono::seconds poll{30};
         for (const auto& seat : seats) {
@@ -260,6 +284,30 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     };
     batch::BatchTotals totals = batch::run_corpus(runner, hooks, writer, err);
     progress.clear();
+    if (journal) {
+        const bool stopped = totals.interrupted > 0 || http::abort_requested();
+        const bool detached = options.detach && !http::abort_requested() && stopped;
+        journal->finish(detached ? "detached" : stopped ? "interrupted" : "done");
+        if (!journal->warning().empty()) {
+            session::warning_sink(err)("provider batch: " + journal->warning());
+        }
+        if (options.detach && !http::abort_requested()) {
+            out << journal->run_id() << '\n';
+            if (!options.quiet) {
+                err << fmt::format("roundtable: detached: {} jobs running at the providers; "
+                                   "collect them with: roundtable jobs collect {}\n",
+                                   journal->running(), journal->run_id());
+            }
+            broker.reset();
+            session::finish_run_store(run_store);
+            return 0;
+        }
+        if (stopped) {
+            err << fmt::format("roundtable: {} jobs still running at the providers; collect "
+                               "them with: roundtable jobs collect {}\n",
+                               journal->running(), journal->run_id());
+        }
+    }
     err << batch::format_summary(totals);
     if (broker && !options.quiet) {
         const jobs::RunnerStats stats = broker->stats();

@@ -40,6 +40,8 @@ struct BatchOptions {
     bool provider_batch = false; // --provider-batch: calls go out as batch jobs
     bool finish_sync = false;    // --finish-sync: what still fails in a job is called directly
     double poll_seconds = 0;     // --poll S between polls of a job; 0: the providers' default
+    bool detach = false;         // --detach: submit the first pass, print the run id, exit 0
+    std::string collect_run;     // continue this recorded run (`roundtable jobs collect`)
 };
 
 // Runs the corpus; returns 0 when every article gave a card and no policy

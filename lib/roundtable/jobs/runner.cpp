@@ -8,6 +8,7 @@
 #include <mutex>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/jobs/client.hpp>
+#include <roundtable/jobs/journal.hpp>
 #include <roundtable/jobs/limits.hpp>
 #include <roundtable/jobs/runner.hpp>
 #include <roundtable/jobs/wire.hpp>
@@ -28,6 +29,8 @@ struct Pending {
 
 struct Job {
     std::size_t seat = 0;
+    std::int64_t row = 0; // in the journal; 0: not recorded
+    bool adopted = false; // recorded by an earlier process, taken over here
     JobStatus status;
     std::map<std::string, Pending> requests; // by custom id
 };
@@ -105,6 +108,7 @@ public:
         check_abort();
         ++stats.passes;
         std::vector<std::vector<Pending>> wanted(m_seats.size());
+        std::map<std::int64_t, Job> adopted; // recorded jobs taken over, by journal row
         for (std::size_t k = 0; k < slots.size(); ++k) {
             panel::PanelRun& run = *slots[k].run;
             for (std::size_t s : run.active_seats()) {
@@ -123,10 +127,19 @@ public:
                     answer(slots, {k, s, {}}, m_seats[s].provider->complete(*request));
                     continue;
                 }
-                wanted[s].push_back({k, s, std::move(*request)});
+                Pending p{k, s, std::move(*request)};
+                if (!adopt(slots, adopted, p)) {
+                    wanted[s].push_back(std::move(p));
+                }
             }
         }
         std::vector<Job> jobs = submit(slots, wanted);
+        if (m_runner.detach && !jobs.empty()) {
+            throw Error(Exit::interrupted, "detached");
+        }
+        for (auto& [row, job] : adopted) {
+            jobs.push_back(std::move(job));
+        }
         wait(jobs);
         for (auto& job : jobs) {
             collect(slots, job);
@@ -134,6 +147,30 @@ public:
     }
 
 private:
+    std::string key_of(std::size_t seat, const providers::Request& request) const {
+        return m_caches[seat] ? m_caches[seat]->key_for(request) : std::string();
+    }
+
+    // Puts `p` into the recorded job that already holds its request (journal.hpp), if any;
+    // returns whether it did.
+    bool adopt(const std::vector<Slot>& slots, std::map<std::int64_t, Job>& adopted, Pending& p) {
+        if (!m_runner.journal || !m_caches[p.seat]) {
+            return false;
+        }
+        auto line = m_runner.journal->adopt(key_of(p.seat, p.request));
+        if (!line) {
+            return false;
+        }
+        Job& job = adopted[line->row];
+        job.seat = p.seat;
+        job.row = line->row;
+        job.adopted = true;
+        job.status.id = line->job_id;
+        ++(*slots[p.slot].attempts)[p.seat];
+        job.requests.emplace(line->custom_id, std::move(p));
+        return true;
+    }
+
     void answer(const std::vector<Slot>& slots, const Pending& p,
                 std::expected<providers::Reply, providers::Failure> outcome) {
         (*slots[p.slot].attempts)[p.seat] = 0;
@@ -165,6 +202,7 @@ private:
                 job.seat = s;
                 std::vector<std::string> lines;
                 std::size_t bytes = 0;
+                std::vector<store::BatchRequest> recorded;
                 while (k < wanted[s].size() && lines.size() < m_limits[s].max_requests) {
                     Pending& p = wanted[s][k];
                     const std::string id =
@@ -178,6 +216,9 @@ private:
                     bytes += line.size() + 1;
                     lines.push_back(std::move(line));
                     ++(*slots[p.slot].attempts)[p.seat];
+                    if (m_runner.journal) {
+                        recorded.push_back({0, id, key_of(s, p.request)});
+                    }
                     job.requests.emplace(id, std::move(p));
                     ++k;
                 }
@@ -192,6 +233,10 @@ private:
                 }
                 ++stats.jobs;
                 job.status = *submitted;
+                if (m_runner.journal) { // recorded before any poll: Ctrl-C loses nothing
+                    job.row = m_runner.journal->submitted(m_seats[s].config, job.status,
+                                                          stats.passes, recorded);
+                }
                 progress(fmt::format("{} job {}: {} ({} requests)", m_seats[s].config.provider,
                                      job.status.id, job.status.state, job.requests.size()));
                 report(job);
@@ -214,12 +259,18 @@ private:
                 if (!next) {
                     continue; // a failed poll is tried again at the next interval
                 }
+                const bool changed = next->state != job.status.state ||
+                                     next->succeeded != job.status.succeeded ||
+                                     next->failed != job.status.failed;
                 if (next->state != job.status.state) {
                     progress(fmt::format("{} job {}: {} {}/{}", m_seats[job.seat].config.provider,
                                          next->id, next->state, next->succeeded + next->failed,
                                          job.requests.size()));
                 }
                 job.status = std::move(*next);
+                if (changed && m_runner.journal && job.row != 0) {
+                    m_runner.journal->polled(job.row, job.status);
+                }
                 report(job);
             }
         }
@@ -257,6 +308,11 @@ private:
                                     job.status.state, id);
             f.batch = true;
             give_up(slots, p, std::unexpected(std::move(f)));
+        }
+        // A job of this process is done with; an adopted one once no recorded line is left.
+        if (m_runner.journal && job.row != 0 &&
+            (!job.adopted || m_runner.journal->unclaimed(job.row) == 0)) {
+            m_runner.journal->collected(job.row);
         }
     }
 

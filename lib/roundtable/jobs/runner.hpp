@@ -28,6 +28,8 @@
 
 namespace roundtable::jobs {
 
+class Journal;
+
 // A job's state as last seen, for a display (commands/batch_progress.hpp).
 struct JobEvent {
     std::string provider;
@@ -48,6 +50,12 @@ struct RunnerOptions {
     std::function<std::string(const providers::SeatConfig&)> api_key;
     // Receives one line per job state change ("openai job batch_1: in_progress 0/40").
     std::function<void(const std::string&)> progress;
+    // Records every job in the store and adopts a recorded job's lines (journal.hpp); null:
+    // nothing recorded. Used on the runner's thread only; must outlive the runner.
+    Journal* journal = nullptr;
+    // Stops after the first pass that submitted a job: throws Error(Exit::interrupted,
+    // "detached") once those jobs are recorded (--detach).
+    bool detach = false;
     // Receives each job's state at submission and at every poll; may be empty.
     std::function<void(const JobEvent&)> on_job;
 };

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <thread>
+#include <type_traits>
 #include <unistd.h>
 #include <utility>
 
@@ -255,6 +256,41 @@ CREATE TABLE meta (
     // 3: the reasoning tokens of a reply (part of output_tokens), for the card's usage.
     R"sql(
 ALTER TABLE replies ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 4: provider batch runs, their jobs and the jobs' request lines (roundtable jobs), so
+    // that nothing submitted is lost and another process can collect it.
+    R"sql(
+CREATE TABLE batch_runs (
+    id TEXT PRIMARY KEY NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    options TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE batch_jobs (
+    row_id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    seat TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    pass INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    ended INTEGER NOT NULL,
+    collected INTEGER NOT NULL,
+    requests INTEGER NOT NULL,
+    succeeded INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX batch_jobs_by_run ON batch_jobs (run_id);
+CREATE TABLE batch_requests (
+    job_row INTEGER NOT NULL,
+    custom_id TEXT NOT NULL,
+    cache_key TEXT NOT NULL,
+    PRIMARY KEY (job_row, custom_id)
+) WITHOUT ROWID;
 )sql",
 };
 static_assert(static_cast<int>(std::size(k_migrations)) == Store::k_schema_version);
@@ -1430,6 +1466,253 @@ std::expected<void, std::string> Store::check_integrity() {
         return std::unexpected(checked.error().message);
     }
     return {};
+}
+
+namespace {
+
+constexpr const char* k_job_columns =
+    "row_id, run_id, seat, provider, base_url, job_id, pass, state, ended, collected, requests, "
+    "succeeded, failed, submitted_at, updated_at";
+
+BatchJob job_of(sqlite3_stmt* s) {
+    BatchJob job;
+    job.row_id = sqlite3_column_int64(s, 0);
+    job.run_id = column_text(s, 1);
+    job.seat = column_text(s, 2);
+    job.provider = column_text(s, 3);
+    job.base_url = column_text(s, 4);
+    job.job_id = column_text(s, 5);
+    job.pass = sqlite3_column_int(s, 6);
+    job.state = column_text(s, 7);
+    job.ended = sqlite3_column_int(s, 8) != 0;
+    job.collected = sqlite3_column_int(s, 9) != 0;
+    job.requests = sqlite3_column_int64(s, 10);
+    job.succeeded = sqlite3_column_int64(s, 11);
+    job.failed = sqlite3_column_int64(s, 12);
+    job.submitted_at = sqlite3_column_int64(s, 13);
+    job.updated_at = sqlite3_column_int64(s, 14);
+    return job;
+}
+
+BatchRun run_of(sqlite3_stmt* s) {
+    return {column_text(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+            column_text(s, 3), column_text(s, 4)};
+}
+
+// Steps `s` to its end, turning each row into a T with `read`.
+template <class T, class Read>
+Result<std::vector<T>> rows_of(sqlite3* db, sqlite3_stmt* s, Read read) {
+    std::vector<T> found;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        found.push_back(read(s));
+    }
+    if (rc != SQLITE_DONE) {
+        return std::unexpected(db_error(db));
+    }
+    return found;
+}
+
+} // namespace
+
+// Runs `op(db)` under the store's mutex with healing; the error as its message.
+template <class ImplPtr, class Op>
+auto with_store(const ImplPtr& impl, Op&& op)
+    -> std::expected<typename decltype(op(nullptr))::value_type, std::string> {
+    if (!impl) {
+        return std::unexpected("the store is closed");
+    }
+    const std::lock_guard lock(impl->mutex);
+    auto result = impl->healing(std::forward<Op>(op));
+    if (!result) {
+        return std::unexpected(result.error().message);
+    }
+    if constexpr (std::is_void_v<typename decltype(op(nullptr))::value_type>) {
+        return {};
+    } else {
+        return std::move(*result);
+    }
+}
+
+std::expected<void, std::string> Store::add_batch_run(const BatchRun& batch_run) {
+    return with_store(m_impl, [&](sqlite3* db) -> Result<void> {
+        auto statement = prepare(db, "INSERT INTO batch_runs (id, created_at, updated_at, state, "
+                                     "options) VALUES (?1, ?2, ?3, ?4, ?5)");
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        sqlite3_stmt* s = statement->get();
+        bind_text(s, 1, batch_run.id);
+        sqlite3_bind_int64(s, 2, batch_run.created_at);
+        sqlite3_bind_int64(s, 3, batch_run.updated_at);
+        bind_text(s, 4, batch_run.state);
+        bind_text(s, 5, batch_run.options);
+        return run(db, s);
+    });
+}
+
+std::expected<void, std::string> Store::set_batch_run_state(const std::string& id,
+                                                            const std::string& state) {
+    const std::int64_t at = now();
+    return with_store(m_impl, [&](sqlite3* db) -> Result<void> {
+        auto statement =
+            prepare(db, "UPDATE batch_runs SET state = ?2, updated_at = ?3 WHERE id = ?1");
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        sqlite3_stmt* s = statement->get();
+        bind_text(s, 1, id);
+        bind_text(s, 2, state);
+        sqlite3_bind_int64(s, 3, at);
+        return run(db, s);
+    });
+}
+
+std::expected<BatchRun, std::string> Store::find_batch_run(const std::string& id_or_prefix) const {
+    auto found = with_store(m_impl, [&](sqlite3* db) -> Result<std::vector<BatchRun>> {
+        auto statement = prepare(db, "SELECT id, created_at, updated_at, state, options FROM "
+                                     "batch_runs WHERE substr(id, 1, length(?1)) = ?1 LIMIT 50");
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        bind_text(statement->get(), 1, id_or_prefix);
+        return rows_of<BatchRun>(db, statement->get(), run_of);
+    });
+    if (!found) {
+        return std::unexpected(found.error());
+    }
+    for (auto& r : *found) {
+        if (r.id == id_or_prefix) {
+            return std::move(r);
+        }
+    }
+    if (found->empty() || id_or_prefix.empty()) {
+        return std::unexpected(fmt::format("no batch run matches '{}'", id_or_prefix));
+    }
+    if (found->size() > 1) {
+        return std::unexpected(
+            fmt::format("'{}' matches {} runs; give more characters", id_or_prefix, found->size()));
+    }
+    return std::move(found->front());
+}
+
+std::expected<std::vector<BatchRun>, std::string> Store::batch_runs(std::size_t limit) const {
+    return with_store(m_impl, [&](sqlite3* db) -> Result<std::vector<BatchRun>> {
+        auto statement = prepare(db, "SELECT id, created_at, updated_at, state, options FROM "
+                                     "batch_runs ORDER BY created_at DESC, id DESC LIMIT ?1");
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        sqlite3_bind_int64(statement->get(), 1,
+                           static_cast<std::int64_t>(std::min<std::size_t>(limit, 100000)));
+        return rows_of<BatchRun>(db, statement->get(), run_of);
+    });
+}
+
+std::expected<std::int64_t, std::string>
+Store::add_batch_job(const BatchJob& job, const std::vector<BatchRequest>& lines) {
+    const std::int64_t at = now();
+    return with_store(m_impl, [&](sqlite3* db) -> Result<std::int64_t> {
+        WriteTransaction transaction(db);
+        if (auto begun = transaction.begin(); !begun) {
+            return std::unexpected(begun.error());
+        }
+        auto statement = prepare(
+            db, "INSERT INTO batch_jobs (run_id, seat, provider, base_url, job_id, pass, state, "
+                "ended, collected, requests, succeeded, failed, submitted_at, updated_at) VALUES "
+                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        sqlite3_stmt* s = statement->get();
+        bind_text(s, 1, job.run_id);
+        bind_text(s, 2, job.seat);
+        bind_text(s, 3, job.provider);
+        bind_text(s, 4, job.base_url);
+        bind_text(s, 5, job.job_id);
+        sqlite3_bind_int(s, 6, job.pass);
+        bind_text(s, 7, job.state);
+        sqlite3_bind_int(s, 8, job.ended ? 1 : 0);
+        sqlite3_bind_int(s, 9, job.collected ? 1 : 0);
+        sqlite3_bind_int64(s, 10, job.requests);
+        sqlite3_bind_int64(s, 11, job.succeeded);
+        sqlite3_bind_int64(s, 12, job.failed);
+        sqlite3_bind_int64(s, 13, job.submitted_at != 0 ? job.submitted_at : at);
+        if (auto done = run(db, s); !done) {
+            return std::unexpected(done.error());
+        }
+        const std::int64_t row = sqlite3_last_insert_rowid(db);
+        auto line = prepare(db, "INSERT OR REPLACE INTO batch_requests (job_row, custom_id, "
+                                "cache_key) VALUES (?1, ?2, ?3)");
+        if (!line) {
+            return std::unexpected(line.error());
+        }
+        for (const auto& l : lines) {
+            sqlite3_reset(line->get());
+            sqlite3_bind_int64(line->get(), 1, row);
+            bind_text(line->get(), 2, l.custom_id);
+            bind_text(line->get(), 3, l.cache_key);
+            if (auto done = run(db, line->get()); !done) {
+                return std::unexpected(done.error());
+            }
+        }
+        if (auto committed = transaction.commit(); !committed) {
+            return std::unexpected(committed.error());
+        }
+        return row;
+    });
+}
+
+std::expected<void, std::string> Store::update_batch_job(const BatchJob& job) {
+    const std::int64_t at = now();
+    return with_store(m_impl, [&](sqlite3* db) -> Result<void> {
+        auto statement =
+            prepare(db, "UPDATE batch_jobs SET state = ?2, ended = ?3, collected = ?4, "
+                        "succeeded = ?5, failed = ?6, updated_at = ?7 WHERE row_id = ?1");
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        sqlite3_stmt* s = statement->get();
+        sqlite3_bind_int64(s, 1, job.row_id);
+        bind_text(s, 2, job.state);
+        sqlite3_bind_int(s, 3, job.ended ? 1 : 0);
+        sqlite3_bind_int(s, 4, job.collected ? 1 : 0);
+        sqlite3_bind_int64(s, 5, job.succeeded);
+        sqlite3_bind_int64(s, 6, job.failed);
+        sqlite3_bind_int64(s, 7, at);
+        return run(db, s);
+    });
+}
+
+std::expected<std::vector<BatchJob>, std::string>
+Store::batch_jobs(const std::string& run_id) const {
+    return with_store(m_impl, [&](sqlite3* db) -> Result<std::vector<BatchJob>> {
+        auto statement =
+            prepare(db, fmt::format("SELECT {} FROM batch_jobs WHERE run_id = ?1 ORDER BY row_id",
+                                    k_job_columns));
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        bind_text(statement->get(), 1, run_id);
+        return rows_of<BatchJob>(db, statement->get(), job_of);
+    });
+}
+
+std::expected<std::vector<BatchRequest>, std::string>
+Store::open_batch_requests(const std::string& run_id) const {
+    return with_store(m_impl, [&](sqlite3* db) -> Result<std::vector<BatchRequest>> {
+        auto statement =
+            prepare(db, "SELECT r.job_row, r.custom_id, r.cache_key FROM batch_requests r JOIN "
+                        "batch_jobs j ON j.row_id = r.job_row WHERE j.run_id = ?1 AND "
+                        "j.collected = 0 ORDER BY r.job_row");
+        if (!statement) {
+            return std::unexpected(statement.error());
+        }
+        bind_text(statement->get(), 1, run_id);
+        return rows_of<BatchRequest>(db, statement->get(), [](sqlite3_stmt* s) {
+            return BatchRequest{sqlite3_column_int64(s, 0), column_text(s, 1), column_text(s, 2)};
+        });
+    });
 }
 
 } // namespace roundtable::store

@@ -1,5 +1,8 @@
 // The SQLite database of DESIGN §8: a reply cache keyed by a hash of what was
-// asked of which model, and a log of every card produced (`roundtable logs`).
+// asked of which model, a log of every card produced (`roundtable logs`), and
+// the provider batch runs and jobs of `--provider-batch` (`roundtable jobs`;
+// schema 4), which enforce() and clear() leave alone: a submitted job is never
+// forgotten by a prune.
 //
 // A Store owns one SQLite connection, opened with SQLITE_OPEN_FULLMUTEX and
 // guarded by a mutex of its own, so one Store may be shared by any number of
@@ -85,6 +88,47 @@ using Clock = std::function<std::int64_t()>;
 // Receives one-line notices: a damaged file moved aside, a store open to others.
 using Notify = std::function<void(const std::string&)>;
 
+// A `roundtable batch --provider-batch` run as recorded for `roundtable jobs` (issue 11).
+struct BatchRun {
+    std::string id;              // "20261130-143501-4f2a"
+    std::int64_t created_at = 0; // unix seconds
+    std::int64_t updated_at = 0;
+    std::string state;   // running | interrupted | detached | done | canceled
+    std::string options; // the batch command's inputs and options (JSON), to continue it
+
+    bool operator==(const BatchRun&) const = default;
+};
+
+// One provider job of a run.
+struct BatchJob {
+    std::int64_t row_id = 0; // assigned by add_batch_job()
+    std::string run_id;
+    std::string seat;
+    std::string provider;
+    std::string base_url;
+    std::string job_id;     // the provider's id (batch_..., msgbatch_..., batches/...)
+    int pass = 0;           // the runner's pass that submitted it, from 1
+    std::string state;      // the provider's own word
+    bool ended = false;     // a final state at the provider
+    bool collected = false; // its results were read into the reply cache and the panels
+    std::int64_t requests = 0;
+    std::int64_t succeeded = 0;
+    std::int64_t failed = 0;
+    std::int64_t submitted_at = 0;
+    std::int64_t updated_at = 0;
+
+    bool operator==(const BatchJob&) const = default;
+};
+
+// One request line of a job: its custom id and the reply-cache key of the request.
+struct BatchRequest {
+    std::int64_t job_row = 0;
+    std::string custom_id;
+    std::string cache_key;
+
+    bool operator==(const BatchRequest&) const = default;
+};
+
 // How much a store may keep; 0 means no limit.
 struct Limits {
     std::int64_t max_bytes = 1024LL * 1024 * 1024; // data in the database (cache_max_mb)
@@ -136,7 +180,7 @@ struct PruneReport {
 class Store {
 public:
     // The schema version kept in PRAGMA user_version.
-    static constexpr int k_schema_version = 3;
+    static constexpr int k_schema_version = 4;
 
     // Opens (creating it and its parent folders if needed, privately) the database at
     // `path`, switches it to WAL mode and creates or migrates the schema; a damaged
@@ -234,6 +278,37 @@ public:
     // Runs PRAGMA quick_check; a damaged file is moved aside and replaced (with a
     // notice) and the check's first complaint returned as the error.
     std::expected<void, std::string> check_integrity();
+
+    // Records a new batch run (its id must be new); returns the reason if it cannot.
+    std::expected<void, std::string> add_batch_run(const BatchRun& run);
+
+    // Sets a run's state and updated time to now(); returns the reason if it cannot.
+    std::expected<void, std::string> set_batch_run_state(const std::string& id,
+                                                         const std::string& state);
+
+    // Finds a run by its id or a prefix of it; returns "no batch run matches 'x'", "'x' matches
+    // N runs; give more characters", or the database's reason.
+    std::expected<BatchRun, std::string> find_batch_run(const std::string& id_or_prefix) const;
+
+    // Returns up to `limit` runs, newest first; returns the reason if it cannot read them.
+    std::expected<std::vector<BatchRun>, std::string> batch_runs(std::size_t limit) const;
+
+    // Records a job the provider accepted, with its request lines, in one transaction;
+    // returns its row id, or the reason if it cannot be written.
+    std::expected<std::int64_t, std::string> add_batch_job(const BatchJob& job,
+                                                           const std::vector<BatchRequest>& lines);
+
+    // Stores a job's state, counts and collected flag (by row id; updated time now());
+    // returns the reason if it cannot.
+    std::expected<void, std::string> update_batch_job(const BatchJob& job);
+
+    // Returns a run's jobs in submission order; returns the reason if it cannot read them.
+    std::expected<std::vector<BatchJob>, std::string> batch_jobs(const std::string& run_id) const;
+
+    // Returns the request lines of a run's jobs that are not collected; returns the reason if
+    // it cannot read them.
+    std::expected<std::vector<BatchRequest>, std::string>
+    open_batch_requests(const std::string& run_id) const;
 
 private:
     struct Impl;

@@ -145,7 +145,7 @@ TEST_CASE("store::open") {
         const auto store = Store::open(path.string());
         REQUIRE_FALSE(store.has_value());
         CHECK(store.error() == "cannot open database " + path.string() +
-                                   ": schema version 99 is newer than this roundtable's (3)");
+                                   ": schema version 99 is newer than this roundtable's (4)");
     }
     SECTION("a version-1 file gains reasoning_tokens, its replies reading 0") {
         const auto path = dir.path() / "roundtable.db";
@@ -709,7 +709,8 @@ TEST_CASE("store::schema") {
         CHECK(sql(path, "PRAGMA auto_vacuum") == "2");
         CHECK(sql(path, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema "
                         "WHERE type = 'table' ORDER BY name)") ==
-              "cache_runs cards meta replies sqlite_sequence");
+              "batch_jobs batch_requests batch_runs cache_runs cards meta replies "
+              "sqlite_sequence");
     }
     SECTION("a version 1 file is migrated in place, its data kept and its space made returnable") {
         sql(path, R"sql(
@@ -739,6 +740,84 @@ PRAGMA user_version = 1;
         // Replies moved to a rowid table: a 2 KB reply fits in its page.
         CHECK(sql(path, "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_schema WHERE name = "
                         "'replies'") == "0");
+    }
+}
+
+TEST_CASE("store::batch runs and jobs") {
+    const TempDir dir;
+    const auto path = dir.path() / "roundtable.db";
+    using roundtable::store::BatchJob;
+    using roundtable::store::BatchRequest;
+    using roundtable::store::BatchRun;
+    std::int64_t now = 1'800'000'000;
+    OpenOptions options;
+    options.clock = [&now] { return now; };
+    auto opened = Store::open(path.string(), options);
+    REQUIRE(opened.has_value());
+    Store& store = *opened;
+    REQUIRE(store.add_batch_run({"20261130-101010-abcd", now, now, "running", "{\"a\":1}"}));
+    REQUIRE(store.add_batch_run({"20261130-121212-0001", now + 5, now + 5, "running", "{}"}));
+    SECTION("a run is found by id or prefix, listed newest first, its state kept") {
+        CHECK(store.find_batch_run("20261130-10")->options == "{\"a\":1}");
+        CHECK(store.find_batch_run("20261130").error() ==
+              "'20261130' matches 2 runs; give more characters");
+        CHECK(store.find_batch_run("nope").error() == "no batch run matches 'nope'");
+        CHECK(store.find_batch_run("").error() == "no batch run matches ''");
+        now += 60;
+        REQUIRE(store.set_batch_run_state("20261130-101010-abcd", "interrupted"));
+        const auto runs = store.batch_runs(10);
+        REQUIRE(runs->size() == 2);
+        CHECK(runs->at(0).id == "20261130-121212-0001");
+        CHECK(runs->at(1).state == "interrupted");
+        CHECK(runs->at(1).updated_at == now);
+        CHECK(!store.add_batch_run({"20261130-101010-abcd", now, now, "running", "{}"}));
+    }
+    SECTION("jobs and their lines survive the process; collected jobs leave the open lines") {
+        BatchJob job;
+        job.run_id = "20261130-101010-abcd";
+        job.seat = "gpt";
+        job.provider = "openai";
+        job.base_url = "http://127.0.0.1:1";
+        job.job_id = "batch_1";
+        job.pass = 1;
+        job.state = "validating";
+        job.requests = 2;
+        const auto row =
+            store.add_batch_job(job, {{0, "rt0-a0-s1", "key0"}, {0, "rt1-a1-s1", "key1"}});
+        REQUIRE(row.has_value());
+        job.job_id = "batch_2";
+        const auto row2 = store.add_batch_job(job, {{0, "rt2-a2-s1", "key2"}});
+        REQUIRE(row2.has_value());
+        {
+            const Store again = open_store(path); // another process's view
+            const auto jobs = again.batch_jobs("20261130-101010-abcd");
+            REQUIRE(jobs->size() == 2);
+            CHECK(jobs->at(0).job_id == "batch_1");
+            CHECK(jobs->at(0).submitted_at == now);
+            CHECK(jobs->at(0).requests == 2);
+            CHECK(!jobs->at(0).ended);
+            const auto lines = again.open_batch_requests("20261130-101010-abcd");
+            REQUIRE(lines->size() == 3);
+            CHECK(lines->at(0) == BatchRequest{*row, "rt0-a0-s1", "key0"});
+        }
+        BatchJob update = job;
+        update.row_id = *row;
+        update.state = "completed";
+        update.ended = true;
+        update.collected = true;
+        update.succeeded = 1;
+        update.failed = 1;
+        now += 30;
+        REQUIRE(store.update_batch_job(update));
+        const auto jobs = store.batch_jobs("20261130-101010-abcd");
+        CHECK(jobs->at(0).state == "completed");
+        CHECK(jobs->at(0).succeeded == 1);
+        CHECK(jobs->at(0).updated_at == now);
+        CHECK(jobs->at(1).state == "validating");
+        const auto lines = store.open_batch_requests("20261130-101010-abcd");
+        REQUIRE(lines->size() == 1);
+        CHECK(lines->at(0).custom_id == "rt2-a2-s1");
+        CHECK(store.batch_jobs("20261130-121212-0001")->empty());
     }
 }
 
