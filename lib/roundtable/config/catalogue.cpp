@@ -265,8 +265,16 @@ toml::table parse_toml(std::string_view text, const std::string& source) {
     try {
         return toml::parse(text, source);
     } catch (const toml::parse_error& error) {
+        // The parser quotes the character it saw, which may be a newline: the error is one line.
+        std::string what;
+        for (const char c : error.description()) {
+            what += c == '\n'                              ? std::string("\\n")
+                    : c == '\r'                            ? std::string("\\r")
+                    : static_cast<unsigned char>(c) < 0x20 ? std::string(" ")
+                                                           : std::string(1, c);
+        }
         throw Error(Exit::config, fmt::format("{}:{}:{}: {}", source, error.source().begin.line,
-                                              error.source().begin.column, error.description()));
+                                              error.source().begin.column, what));
     }
 }
 
