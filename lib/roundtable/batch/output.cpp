@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <roundtable/batch/output.hpp>
+#include <roundtable/util/atomic_file.hpp>
 #include <roundtable/util/file.hpp>
 #include <roundtable/util/json_depth.hpp>
 #include <sys/stat.h>
@@ -15,24 +16,9 @@ namespace roundtable::batch {
 
 namespace {
 
-// Writes all of `data` to `fd`; returns errno on failure, else 0.
-int write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno;
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return 0;
-}
-
 // Rewrites `path` as its first `end` bytes less the lines numbered in `dropped` (0-based,
-// ascending), through a temporary file in the same folder and a rename, keeping the file's
-// mode; returns the reason if it cannot (the file is then unchanged).
+// ascending), whole or not at all (util::AtomicFile), keeping the file's mode; returns the
+// reason if it cannot (the file is then unchanged).
 std::expected<void, std::string> rewrite_without(const std::string& path, std::streamoff end,
                                                  const std::vector<std::size_t>& dropped) {
     constexpr std::size_t k_flush_bytes = 1 << 20;
@@ -41,19 +27,16 @@ std::expected<void, std::string> rewrite_without(const std::string& path, std::s
     if (!in || ::stat(path.c_str(), &info) != 0) {
         return std::unexpected(fmt::format("{}: cannot be read", path));
     }
-    const std::string tmp = fmt::format("{}.resume.{}", path, ::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return std::unexpected(
-            fmt::format("{}: cannot rewrite: {}", path, util::describe_errno(errno)));
+    auto out = util::AtomicFile::open(path, info.st_mode);
+    if (!out) {
+        return std::unexpected(out.error());
     }
-    int error = ::fchmod(fd, info.st_mode & 07777) == 0 ? 0 : errno;
     std::string buffer;
     std::string line;
     std::streamoff pos = 0;
     std::size_t index = 0;
     auto next_drop = dropped.begin();
-    while (error == 0 && pos < end && std::getline(in, line)) {
+    while (pos < end && std::getline(in, line)) {
         pos += static_cast<std::streamoff>(line.size()) + 1;
         if (next_drop != dropped.end() && *next_drop == index) {
             ++next_drop;
@@ -63,28 +46,16 @@ std::expected<void, std::string> rewrite_without(const std::string& path, std::s
         }
         ++index;
         if (buffer.size() >= k_flush_bytes) {
-            error = write_all(fd, buffer);
+            if (auto written = out->write(buffer); !written) {
+                return written;
+            }
             buffer.clear();
         }
     }
-    if (error == 0) {
-        error = write_all(fd, buffer);
+    if (auto written = out->write(buffer); !written) {
+        return written;
     }
-    if (error == 0 && ::fsync(fd) != 0) {
-        error = errno;
-    }
-    if (::close(fd) != 0 && error == 0) {
-        error = errno;
-    }
-    if (error == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) {
-        error = errno;
-    }
-    if (error != 0) {
-        ::unlink(tmp.c_str());
-        return std::unexpected(
-            fmt::format("{}: cannot rewrite: {}", path, util::describe_errno(error)));
-    }
-    return {};
+    return out->commit();
 }
 
 } // namespace
