@@ -5,6 +5,7 @@
 #include <ostream>
 #include <roundtable/commands/jobs.hpp>
 #include <roundtable/config/config.hpp>
+#include <roundtable/guard/extract.hpp>
 #include <roundtable/http/curl_transport.hpp>
 #include <roundtable/jobs/client.hpp>
 #include <roundtable/jobs/wire.hpp>
@@ -231,6 +232,24 @@ int run_jobs(const JobsOptions& options, std::ostream& out, std::ostream& err) {
     }
 }
 
+namespace {
+
+// Sets j[name] to the value of `value`, if it has one.
+template <typename T> void put_optional(json& j, const char* name, const std::optional<T>& value) {
+    if (value) {
+        j[name] = *value;
+    }
+}
+
+// Sets `value` from j[name], if there is one; throws json::exception if it has another type.
+template <typename T> void take_optional(const json& j, const char* name, std::optional<T>& value) {
+    if (const auto it = j.find(name); it != j.end()) {
+        value = it->get<T>();
+    }
+}
+
+} // namespace
+
 std::string batch_options_json(const BatchOptions& o) {
     const auto& v = o.overrides;
     json j{{"inputs", o.inputs},       {"jsonl", o.jsonl},
@@ -243,30 +262,14 @@ std::string batch_options_json(const BatchOptions& o) {
            {"poll", o.poll_seconds},   {"panel", v.panel},
            {"models", v.models},       {"efforts", v.efforts},
            {"offline", v.offline}};
-    if (o.prompts_dir) {
-        j["prompts"] = *o.prompts_dir;
-    }
-    if (v.config_path) {
-        j["config"] = *v.config_path;
-    }
-    if (v.chair) {
-        j["chair"] = *v.chair;
-    }
-    if (v.timeout_s) {
-        j["timeout"] = *v.timeout_s;
-    }
-    if (v.retries) {
-        j["retries"] = *v.retries;
-    }
-    if (v.quorum) {
-        j["quorum"] = *v.quorum;
-    }
-    if (v.rpm) {
-        j["rpm"] = *v.rpm;
-    }
-    if (v.tpm) {
-        j["tpm"] = *v.tpm;
-    }
+    put_optional(j, "prompts", o.prompts_dir);
+    put_optional(j, "config", v.config_path);
+    put_optional(j, "chair", v.chair);
+    put_optional(j, "timeout", v.timeout_s);
+    put_optional(j, "retries", v.retries);
+    put_optional(j, "quorum", v.quorum);
+    put_optional(j, "rpm", v.rpm);
+    put_optional(j, "tpm", v.tpm);
     return j.dump();
 }
 
@@ -294,34 +297,18 @@ BatchOptions batch_options_from_json(const std::string& text) {
         j.at("models").get_to(v.models);
         j.at("efforts").get_to(v.efforts);
         j.at("offline").get_to(v.offline);
-        if (j.contains("prompts")) {
-            o.prompts_dir = j["prompts"].get<std::string>();
-        }
-        if (j.contains("config")) {
-            v.config_path = j["config"].get<std::string>();
-        }
-        if (j.contains("chair")) {
-            v.chair = j["chair"].get<std::string>();
-        }
-        if (j.contains("timeout")) {
-            v.timeout_s = j["timeout"].get<double>();
-        }
-        if (j.contains("retries")) {
-            v.retries = j["retries"].get<int>();
-        }
-        if (j.contains("quorum")) {
-            v.quorum = j["quorum"].get<int>();
-        }
-        if (j.contains("rpm")) {
-            v.rpm = j["rpm"].get<std::int64_t>();
-        }
-        if (j.contains("tpm")) {
-            v.tpm = j["tpm"].get<std::int64_t>();
-        }
+        take_optional(j, "prompts", o.prompts_dir);
+        take_optional(j, "config", v.config_path);
+        take_optional(j, "chair", v.chair);
+        take_optional(j, "timeout", v.timeout_s);
+        take_optional(j, "retries", v.retries);
+        take_optional(j, "quorum", v.quorum);
+        take_optional(j, "rpm", v.rpm);
+        take_optional(j, "tpm", v.tpm);
     } catch (const json::exception& e) {
         throw Error(Exit::config, fmt::format("jobs: the run's recorded options are unreadable "
                                               "({})",
-                                              e.what()));
+                                              guard::json_error_message(e)));
     }
     o.provider_batch = true;
     return o;

@@ -71,19 +71,6 @@ std::string drop_trailing_commas(std::string_view text) {
     return out;
 }
 
-// The parser's message without its "[json.exception...] " prefix, as valid
-// UTF-8: the parser reads bytes, so its "last read" token can end inside a
-// character (a curly quote after a key) and must be repaired before it goes
-// into a repair request or onto a card.
-std::string parse_message(const nlohmann::json::exception& error) {
-    std::string_view what = error.what();
-    if (const auto close = what.find("] ");
-        what.starts_with("[json.exception") && close != std::string_view::npos) {
-        what.remove_prefix(close + 2);
-    }
-    return article::repair_utf8(what).text;
-}
-
 struct Attempt {
     std::optional<std::string> object;  // the object text, when it parsed
     std::optional<std::string> problem; // why a candidate was rejected
@@ -110,7 +97,7 @@ Attempt try_object(std::string_view candidate) {
                 // Report the first error: it is about the text as sent.
             }
         }
-        return {std::nullopt, parse_message(first)};
+        return {std::nullopt, json_error_message(first)};
     }
 }
 
@@ -236,6 +223,15 @@ std::expected<std::string, std::string> extract_json_object(std::string_view rep
         return std::unexpected(article::repair_utf8(found.error()).text);
     }
     return found;
+}
+
+std::string json_error_message(const std::exception& error) {
+    std::string_view what = error.what();
+    if (const auto close = what.find("] ");
+        what.starts_with("[json.exception") && close != std::string_view::npos) {
+        what.remove_prefix(close + 2);
+    }
+    return article::repair_utf8(what).text;
 }
 
 } // namespace roundtable::guard

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -26,5 +27,9 @@ inline constexpr std::size_t k_max_reply_bytes = 1024 * 1024;
 // is over k_max_reply_bytes, or nests JSON deeper than util::k_max_json_depth
 // (refused before any parsing). Errors are valid UTF-8.
 std::expected<std::string, std::string> extract_json_object(std::string_view reply);
+
+// Returns the message of a JSON library exception without its "[json.exception...] " prefix,
+// as valid UTF-8 (the parser's "last read" token can end inside a character); never fails.
+std::string json_error_message(const std::exception& error);
 
 } // namespace roundtable::guard

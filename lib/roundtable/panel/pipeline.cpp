@@ -7,6 +7,7 @@
 #include <optional>
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/article/sentences.hpp>
+#include <roundtable/guard/extract.hpp>
 #include <roundtable/guard/grounding.hpp>
 #include <roundtable/guard/injection.hpp>
 #include <roundtable/guard/validate.hpp>
@@ -135,13 +136,9 @@ struct SeatCall {
         try {
             answer_unguarded(seat, options, std::move(reply));
         } catch (const json::exception& e) {
-            std::string_view what = e.what();
-            if (const auto close = what.find("] "); close != std::string_view::npos) {
-                what.remove_prefix(close + 2);
-            }
             result.object.reset();
-            result.error =
-                fmt::format("unreadable {} reply: {}", guard::round_name(request.round), what);
+            result.error = fmt::format("unreadable {} reply: {}", guard::round_name(request.round),
+                                       guard::json_error_message(e));
             settled = true;
         }
         if (settled) {
