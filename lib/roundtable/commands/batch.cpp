@@ -115,8 +115,7 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     // inside the semaphore, so a call leaves as soon as its tokens are due.
     auto provider_key = [](const providers::SeatConfig& seat) {
         return seat.provider + ' ' +
-               (seat.base_url.empty() ? std::string(providers::default_base_url(seat.provider))
-                                      : seat.base_url);
+               std::string(providers::base_url_or_default(seat.provider, seat.base_url));
     };
     std::map<std::string, std::shared_ptr<batch::Semaphore>> slots;
     std::map<std::string, batch::ThrottleLimits> rate_limits;

@@ -65,8 +65,7 @@ std::int64_t Journal::submitted(const providers::SeatConfig& seat, const JobStat
     job.run_id = m_run.id;
     job.seat = seat.name;
     job.provider = seat.provider;
-    job.base_url = seat.base_url.empty() ? std::string(providers::default_base_url(seat.provider))
-                                         : seat.base_url;
+    job.base_url = providers::base_url_or_default(seat.provider, seat.base_url);
     job.job_id = status.id;
     job.pass = pass;
     job.state = status.state;

@@ -38,4 +38,8 @@ std::string_view fallback_key_env(std::string_view key_env) {
     return key_env == "GEMINI_API_KEY" ? std::string_view("GOOGLE_API_KEY") : std::string_view();
 }
 
+std::string_view base_url_or_default(std::string_view provider, std::string_view base_url) {
+    return base_url.empty() ? default_base_url(provider) : base_url;
+}
+
 } // namespace roundtable::providers

@@ -12,6 +12,9 @@ namespace roundtable::providers {
 // returns "" for openai-compatible, offline and unknown names.
 std::string_view default_base_url(std::string_view provider);
 
+// Returns `base_url`, or `provider`'s default when it is empty: the server a seat talks to.
+std::string_view base_url_or_default(std::string_view provider, std::string_view base_url);
+
 // Returns the environment variable that holds `provider`'s key (ANTHROPIC_API_KEY,
 // OPENAI_API_KEY, GEMINI_API_KEY, XAI_API_KEY); returns "" for the others.
 std::string_view default_key_env(std::string_view provider);
