@@ -358,3 +358,23 @@ TEST_CASE("progress::provider batch jobs on a terminal: per provider in the line
     CHECK(text.find("roundtable: anthropic job") == std::string::npos);
     CHECK(text.find("roundtable: batch: 3 cards, 0 failed") != std::string::npos);
 }
+
+TEST_CASE("progress::Ctrl-C in batch leaves the terminal clean") {
+    FakePanel fake(10s);
+    TempDir dir;
+    const auto cfg = dir.write("config.toml", fake.config());
+    const auto corpus = three_articles(dir);
+    auto env = k_keys;
+    env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+    const PtyRun r = run_in_pty({"batch", corpus.string(), "--config", cfg.string(), "--jsonl",
+                                 (dir.path() / "cards.jsonl").string(), "--no-cache"},
+                                env, dir.path() / "out.txt", 2500ms);
+    INFO(plain(r.terminal));
+    CHECK(r.exit_code == 130);
+    CHECK(plain(r.terminal).find("answering") != std::string::npos); // the line was drawn
+    const std::size_t erased = r.terminal.rfind("\r\x1b[2K");
+    REQUIRE(erased != std::string::npos);
+    const std::string after = plain(r.terminal.substr(erased));
+    CHECK(after.find("running") == std::string::npos);
+    CHECK(after.find("interrupted") != std::string::npos);
+}
