@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +31,20 @@ struct Request {
     std::chrono::milliseconds timeout{120'000};
     std::size_t max_response_bytes = 32u << 20;
     int max_redirects = 0; // URL input follows a few; provider calls none
+    // false: an abort (Ctrl-C) does not stop this transfer. A batch job's create call runs to
+    // its end, so that a job the provider accepted is known and recorded, never lost.
+    bool abortable = true;
+
+    // A body too large to hold in `body` (a batch job's upload): when set, it is called to fill
+    // up to `size` bytes of `out` and returns how many it wrote (0 at the end), and `body_size`
+    // is the exact total it will write. `body` is then ignored.
+    std::function<std::size_t(char* out, std::size_t size)> read_body;
+    std::int64_t body_size = 0;
+    // A response too large to hold (a batch job's results): when set, the body is handed over
+    // piece by piece as it arrives instead of being kept in Response::body (which stays empty),
+    // and max_response_bytes still bounds the whole. Returning false stops the transfer (an
+    // `other` TransportError).
+    std::function<bool(std::string_view piece)> on_body;
 };
 
 struct Response {

@@ -21,18 +21,38 @@ constexpr int k_poll_slice_ms = 50;
 struct TransferState {
     std::size_t max_bytes = 0;
     bool too_large = false;
+    bool refused = false; // the request's on_body sink said stop
+    std::size_t received = 0;
+    const Request* request = nullptr;
     Response response;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* state = static_cast<TransferState*>(user);
     const std::size_t n = size * count;
-    if (state->response.body.size() + n > state->max_bytes) {
+    if (state->received + n > state->max_bytes) {
         state->too_large = true;
         return 0; // makes curl fail with CURLE_WRITE_ERROR
     }
+    state->received += n;
+    if (state->request->on_body) {
+        // The sink is called only for a success: an error body is kept whole for its parse.
+        const long status = state->response.status;
+        if (status >= 200 && status < 300) {
+            if (!state->request->on_body(std::string_view(data, n))) {
+                state->refused = true;
+                return 0;
+            }
+            return n;
+        }
+    }
     state->response.body.append(data, n);
     return n;
+}
+
+std::size_t on_read(char* out, std::size_t size, std::size_t count, void* user) {
+    const auto* request = static_cast<const Request*>(user);
+    return request->read_body(out, size * count);
 }
 
 using util::trim;
@@ -43,6 +63,15 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     const std::string_view line(data, n);
     if (line.starts_with("HTTP/")) {
         state->response.headers.clear(); // a new response (after a redirect or a 100 Continue)
+        // "HTTP/1.1 200 OK": the status, for a streamed body's sink (on_body).
+        const auto space = line.find(' ');
+        int status = 0;
+        for (std::size_t i = space + 1; space != std::string_view::npos && i < line.size() &&
+                                        i < space + 4 && line[i] >= '0' && line[i] <= '9';
+             ++i) {
+            status = status * 10 + (line[i] - '0');
+        }
+        state->response.status = status;
         return n;
     }
     const auto colon = line.find(':');
@@ -53,8 +82,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     return n;
 }
 
-int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    return abort_requested() ? 1 : 0;
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* state = static_cast<const TransferState*>(user);
+    return state->request->abortable && abort_requested() ? 1 : 0;
 }
 
 TransportError::Kind kind_of(CURLcode code, bool too_large) {
@@ -191,6 +221,7 @@ private:
 
         TransferState state;
         state.max_bytes = request.max_response_bytes;
+        state.request = &request;
         std::array<char, CURL_ERROR_SIZE> error_buffer{};
 
         curl_slist* header_list = nullptr;
@@ -222,6 +253,7 @@ private:
         m_curl.easy_setopt(easy, CURLOPT_HEADERDATA, &state);
         m_curl.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
         m_curl.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &on_progress);
+        m_curl.easy_setopt(easy, CURLOPT_XFERINFODATA, &state);
         if (request.max_redirects > 0) {
             m_curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
             m_curl.easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request.max_redirects));
@@ -234,6 +266,15 @@ private:
             m_curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
         } else if (request.method == "HEAD") {
             m_curl.easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        } else if (request.read_body) {
+            m_curl.easy_setopt(easy, CURLOPT_POST, 1L);
+            m_curl.easy_setopt(easy, CURLOPT_READFUNCTION, &on_read);
+            m_curl.easy_setopt(easy, CURLOPT_READDATA, &request);
+            m_curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                               static_cast<curl_off_t>(request.body_size));
+            if (request.method != "POST") {
+                m_curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+            }
         } else {
             if (request.method == "POST" || !request.body.empty()) {
                 m_curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
@@ -246,7 +287,7 @@ private:
         }
 
         const auto started = std::chrono::steady_clock::now();
-        const auto [code, aborted] = drive(handle);
+        const auto [code, aborted] = drive(handle, request.abortable);
         const auto elapsed = std::chrono::steady_clock::now() - started;
         m_curl.slist_free_all(header_list);
 
@@ -261,6 +302,10 @@ private:
                                          : std::string(error_buffer.data());
             if (detail.empty()) {
                 detail = m_curl.easy_strerror(code);
+            }
+            if (state.refused) {
+                error.kind = TransportError::Kind::other;
+                detail = "the response's reader stopped the transfer";
             }
             if (error.kind == TransportError::Kind::too_large) {
                 detail = fmt::format("response larger than {} bytes", request.max_response_bytes);
@@ -281,7 +326,7 @@ private:
 
     // Runs the transfer in the handle's multi stack, polling in short slices so
     // an abort is seen quickly; returns curl's result and whether it was aborted.
-    std::pair<CURLcode, bool> drive(Handle& handle) const {
+    std::pair<CURLcode, bool> drive(Handle& handle, bool abortable) const {
         if (m_curl.multi_add_handle(handle.multi, handle.easy) != CURLM_OK) {
             return {CURLE_FAILED_INIT, false};
         }
@@ -304,7 +349,7 @@ private:
             if (done || running == 0) {
                 break;
             }
-            if (abort_requested()) {
+            if (abortable && abort_requested()) {
                 aborted = true;
                 break;
             }

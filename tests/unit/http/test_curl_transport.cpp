@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
@@ -212,6 +213,91 @@ TEST_CASE("http::make_curl_transport") {
         REQUIRE_FALSE(result.has_value());
         CHECK(result.error().kind == TransportError::Kind::other);
     }
+    SECTION("streams a body from read_body with its declared length") {
+        server.set_handler("/v1/files", [](const RecordedRequest& r) {
+            return Scripted{
+                200, {}, std::to_string(r.body.size()) + ":" + r.body.substr(0, 8), "text/plain"};
+        });
+        // 300 KB in small reads: libcurl asks several times, and the server gets every byte.
+        std::string expected;
+        for (int i = 0; i < 30'000; ++i) {
+            expected += "line " + std::to_string(i % 10) + "\n";
+        }
+        std::size_t at = 0;
+        int reads = 0;
+        Request request = post(server, "/v1/files", "ignored");
+        request.body_size = static_cast<std::int64_t>(expected.size());
+        request.read_body = [&](char* out, std::size_t size) {
+            ++reads;
+            const std::size_t n = std::min({size, std::size_t{4096}, expected.size() - at});
+            std::copy_n(expected.data() + at, n, out);
+            at += n;
+            return n;
+        };
+        auto result = transport->perform(request);
+        REQUIRE(result.has_value());
+        CHECK(result->status == 200);
+        CHECK(result->body == std::to_string(expected.size()) + ":line 0\nl");
+        CHECK(reads > 10);
+        REQUIRE(server.requests().size() == 1);
+        CHECK(server.requests()[0].body == expected);
+        CHECK(server.requests()[0].header("content-length") == std::to_string(expected.size()));
+    }
+    SECTION("hands a success's body to on_body in pieces, keeping none of it") {
+        std::string big;
+        for (int i = 0; i < 50'000; ++i) {
+            big += "result " + std::to_string(i) + "\n";
+        }
+        server.set_default("/results", Scripted{200, {}, big, "application/jsonl"});
+        std::string received;
+        int pieces = 0;
+        Request request;
+        request.method = "GET";
+        request.url = server.base_url() + "/results";
+        request.on_body = [&](std::string_view piece) {
+            ++pieces;
+            received.append(piece);
+            return true;
+        };
+        auto result = transport->perform(request);
+        REQUIRE(result.has_value());
+        CHECK(result->status == 200);
+        CHECK(result->body.empty());
+        CHECK(received == big);
+        CHECK(pieces > 1);
+
+        SECTION("max_response_bytes still bounds the whole") {
+            request.max_response_bytes = 10'000;
+            auto cut = transport->perform(request);
+            REQUIRE_FALSE(cut.has_value());
+            CHECK(cut.error().kind == TransportError::Kind::too_large);
+        }
+        SECTION("a sink that says stop stops the transfer") {
+            request.on_body = [](std::string_view) { return false; };
+            auto stopped = transport->perform(request);
+            REQUIRE_FALSE(stopped.has_value());
+            CHECK(stopped.error().kind == TransportError::Kind::other);
+            CHECK(stopped.error().message.find("reader stopped") != std::string::npos);
+        }
+    }
+    SECTION("keeps an error status's body whole even with on_body set") {
+        server.set_default(
+            "/results",
+            Scripted{404, {}, R"({"error":{"message":"no such file"}})", "application/json"});
+        bool called = false;
+        Request request;
+        request.method = "GET";
+        request.url = server.base_url() + "/results";
+        request.on_body = [&](std::string_view) {
+            called = true;
+            return true;
+        };
+        auto result = transport->perform(request);
+        REQUIRE(result.has_value());
+        CHECK(result->status == 404);
+        CHECK(result->body.find("no such file") != std::string::npos);
+        CHECK_FALSE(called);
+    }
     SECTION("answers unscripted paths with a 404 JSON error") {
         auto result = transport->perform(post(server, "/nowhere"));
         REQUIRE(result.has_value());
@@ -255,5 +341,23 @@ TEST_CASE("http::request_abort stops a transfer") {
         auto again = transport->perform(post(server, "/v1/messages"));
         REQUIRE(again.has_value());
         CHECK(again->status == 200);
+    }
+    SECTION("leaves a transfer that is not abortable to finish (a batch job's create call)") {
+        Scripted slow{200, {}, R"({"id":"msgbatch_1"})"};
+        slow.latency = 600ms;
+        server.enqueue("/v1/messages/batches", slow);
+        Request request = post(server, "/v1/messages/batches");
+        request.abortable = false;
+        std::expected<Response, TransportError> result = std::unexpected(TransportError{});
+        const auto started = std::chrono::steady_clock::now();
+        std::thread caller([&] { result = transport->perform(request); });
+        while (server.requests().empty() && std::chrono::steady_clock::now() - started < 5s) {
+            std::this_thread::sleep_for(10ms);
+        }
+        request_abort();
+        caller.join();
+        REQUIRE(result.has_value());
+        CHECK(result->body == R"({"id":"msgbatch_1"})");
+        CHECK(std::chrono::steady_clock::now() - started >= 600ms);
     }
 }
