@@ -1,6 +1,11 @@
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <roundtable/jobs/client.hpp>
+#include <sys/stat.h>
 
 namespace roundtable::jobs {
 
@@ -86,13 +91,36 @@ JobStatus gemini_status(const json& operation) {
     s.pending = number("pendingRequestCount");
     const json response = operation.value("response", json::object());
     s.results = text(response, "responsesFile");
-    if (response.contains("inlinedResponses")) {
-        for (const auto& item :
-             response["inlinedResponses"].value("inlinedResponses", json::array())) {
-            s.inline_results.push_back(item.dump());
-        }
-    }
     return s;
+}
+
+// Returns whether `j` is one of a Gemini batch's inline responses ({response | error,
+// metadata: {key}}), which a parse streams or drops instead of keeping.
+bool inline_response(const json& j) {
+    if (!j.is_object() || !(j.contains("response") || j.contains("error"))) {
+        return false;
+    }
+    const auto meta = j.find("metadata");
+    return meta != j.end() && meta->is_object() && meta->contains("key");
+}
+
+// Parses a Gemini operation, handing each inline response to `each` (when given) and keeping
+// none of them: a job of thousands of responses never becomes one document in memory.
+json parse_operation(const std::string& body,
+                     const std::function<void(std::string_view)>* each = nullptr) {
+    return json::parse(
+        body,
+        [each](int depth, json::parse_event_t event, json& parsed) {
+            if (event != json::parse_event_t::object_end || depth == 0 ||
+                !inline_response(parsed)) {
+                return true;
+            }
+            if (each != nullptr) {
+                (*each)(parsed.dump());
+            }
+            return false;
+        },
+        false);
 }
 
 } // namespace
@@ -159,23 +187,129 @@ std::expected<std::string, Failure> Client::send(http::Request request) const {
 
 std::expected<JobStatus, Failure> Client::submit(const std::vector<std::string>& lines,
                                                  const std::string& label) const {
+    auto text = std::make_shared<std::string>();
+    for (const auto& line : lines) {
+        *text += line;
+        *text += '\n';
+    }
+    auto at = std::make_shared<std::size_t>(0);
+    auto read = [text, at](char* out, std::size_t size) {
+        const std::size_t n = std::min(size, text->size() - *at);
+        std::memcpy(out, text->data() + *at, n);
+        *at += n;
+        return n;
+    };
+    return submit_stream(read, static_cast<std::int64_t>(text->size()), label);
+}
+
+std::expected<JobStatus, Failure> Client::submit_file(const std::string& path,
+                                                      const std::string& label) const {
+    std::shared_ptr<std::FILE> file(std::fopen(path.c_str(), "rb"), [](std::FILE* f) {
+        if (f != nullptr) {
+            std::fclose(f);
+        }
+    });
+    struct stat info {};
+    if (!file || ::fstat(::fileno(file.get()), &info) != 0) {
+        Failure f;
+        f.provider = m_seat.provider;
+        f.type = "spool";
+        f.message =
+            "batch API: cannot read the job's request lines: " + std::string(std::strerror(errno));
+        return std::unexpected(std::move(f));
+    }
+    auto read = [file](char* out, std::size_t size) {
+        return std::fread(out, 1, size, file.get());
+    };
+    return submit_stream(read, static_cast<std::int64_t>(info.st_size), label);
+}
+
+namespace {
+
+// libcurl's CURL_READFUNC_ABORT (curl.h is not included here): stops an upload.
+constexpr std::size_t k_read_abort = 0x10000000;
+
+// A request body of three parts, read in pieces for a streamed upload: `head`, the job's
+// lines, `tail`. With `inline_array` the lines become the elements of a JSON array: every
+// '\n' between lines turns into ',' and the last one into ' ', byte for byte, so the size
+// stays known before the first byte is sent.
+struct StreamedBody {
+    std::string head;
+    std::string tail;
+    std::function<std::size_t(char*, std::size_t)> lines;
+    std::int64_t line_bytes = 0;
+    bool inline_array = false;
+    std::int64_t sent = 0; // of the whole body
+
+    std::int64_t size() const {
+        return static_cast<std::int64_t>(head.size() + tail.size()) + line_bytes;
+    }
+
+    std::size_t read(char* out, std::size_t room) {
+        std::size_t written = 0;
+        const auto head_size = static_cast<std::int64_t>(head.size());
+        const std::int64_t total = size();
+        while (written < room && sent < total) {
+            if (sent < head_size) {
+                const auto n = std::min<std::size_t>(room - written,
+                                                     static_cast<std::size_t>(head_size - sent));
+                std::memcpy(out + written, head.data() + sent, n);
+                written += n;
+                sent += static_cast<std::int64_t>(n);
+            } else if (sent < head_size + line_bytes) {
+                const auto want = std::min<std::size_t>(
+                    room - written, static_cast<std::size_t>(head_size + line_bytes - sent));
+                const std::size_t n = lines(out + written, want);
+                if (n == 0) {
+                    return k_read_abort; // the file is shorter than it was
+                }
+                if (inline_array) {
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const bool last =
+                            sent + static_cast<std::int64_t>(i) + 1 == head_size + line_bytes;
+                        char& c = out[written + i];
+                        c = c == '\n' ? (last ? ' ' : ',') : c;
+                    }
+                }
+                written += n;
+                sent += static_cast<std::int64_t>(n);
+            } else {
+                const auto offset = static_cast<std::size_t>(sent - head_size - line_bytes);
+                const std::size_t n = std::min(room - written, tail.size() - offset);
+                std::memcpy(out + written, tail.data() + offset, n);
+                written += n;
+                sent += static_cast<std::int64_t>(n);
+            }
+        }
+        return written;
+    }
+};
+
+void stream_body(http::Request& request, std::shared_ptr<StreamedBody> body) {
+    request.body_size = body->size();
+    request.read_body = [body](char* out, std::size_t size) { return body->read(out, size); };
+}
+
+} // namespace
+
+std::expected<JobStatus, Failure> Client::submit_stream(LineReader read, std::int64_t bytes,
+                                                        const std::string& label) const {
     std::expected<std::string, Failure> body;
+    auto streamed = std::make_shared<StreamedBody>();
+    streamed->lines = std::move(read);
+    streamed->line_bytes = bytes;
     switch (m_protocol) {
     case Protocol::openai_files: {
         const std::string boundary = "roundtable-batch-boundary-7c1f";
-        std::string form;
-        form += "--" + boundary +
-                "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n";
-        form += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
-                label + ".jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n";
-        for (const auto& line : lines) {
-            form += line;
-            form += '\n';
-        }
-        form += "\r\n--" + boundary + "--\r\n";
+        streamed->head = "--" + boundary +
+                         "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n" +
+                         "--" + boundary +
+                         "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + label +
+                         ".jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n";
+        streamed->tail = "\r\n--" + boundary + "--\r\n";
         http::Request upload = make("POST", m_root + "/files");
         upload.headers.emplace_back("content-type", "multipart/form-data; boundary=" + boundary);
-        upload.body = std::move(form);
+        stream_body(upload, streamed);
         auto uploaded = send(std::move(upload));
         if (!uploaded) {
             return std::unexpected(std::move(uploaded.error()));
@@ -186,6 +320,7 @@ std::expected<JobStatus, Failure> Client::submit(const std::vector<std::string>&
         }
         http::Request create = make("POST", m_root + "/batches");
         create.headers.emplace_back("content-type", "application/json");
+        create.abortable = false; // a job it creates is recorded before Ctrl-C stops us
         create.body = json{{"input_file_id", text(file, "id")},
                            {"endpoint", "/v1/chat/completions"},
                            {"completion_window", "24h"},
@@ -195,27 +330,25 @@ std::expected<JobStatus, Failure> Client::submit(const std::vector<std::string>&
         break;
     }
     case Protocol::anthropic_messages: {
-        std::string requests = "{\"requests\":[";
-        for (std::size_t i = 0; i < lines.size(); ++i) {
-            requests += (i ? "," : "") + lines[i];
-        }
-        requests += "]}";
+        streamed->head = "{\"requests\":[";
+        streamed->tail = "]}";
+        streamed->inline_array = true;
         http::Request create = make("POST", m_root + "/messages/batches");
         create.headers.emplace_back("content-type", "application/json");
-        create.body = std::move(requests);
+        create.abortable = false; // a job it creates is recorded before Ctrl-C stops us
+        stream_body(create, streamed);
         body = send(std::move(create));
         break;
     }
     case Protocol::gemini: {
-        std::string requests = "{\"batch\":{\"display_name\":" + json(label).dump() +
-                               ",\"input_config\":{\"requests\":{\"requests\":[";
-        for (std::size_t i = 0; i < lines.size(); ++i) {
-            requests += (i ? "," : "") + lines[i];
-        }
-        requests += "]}}}}";
+        streamed->head = "{\"batch\":{\"display_name\":" + json(label).dump() +
+                         ",\"input_config\":{\"requests\":{\"requests\":[";
+        streamed->tail = "]}}}}";
+        streamed->inline_array = true;
         http::Request create = make("POST", m_create);
         create.headers.emplace_back("content-type", "application/json");
-        create.body = std::move(requests);
+        create.abortable = false; // a job it creates is recorded before Ctrl-C stops us
+        stream_body(create, streamed);
         body = send(std::move(create));
         break;
     }
@@ -246,7 +379,8 @@ std::expected<JobStatus, Failure> Client::poll(const std::string& id) const {
     if (!body) {
         return std::unexpected(std::move(body.error()));
     }
-    const json reply = json::parse(*body, nullptr, false);
+    const json reply = m_protocol == Protocol::gemini ? parse_operation(*body)
+                                                      : json::parse(*body, nullptr, false);
     if (reply.is_discarded() || !reply.is_object()) {
         return std::unexpected(bad_reply(m_seat.provider, "a job status is not a JSON object"));
     }
@@ -262,25 +396,14 @@ std::expected<JobStatus, Failure> Client::poll(const std::string& id) const {
 
 std::expected<void, Failure>
 Client::results(const JobStatus& status, const std::function<void(std::string_view)>& each) const {
-    auto lines_of = [&](const std::string& body) {
-        std::size_t start = 0;
-        while (start < body.size()) {
-            std::size_t end = body.find('\n', start);
-            if (end == std::string::npos) {
-                end = body.size();
-            }
-            std::string_view line(body.data() + start, end - start);
-            if (!line.empty() && line.back() == '\r') {
-                line.remove_suffix(1);
-            }
-            if (!line.empty()) {
-                each(line);
-            }
-            start = end + 1;
+    if (m_protocol == Protocol::gemini && status.results.empty()) {
+        // Inline responses: read from the operation once more, one response at a time.
+        auto body = send(make("GET", m_root + "/" + status.id));
+        if (!body) {
+            return std::unexpected(std::move(body.error()));
         }
-    };
-    for (const auto& line : status.inline_results) {
-        each(line);
+        parse_operation(*body, &each);
+        return {};
     }
     std::vector<std::string> urls;
     switch (m_protocol) {
@@ -304,11 +427,46 @@ Client::results(const JobStatus& status, const std::function<void(std::string_vi
         break;
     }
     for (auto& url : urls) {
-        auto body = send(make("GET", std::move(url)));
+        // The file arrives in pieces; a line is handed over once its '\n' (or the end) came.
+        std::string partial;
+        bool skipping = false; // inside a line over max_result_line
+        auto line_done = [&] {
+            std::string_view line(partial);
+            if (!line.empty() && line.back() == '\r') {
+                line.remove_suffix(1);
+            }
+            if (!skipping && !line.empty()) {
+                each(line);
+            }
+            partial.clear();
+            skipping = false;
+        };
+        http::Request request = make("GET", std::move(url));
+        request.on_body = [&](std::string_view piece) {
+            while (!piece.empty()) {
+                const auto end = piece.find('\n');
+                const std::string_view part = piece.substr(0, end);
+                if (!skipping && partial.size() + part.size() > max_result_line) {
+                    skipping = true;
+                    partial.clear();
+                    partial.shrink_to_fit();
+                }
+                if (!skipping) {
+                    partial.append(part);
+                }
+                if (end == std::string_view::npos) {
+                    break;
+                }
+                line_done();
+                piece.remove_prefix(end + 1);
+            }
+            return true;
+        };
+        auto body = send(std::move(request));
         if (!body) {
             return std::unexpected(std::move(body.error()));
         }
-        lines_of(*body);
+        line_done();
     }
     return {};
 }

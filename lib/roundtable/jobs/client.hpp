@@ -32,7 +32,6 @@ struct JobStatus {
     std::int64_t pending = 0;
     std::string results; // where the result lines are (a file id or URL); "" when inline
     std::string errors;  // OpenAI's error file id
-    std::vector<std::string> inline_results; // Gemini's inline responses, one JSON each
 };
 
 class Client {
@@ -47,18 +46,36 @@ public:
     std::expected<JobStatus, providers::Failure> submit(const std::vector<std::string>& lines,
                                                         const std::string& label) const;
 
+    // Submits a job of the request lines in the file `path` (each ending in '\n'), streaming
+    // them from the file into the upload or the create call, so a large job is never held in
+    // memory; returns its first status, or the Failure (type "spool" when the file cannot be
+    // read).
+    std::expected<JobStatus, providers::Failure> submit_file(const std::string& path,
+                                                             const std::string& label) const;
+
     // Returns the job's current status, or the Failure of the call.
     std::expected<JobStatus, providers::Failure> poll(const std::string& id) const;
 
     // Hands each result line of the ended job `status` (output and error files, the results
-    // JSONL, or the inline responses) to `each`; returns the Failure of a download.
+    // JSONL, or Gemini's inline responses, read from the operation once more) to `each` as it
+    // is downloaded (a results file is never held whole, nor the inline responses parsed as
+    // one document; a line over max_result_line bytes is skipped); returns the Failure of a
+    // download.
     std::expected<void, providers::Failure>
     results(const JobStatus& status, const std::function<void(std::string_view)>& each) const;
 
     // Asks the provider to cancel the job; returns its status after the call, or the Failure.
     std::expected<JobStatus, providers::Failure> cancel(const std::string& id) const;
 
+    static constexpr std::size_t max_result_line = std::size_t{8} << 20;
+
 private:
+    // Reads the job's request lines, each ending in '\n', into `out` (up to `size` bytes);
+    // returns how many it wrote, 0 at the end.
+    using LineReader = std::function<std::size_t(char* out, std::size_t size)>;
+
+    std::expected<JobStatus, providers::Failure> submit_stream(LineReader read, std::int64_t bytes,
+                                                               const std::string& label) const;
     std::expected<std::string, providers::Failure> send(http::Request request) const;
     http::Request make(std::string method, std::string url) const;
 

@@ -2,11 +2,14 @@
 #include <catch2/catch.hpp>
 #include <fake/fake_batch.hpp>
 #include <fake/fake_panel.hpp>
+#include <fstream>
 #include <map>
 #include <roundtable/guard/validate.hpp>
 #include <roundtable/http/curl_transport.hpp>
 #include <roundtable/jobs/client.hpp>
+#include <set>
 #include <support/codec_fixtures.hpp>
+#include <support/temp_dir.hpp>
 #include <thread>
 
 using namespace roundtable;
@@ -182,4 +185,69 @@ TEST_CASE("client::a provider error is a Failure naming the provider") {
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().http_status == 404);
     CHECK(missing.error().provider == "anthropic");
+}
+
+TEST_CASE("client::a job streamed from a spool file is the job submit() sends") {
+    for (const std::string name : {"openai", "xai", "anthropic", "gemini"}) {
+        DYNAMIC_SECTION(name) {
+            Rig rig(name, std::chrono::milliseconds(0));
+            const Client client = rig.client();
+            testing::TempDir dir;
+            const std::string path = (dir.path() / "spool.jsonl").string();
+            {
+                std::ofstream spool(path, std::ios::binary);
+                for (const auto& line : rig.lines(40)) {
+                    spool << line << '\n';
+                }
+            }
+            auto from_file = client.submit_file(path, "t");
+            REQUIRE(from_file.has_value());
+            auto from_memory = client.submit(rig.lines(40), "t");
+            REQUIRE(from_memory.has_value());
+            // The two create calls (or uploads) carried the same bytes.
+            std::vector<std::string> bodies;
+            for (const auto& r : rig.panel.server.requests()) {
+                if (r.method == "POST" && r.body.find("req-39") != std::string::npos) {
+                    bodies.push_back(r.body);
+                }
+            }
+            REQUIRE(bodies.size() == 2);
+            CHECK(bodies[0] == bodies[1]);
+            JobStatus status = *from_file;
+            rig.wait(client, status);
+            std::set<std::string> ids;
+            REQUIRE(client.results(status, [&](std::string_view line) {
+                auto result = read_result(rig.protocol, line);
+                REQUIRE(result.has_value());
+                ids.insert(result->id);
+            }));
+            CHECK(ids.size() == 40);
+            CHECK(rig.batch.lines_submitted() == 80);
+        }
+    }
+    SECTION("a spool file that cannot be read is a Failure, not a job") {
+        Rig rig("anthropic", std::chrono::milliseconds(0));
+        auto missing = rig.client().submit_file("/nonexistent/spool.jsonl", "t");
+        REQUIRE_FALSE(missing.has_value());
+        CHECK(missing.error().type == "spool");
+        CHECK(rig.batch.jobs_created() == 0);
+    }
+}
+
+TEST_CASE("client::results hands over every line of a large results file") {
+    Rig rig("openai", std::chrono::milliseconds(0));
+    const Client client = rig.client();
+    auto submitted = client.submit(rig.lines(400), "t");
+    REQUIRE(submitted.has_value());
+    JobStatus status = *submitted;
+    rig.wait(client, status);
+    int lines = 0;
+    std::size_t longest = 0;
+    REQUIRE(client.results(status, [&](std::string_view line) {
+        ++lines;
+        longest = std::max(longest, line.size());
+        CHECK(read_result(rig.protocol, line).has_value()); // whole lines, never a piece
+    }));
+    CHECK(lines == 400);
+    CHECK(longest > 100);
 }
