@@ -2,7 +2,10 @@
 // the loopback fake provider server (100 ms per call, --max-in-flight 8). Prints
 // the wall time against the ideal the limits allow, the TCP connections the
 // server saw, peak RSS at 200 and 2,000 articles, and the warm-cache rerun in
-// cards per second. Prints figures only; asserts nothing.
+// cards per second; `sync` prints the synchronous path's CPU and threads per
+// extra panel; `provider` puts 10,000 articles through --provider-batch (jobs of
+// 1 s) and prints wall time, peak RSS, jobs and the cost per card both ways.
+// Prints figures only; asserts nothing.
 #include "peak_rss.hpp"
 
 #include <algorithm>
@@ -10,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fake/fake_batch.hpp>
 #include <fake/fake_server.hpp>
 #include <fake/replies.hpp>
 #include <fcntl.h>
@@ -159,14 +163,83 @@ Measured run_counted(TempDir& dir, const std::string& config, int panels) {
 
 } // namespace
 
+// What a JSONL of cards holds: cards, failed articles, and the cost figures of the cards.
+struct CardsRead {
+    std::size_t cards = 0;
+    std::size_t failed = 0;
+    double cost = 0.0;
+};
+
+CardsRead read_cards(const std::string& path) {
+    CardsRead out;
+    std::ifstream in(path, std::ios::binary);
+    for (std::string line; std::getline(in, line);) {
+        auto j = json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.contains("card")) {
+            ++out.failed;
+            continue;
+        }
+        ++out.cards;
+        out.cost += j["card"]["usage"].value("cost_usd", 0.0);
+    }
+    return out;
+}
+
+// The issue's batch benchmark: `articles` through --provider-batch on the fake server's batch
+// protocols with `job_time` per job, then the same corpus synchronously (no latency) for the
+// cost figure per card both ways.
+void bench_provider_batch(FakeServer& server, TempDir& dir, const std::string& config, int articles,
+                          std::chrono::milliseconds job_time) {
+    FakeBatch batch(server, job_time);
+    const std::string base = slurp(RT_SOURCE_DIR "/examples/bearish-truck-recall.txt");
+    const std::string folder = fmt::format("provider-{}", articles);
+    for (int i = 0; i < articles; ++i) {
+        dir.write(fmt::format("{}/story-{:05}.txt", folder, i),
+                  base + fmt::format("\nFiled as story {}.\n", i));
+    }
+    const std::string corpus = (dir.path() / folder).string();
+    const std::vector<std::string> env{
+        "ANTHROPIC_API_KEY=bench-anthropic", "OPENAI_API_KEY=bench-openai",
+        "GEMINI_API_KEY=bench-gemini", "XAI_API_KEY=bench-xai",
+        "XDG_CACHE_HOME=" + (dir.path() / "cache-provider").string()};
+    const std::string batch_out = (dir.path() / "provider-batch.jsonl").string();
+    std::fflush(stdout);
+    const Measured b = run({"batch", corpus, "--config", config, "--jsonl", batch_out,
+                            "--provider-batch", "--poll", "0.5", "-q"},
+                           env);
+    const CardsRead bc = read_cards(batch_out);
+    fmt::print("bench_batch: --provider-batch, {} articles, fake jobs of {} ms, poll 0.5 s\n"
+               "  exit {}, wall {:.1f} s, CPU {:.1f} s, peak RSS {:.1f} MiB (target < 64)\n"
+               "  {} jobs submitted, {} request lines, largest job {} lines; {} cards, {} failed\n",
+               articles, job_time.count(), b.status, b.seconds, b.cpu_seconds,
+               static_cast<double>(b.peak_rss_kib) / 1024.0, batch.jobs_created(),
+               batch.lines_submitted(), batch.largest_job(), bc.cards, bc.failed);
+    const std::string sync_out = (dir.path() / "provider-sync.jsonl").string();
+    server.reset_stats();
+    std::fflush(stdout);
+    const Measured s = run({"batch", corpus, "--config", config, "--jsonl", sync_out, "--jobs",
+                            "16", "--max-in-flight", "8", "--no-cache", "-q"},
+                           env);
+    const CardsRead sc = read_cards(sync_out);
+    const double batch_per_card = bc.cost / static_cast<double>(std::max<std::size_t>(1, bc.cards));
+    const double sync_per_card = sc.cost / static_cast<double>(std::max<std::size_t>(1, sc.cards));
+    fmt::print("  synchronous, same corpus, fake at 0 ms: exit {}, wall {:.1f} s, peak RSS {:.1f} "
+               "MiB, {} cards\n"
+               "  cost per card: batch ${:.5f}, synchronous ${:.5f}: {:.3f}x (target <= 0.5; "
+               "grok-4 has no batch discount in data/models.toml)\n",
+               s.status, s.seconds, static_cast<double>(s.peak_rss_kib) / 1024.0, sc.cards,
+               batch_per_card, sync_per_card, batch_per_card / std::max(sync_per_card, 1e-12));
+}
+
 int main(int argc, char** argv) {
     std::chrono::milliseconds latency = k_default_latency;
     std::vector<int> sizes{200, 2000};
     const bool sync_only = argc > 1 && std::string(argv[1]) == "sync";
-    if (argc > 1 && !sync_only) {
+    const bool provider_only = argc > 1 && std::string(argv[1]) == "provider";
+    if (argc > 1 && !sync_only && !provider_only) {
         latency = std::chrono::milliseconds(std::atoi(argv[1]));
     }
-    if (argc > 2 && !sync_only) {
+    if (argc > 2 && !sync_only && !provider_only) {
         sizes.clear();
         for (int i = 2; i < argc; ++i) {
             sizes.push_back(std::atoi(argv[i]));
@@ -174,7 +247,8 @@ int main(int argc, char** argv) {
     }
     if (latency.count() < 0 ||
         std::any_of(sizes.begin(), sizes.end(), [](int n) { return n < 1; })) {
-        std::fprintf(stderr, "usage: bench_batch [LATENCY_MS [ARTICLES...]] | bench_batch sync\n");
+        std::fprintf(stderr, "usage: bench_batch [LATENCY_MS [ARTICLES...]] | bench_batch sync | "
+                             "bench_batch provider [ARTICLES [JOB_MS]]\n");
         return 2;
     }
     FakeServer server;
@@ -222,6 +296,17 @@ model = "grok-4"
 base_url = "{0}/xai/v1"
 )",
                                                        server.base_url()));
+    if (provider_only) {
+        const int articles = argc > 2 ? std::atoi(argv[2]) : 10'000;
+        const int job_ms = argc > 3 ? std::atoi(argv[3]) : 1000;
+        if (articles < 1 || job_ms < 0) {
+            std::fprintf(stderr, "usage: bench_batch provider [ARTICLES [JOB_MS]]\n");
+            return 2;
+        }
+        bench_provider_batch(server, dir, config.string(), articles,
+                             std::chrono::milliseconds(job_ms));
+        return 0;
+    }
     // CPU per extra panel: (CPU of 50 panels - CPU of 1) / 49, and the threads created.
     const Measured one = run_counted(dir, config.string(), 1);
     const Measured fifty = run_counted(dir, config.string(), 50);

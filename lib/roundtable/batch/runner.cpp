@@ -76,6 +76,9 @@ public:
         : m_options(options), m_totals(totals) {}
 
     bool keep(const InputItem& item) {
+        if (m_options.only && !m_options.only->contains(item.id)) {
+            return false;
+        }
         if (m_options.shard && !in_shard(item.id, *m_options.shard)) {
             count(&BatchTotals::skipped_shard);
             return false;
@@ -235,6 +238,9 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
                 }
             }
             report_progress();
+        } catch (const Deferred&) {
+            const std::lock_guard lock(totals_mutex);
+            ++totals.deferred;
         } catch (const Error& e) {
             if (e.code() == Exit::interrupted || http::abort_requested()) {
                 const std::lock_guard lock(totals_mutex);

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <iosfwd>
 #include <map>
@@ -26,6 +27,7 @@
 #include <roundtable/panel/card.hpp>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace roundtable::batch {
@@ -49,6 +51,7 @@ struct BatchTotals {
     std::size_t cards = 0;
     std::size_t failed = 0;
     std::size_t interrupted = 0;                 // launched but stopped by Ctrl-C (no line written)
+    std::size_t deferred = 0;                    // waiting for later answers (no line written)
     std::map<std::string, std::size_t> stances;  // "bearish" -> n, ..., "split" -> n
     std::map<std::string, std::size_t> failures; // "input" | "quorum" | "config" | "other" -> n
     int worst_exit = 0;                          // highest exit code of a failed article
@@ -76,6 +79,16 @@ struct RunnerOptions {
     std::set<std::string> done; // ids to skip (--resume)
     std::vector<Policy> policies;
     bool count_planned = false; // read the inputs once first to count the articles to run
+    // When set, only these ids run (a later sweep of --provider-batch); the others are passed
+    // over without being counted anywhere.
+    const std::unordered_set<std::string>* only = nullptr;
+};
+
+// Thrown by RunnerHooks::run when the article's panel waits for answers that come later (a
+// sweep of --provider-batch, jobs/sweep.hpp): no line is written and the article counts as
+// deferred.
+struct Deferred final : std::exception {
+    const char* what() const noexcept override { return "deferred"; }
 };
 
 struct RunnerHooks {

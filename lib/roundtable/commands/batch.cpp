@@ -23,14 +23,78 @@
 #include <roundtable/jobs/journal.hpp>
 #include <roundtable/jobs/limits.hpp>
 #include <roundtable/jobs/runner.hpp>
+#include <roundtable/jobs/sweep.hpp>
 #include <roundtable/panel/pipeline.hpp>
 #include <roundtable/providers/defaults.hpp>
 #include <roundtable/providers/factory.hpp>
 #include <roundtable/score/outcomes.hpp>
 #include <roundtable/score/render.hpp>
 #include <roundtable/util/error.hpp>
+#include <unordered_set>
 
 namespace roundtable::commands {
+
+namespace {
+
+// Runs the sweeps of a --provider-batch run after the first (whose totals are `totals` and
+// whose waiting ids are in `deferred`): submits what the last sweep spooled, waits for the
+// jobs, and runs the waiting articles again, until none waits, Ctrl-C, or --detach stops it.
+// Adds each sweep's counts to `totals` and to `earlier` (for the progress line); articles
+// left waiting count as interrupted.
+void run_sweeps(jobs::Sweeper& sweeper, batch::RunnerOptions runner,
+                const batch::RunnerHooks& hooks, batch::LineWriter& writer, std::ostream& err,
+                batch::BatchTotals& totals, std::unordered_set<std::string>& deferred,
+                batch::RunnerProgress& earlier) {
+    const auto started =
+        std::chrono::steady_clock::now() - std::chrono::milliseconds(totals.wall_ms);
+    std::unordered_set<std::string> waiting;
+    runner.count_planned = false;
+    runner.only = &waiting;
+    while (totals.deferred > 0 && totals.interrupted == 0 && !http::abort_requested()) {
+        try {
+            sweeper.flush();
+        } catch (const Error& e) {
+            if (e.code() != Exit::interrupted) {
+                throw;
+            }
+            break;
+        }
+        if (sweeper.detached()) {
+            break;
+        }
+        waiting.clear();
+        waiting.swap(deferred);
+        earlier.cards = totals.cards;
+        earlier.failed = totals.failed;
+        earlier.cost_usd = totals.cost_usd;
+        const batch::BatchTotals next = batch::run_corpus(runner, hooks, writer, err);
+        totals.cards += next.cards;
+        totals.failed += next.failed;
+        for (const auto& [stance, n] : next.stances) {
+            totals.stances[stance] += n;
+        }
+        for (const auto& [reason, n] : next.failures) {
+            totals.failures[reason] += n;
+        }
+        totals.worst_exit = std::max(totals.worst_exit, next.worst_exit);
+        totals.calls += next.calls;
+        totals.cache_hits += next.cache_hits;
+        totals.input_tokens += next.input_tokens;
+        totals.output_tokens += next.output_tokens;
+        totals.cost_usd += next.cost_usd;
+        totals.policy_matches.insert(totals.policy_matches.end(), next.policy_matches.begin(),
+                                     next.policy_matches.end());
+        totals.interrupted = next.interrupted;
+        totals.deferred = next.deferred;
+    }
+    totals.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+    totals.interrupted += totals.deferred; // no line: a --resume or jobs collect runs them
+    totals.deferred = 0;
+}
+
+} // namespace
 
 int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
     if (options.inputs.empty()) {
@@ -57,8 +121,7 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     }
     batch::RunnerOptions runner;
     runner.inputs = options.inputs;
-    // In batch mode a worker only waits for its panel's jobs: many panels share each job.
-    runner.jobs = options.provider_batch ? std::max<std::size_t>(options.jobs, 256) : options.jobs;
+    runner.jobs = options.jobs;
     if (!options.shard.empty()) {
         auto shard = batch::parse_shard(options.shard);
         if (!shard) {
@@ -201,10 +264,25 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     BatchProgress progress(err, progress_kind, options.width);
     const bool seat_events = !config.offline && progress_kind != ProgressMode::off;
     runner.count_planned = progress_kind != ProgressMode::off;
-    hooks.on_progress = [&](const batch::RunnerProgress& counts) { progress.on_progress(counts); };
-    // --provider-batch: the panels' calls go out as the providers' batch jobs (jobs/).
+    // A --provider-batch run is several sweeps of the runner: the counts shown add up.
+    batch::RunnerProgress earlier; // of the sweeps before this one; planned: of the first
+    hooks.on_progress = [&](const batch::RunnerProgress& counts) {
+        if (counts.planned > 0) {
+            earlier.planned = counts.planned;
+        }
+        batch::RunnerProgress shown = counts;
+        shown.planned = earlier.planned;
+        shown.cards += earlier.cards;
+        shown.failed += earlier.failed;
+        shown.cost_usd += earlier.cost_usd;
+        progress.on_progress(shown);
+    };
+    // --provider-batch: the panels' calls go out as the providers' batch jobs (jobs/): in
+    // sweeps through the reply cache (jobs/sweep.hpp), or, without the cache, with the panels
+    // held in memory by a broker (jobs/runner.hpp).
     std::shared_ptr<http::CurlTransport> batch_transport;
     std::unique_ptr<jobs::Broker> broker;
+    std::unique_ptr<jobs::Sweeper> sweeper;
     std::optional<jobs::Journal> journal; // the run's record in the store (roundtable jobs)
     if (options.provider_batch) {
         jobs::RunnerOptions batch_runner;
@@ -245,14 +323,31 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
             };
         }
         batch_transport = http::make_curl_transport();
-        broker =
-            std::make_unique<jobs::Broker>(seats, panel_options, *batch_transport, batch_runner,
-                                           std::chrono::milliseconds(200), runner.jobs);
+        if (jobs::Sweeper::usable(seats, panel_options)) {
+            sweeper = std::make_unique<jobs::Sweeper>(seats, panel_options, *batch_transport,
+                                                      batch_runner);
+        } else {
+            // A worker only waits for its panel's jobs: many panels share each job.
+            runner.jobs = std::max<std::size_t>(options.jobs, 256);
+            broker =
+                std::make_unique<jobs::Broker>(seats, panel_options, *batch_transport, batch_runner,
+                                               std::chrono::milliseconds(200), runner.jobs);
+        }
     }
     std::atomic<std::uint64_t> panels_started{0};
+    std::mutex deferred_mutex;
+    std::unordered_set<std::string> deferred; // ids of this sweep waiting for jobs
     hooks.run = [&](const batch::InputItem& item, const article::Article& article) {
         if (broker) {
             return broker->run(article);
+        }
+        if (sweeper) {
+            if (auto card = sweeper->run(item.id, article)) {
+                return std::move(*card);
+            }
+            const std::lock_guard lock(deferred_mutex);
+            deferred.insert(item.id);
+            throw batch::Deferred();
         }
         if (!seat_events) {
             return panel::run_panel(article, seats, panel_options);
@@ -282,6 +377,9 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         }
     };
     batch::BatchTotals totals = batch::run_corpus(runner, hooks, writer, err);
+    if (sweeper) {
+        run_sweeps(*sweeper, runner, hooks, writer, err, totals, deferred, earlier);
+    }
     progress.clear();
     if (journal) {
         const bool stopped = totals.interrupted > 0 || http::abort_requested();
@@ -292,7 +390,11 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         }
         if (options.detach && !http::abort_requested()) {
             out << journal->run_id() << '\n';
-            if (!options.quiet) {
+            const bool all_written = journal->running() == 0 && totals.interrupted == 0;
+            if (!options.quiet && all_written) {
+                err << "roundtable: detached: nothing was left to submit (every article's "
+                       "line is written)\n";
+            } else if (!options.quiet) {
                 err << fmt::format("roundtable: detached: {} jobs running at the providers; "
                                    "collect them with: roundtable jobs collect {}\n",
                                    journal->running(), journal->run_id());
@@ -308,13 +410,14 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
         }
     }
     err << batch::format_summary(totals);
-    if (broker && !options.quiet) {
-        const jobs::RunnerStats stats = broker->stats();
+    if ((broker || sweeper) && !options.quiet) {
+        const jobs::RunnerStats stats = broker ? broker->stats() : sweeper->stats();
         err << fmt::format("roundtable: provider batch: {} jobs, {} requests submitted again, {} "
                            "answered directly\n",
                            stats.jobs, stats.resubmitted, stats.sync_calls);
     }
     broker.reset();
+    sweeper.reset();
 
     if (report && outcomes) {
         score::Score scored = score::compute(records, *outcomes, options.band);

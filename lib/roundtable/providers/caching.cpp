@@ -75,6 +75,10 @@ std::optional<Reply> CachingProvider::lookup(const Request& request) {
 }
 
 void CachingProvider::remember(const Request& request, const Reply& reply) {
+    remember(key_for(request), reply);
+}
+
+void CachingProvider::remember(const std::string& key, const Reply& reply) {
     if (m_mode == CacheMode::off || !m_store) {
         return;
     }
@@ -89,7 +93,7 @@ void CachingProvider::remember(const Request& request, const Reply& reply) {
     entry.cache_write_tokens = reply.usage.cache_write_tokens;
     entry.reasoning_tokens = reply.usage.reasoning_tokens;
     entry.created_at = m_store->now();
-    auto stored = m_store->put_reply(key_for(request), entry);
+    auto stored = m_store->put_reply(key, entry);
     if (!stored && m_warning) {
         m_warning->warn(stored.error());
     }

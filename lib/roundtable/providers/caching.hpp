@@ -85,6 +85,13 @@ public:
     // the mode is off; a store problem is reported through the warning. Never fails.
     void remember(const Request& request, const Reply& reply);
 
+    // Stores `reply` under the store key `key` (key_for() of its request) unless the mode is
+    // off; a store problem is reported through the warning. Never fails.
+    void remember(const std::string& key, const Reply& reply);
+
+    // Returns how this provider uses the cache; never fails.
+    CacheMode mode() const { return m_mode; }
+
 private:
     std::shared_ptr<store::Store> m_store;
     std::string m_base_url;

@@ -6,13 +6,20 @@
 #include <fake/fake_batch.hpp>
 #include <fake/fake_panel.hpp>
 #include <future>
+#include <map>
 #include <memory>
+#include <numeric>
 #include <roundtable/http/curl_transport.hpp>
 #include <roundtable/jobs/runner.hpp>
+#include <roundtable/jobs/sweep.hpp>
 #include <roundtable/panel/prompts.hpp>
+#include <roundtable/providers/caching.hpp>
 #include <roundtable/providers/factory.hpp>
+#include <roundtable/store/store.hpp>
+#include <roundtable/util/error.hpp>
 #include <roundtable/util/hash.hpp>
 #include <support/codec_fixtures.hpp>
+#include <support/temp_dir.hpp>
 
 using namespace roundtable;
 using roundtable::testing::FakeBatch;
@@ -260,4 +267,195 @@ TEST_CASE("runner::the broker gathers panels started on other threads into share
     // The three panels shared each pass's jobs: one per seat and stage, as in one run.
     CHECK(broker.stats().jobs == 9);
     CHECK(batch.jobs_created() == 9);
+}
+
+// ---- sweeps (jobs/sweep.hpp): the panels rebuilt from the reply cache at each sweep ----
+
+namespace {
+
+std::shared_ptr<store::Store> open_store(const testing::TempDir& dir) {
+    auto opened = store::Store::open((dir.path() / "rt.db").string());
+    REQUIRE(opened.has_value());
+    return std::make_shared<store::Store>(std::move(*opened));
+}
+
+std::vector<panel::Seat> cached(std::vector<panel::Seat> seats,
+                                const std::shared_ptr<store::Store>& store,
+                                providers::CacheMode mode = providers::CacheMode::read_write) {
+    for (auto& seat : seats) {
+        seat.provider = std::make_shared<providers::CachingProvider>(
+            seat.provider, store, seat.config.base_url, mode, nullptr);
+    }
+    return seats;
+}
+
+struct Swept {
+    std::map<std::size_t, panel::Card> cards;
+    std::map<std::size_t, std::string> errors;
+    std::vector<std::size_t> flushed; // requests out per flush
+    jobs::RunnerStats stats;
+};
+
+// Runs sweeps over `articles` until none waits, as the batch command does.
+Swept sweep_all(const std::vector<article::Article>& articles,
+                const std::vector<panel::Seat>& seats, const panel::PanelOptions& options,
+                const jobs::RunnerOptions& runner) {
+    auto transport = http::make_curl_transport();
+    jobs::Sweeper sweeper(seats, options, *transport, runner);
+    Swept out;
+    std::vector<std::size_t> waiting(articles.size());
+    std::iota(waiting.begin(), waiting.end(), 0);
+    while (!waiting.empty()) {
+        std::vector<std::size_t> next;
+        for (std::size_t i : waiting) {
+            try {
+                if (auto card = sweeper.run("a" + std::to_string(i), articles[i])) {
+                    out.cards.emplace(i, std::move(*card));
+                } else {
+                    next.push_back(i);
+                }
+            } catch (const Error& e) {
+                out.errors.emplace(i, e.what());
+            }
+        }
+        if (next.empty()) {
+            break;
+        }
+        out.flushed.push_back(sweeper.flush());
+        REQUIRE(out.flushed.size() < 12); // sweeps end
+        waiting = std::move(next);
+    }
+    out.stats = sweeper.stats();
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("sweep::a corpus in sweeps gets the cards synchronous calls get, at the batch price") {
+    FakePanel fake;
+    FakeBatch batch(fake.server, std::chrono::milliseconds(30));
+    testing::TempDir dir;
+    const auto store = open_store(dir);
+    const auto seats = cached(four_seats(fake), store);
+    const auto articles = corpus(5);
+    const auto options = options_with_cost();
+    std::vector<panel::Card> sync;
+    for (const auto& a : articles) {
+        sync.push_back(panel::run_panel(a, four_seats(fake), options));
+    }
+    const Swept out = sweep_all(articles, seats, options, fast());
+    REQUIRE(out.cards.size() == 5);
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        INFO("article " << i);
+        same_card(out.cards.at(i), sync[i]);
+        // Every reply came back in a job: billed at the batch rate (half here), not a cache hit.
+        CHECK(out.cards.at(i).usage.cost_usd == Approx(sync[i].usage.cost_usd / 2));
+        CHECK(out.cards.at(i).usage.cache_hits == 0);
+    }
+    // Every article's takes in the first flush, the rebuttals in the second, the chairs last.
+    CHECK(out.flushed == std::vector<std::size_t>{20, 20, 5});
+    CHECK(out.stats.jobs == 9);
+    CHECK(batch.jobs_created() == 9);
+    CHECK(out.stats.sync_calls == 0);
+
+    SECTION("a later run finds every reply in the cache: cards at the first sweep, no job") {
+        const Swept again = sweep_all(articles, seats, options, fast());
+        CHECK(again.cards.size() == 5);
+        CHECK(again.flushed.empty());
+        CHECK(batch.jobs_created() == 9);
+        CHECK(again.cards.at(0).usage.cache_hits == 9);
+    }
+}
+
+TEST_CASE("sweep::round 1 of every article goes out in the first flush, split at the limits") {
+    FakePanel fake;
+    FakeBatch batch(fake.server, std::chrono::milliseconds(0));
+    testing::TempDir dir;
+    const auto seats = cached(four_seats(fake), open_store(dir));
+    auto runner = fast();
+    runner.max_requests = 7;
+    const Swept out = sweep_all(corpus(30), seats, options_with_cost(), runner);
+    CHECK(out.cards.size() == 30);
+    REQUIRE(out.flushed.size() == 3);
+    CHECK(out.flushed[0] == 120);
+    CHECK(batch.largest_job() == 7);
+    // 30 requests per seat in jobs of 7: 5 jobs per seat and round; 30 chairs: 5 jobs.
+    CHECK(out.stats.jobs == 4 * 5 + 4 * 5 + 5);
+}
+
+TEST_CASE("sweep::errored and expired lines are spooled again, then reported") {
+    FakePanel fake;
+    FakeBatch batch(fake.server, std::chrono::milliseconds(0));
+    testing::TempDir dir;
+    const auto seats = cached(four_seats(fake), open_store(dir));
+    const auto articles = corpus(2);
+    const auto options = options_with_cost();
+
+    SECTION("a line that fails once is submitted again and answered") {
+        auto seen = std::make_shared<int>(0);
+        batch.set_fate([seen](const std::string& id, int) {
+            return id.ends_with("-s1") && ++*seen == 1 ? LineFate::errored : LineFate::answer;
+        });
+        const Swept out = sweep_all(articles, seats, options, fast());
+        REQUIRE(out.cards.size() == 2);
+        for (const auto& [i, card] : out.cards) {
+            for (const auto& s : card.seats) {
+                CHECK(s.ok);
+            }
+        }
+        CHECK(out.stats.resubmitted == 1);
+        CHECK(out.stats.failed_lines == 1);
+        CHECK(out.flushed.size() == 4); // one sweep more for the line submitted again
+    }
+    SECTION("a seat whose lines always expire fails with the reason; every article still ends") {
+        batch.set_fate([](const std::string& id, int) {
+            return id.ends_with("-s1") ? LineFate::expired : LineFate::answer;
+        });
+        const Swept out = sweep_all(articles, seats, options, fast());
+        REQUIRE(out.cards.size() == 2);
+        for (const auto& [i, card] : out.cards) {
+            REQUIRE(card.seats.size() == 4);
+            CHECK_FALSE(card.seats[1].ok);
+            CHECK(card.seats[1].error.find("expired") != std::string::npos);
+            CHECK(card.takes.size() == 3);
+        }
+        CHECK(out.stats.resubmitted == 2); // once per article, then given up
+    }
+    SECTION("--finish-sync answers what still fails synchronously") {
+        batch.set_fate([](const std::string& id, int) {
+            return id.ends_with("-s1") ? LineFate::expired : LineFate::answer;
+        });
+        auto runner = fast();
+        runner.finish_sync = true;
+        const Swept out = sweep_all(articles, seats, options, runner);
+        REQUIRE(out.cards.size() == 2);
+        for (const auto& [i, card] : out.cards) {
+            for (const auto& s : card.seats) {
+                CHECK(s.ok);
+            }
+        }
+        CHECK(out.stats.sync_calls == 4); // gpt's take and rebuttal, per article
+    }
+    SECTION("every seat failing ends each article with the quorum error") {
+        batch.set_fate([](const std::string&, int) { return LineFate::errored; });
+        const Swept out = sweep_all(articles, seats, options, fast());
+        CHECK(out.cards.empty());
+        REQUIRE(out.errors.size() == 2);
+        for (const auto& [i, error] : out.errors) {
+            CHECK(error.find("quorum") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("sweep::usable only with a reading and writing cache on every batch seat") {
+    FakePanel fake;
+    testing::TempDir dir;
+    const auto store = open_store(dir);
+    panel::PanelOptions options;
+    CHECK(jobs::Sweeper::usable(cached(four_seats(fake), store), options));
+    CHECK_FALSE(jobs::Sweeper::usable(four_seats(fake), options));
+    CHECK_FALSE(jobs::Sweeper::usable(
+        cached(four_seats(fake), store, providers::CacheMode::refresh), options));
+    options.offline = true;
+    CHECK_FALSE(jobs::Sweeper::usable(cached(four_seats(fake), store), options));
 }
