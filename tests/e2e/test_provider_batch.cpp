@@ -384,4 +384,21 @@ TEST_CASE("e2e::jobs: nothing submitted is lost") {
         CHECK(none.exit_code == 0);
         CHECK(none.out.find("no provider batch runs recorded") != std::string::npos);
     }
+    SECTION("the offline panel has nothing to submit: its cards are made at once, no run kept") {
+        RunSpec spec;
+        spec.args = {"batch", corpus.string(), "--jsonl", out.string(), "--provider-batch"};
+        spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string(); // and no API key
+        auto r = run_binary(spec);
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.find("the offline panel makes no calls") != std::string::npos);
+        CHECK(lines_by_id(out).size() == 3);
+        CHECK(batch.jobs_created() == 0);
+        auto none = run_binary(jobs_spec(dir, {"jobs"}));
+        CHECK(none.out.find("no provider batch runs recorded") != std::string::npos);
+        spec.args.push_back("--detach");
+        auto detached = run_binary(spec);
+        CHECK(detached.exit_code == 2);
+        CHECK(detached.err.find("nothing to submit") != std::string::npos);
+    }
 }

@@ -284,7 +284,17 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     std::unique_ptr<jobs::Broker> broker;
     std::unique_ptr<jobs::Sweeper> sweeper;
     std::optional<jobs::Journal> journal; // the run's record in the store (roundtable jobs)
-    if (options.provider_batch) {
+    if (options.provider_batch && config.offline) {
+        // No job to submit: the offline analysts answer at once, and nothing is recorded.
+        if (options.detach) {
+            throw Error(Exit::usage, "--detach: the offline panel makes no calls, so there is "
+                                     "nothing to submit (set the providers' API keys)");
+        }
+        if (!options.quiet) {
+            err << "roundtable: --provider-batch: the offline panel makes no calls; its cards "
+                   "are made here\n";
+        }
+    } else if (options.provider_batch) {
         jobs::RunnerOptions batch_runner;
         const bool must_record = options.detach || !options.collect_run.empty();
         if (run_store.store) {
