@@ -22,6 +22,7 @@ int run_grounding(const std::uint8_t* data, std::size_t size);
 int run_config(const std::uint8_t* data, std::size_t size);
 int run_jsonl(const std::uint8_t* data, std::size_t size);
 int run_headers(const std::uint8_t* data, std::size_t size);
+int run_batch(const std::uint8_t* data, std::size_t size);
 
 // Returns whether `text` is well-formed UTF-8 (no overlong forms, surrogates or
 // code points above U+10FFFF); false at the first bad byte.

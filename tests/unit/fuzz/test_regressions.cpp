@@ -63,6 +63,7 @@ TEST_CASE("fuzz::regressions: every saved failing input passes its target") {
     total += run_all(run_config, {base + "config"});
     total += run_all(run_jsonl, {base + "jsonl"});
     total += run_all(run_headers, {base + "headers"});
+    total += run_all(run_batch, {base + "batch"});
     CHECK(total == files_under(fs::path(RT_SOURCE_DIR) / "tests/data/fuzz-regressions").size());
 }
 
@@ -75,6 +76,7 @@ TEST_CASE("fuzz::seeds: every seed passes its target") {
     CHECK(run_all(run_config, {"tests/fuzz/seeds/config", "data"}) > 2);
     CHECK(run_all(run_jsonl, {"tests/fuzz/seeds/jsonl"}) >= 1);
     CHECK(run_all(run_headers, {"tests/fuzz/seeds/headers"}) >= 3);
+    CHECK(run_all(run_batch, {"tests/fuzz/seeds/batch"}) >= 3);
 }
 
 TEST_CASE("fuzz::properties: a broken property is caught") {
