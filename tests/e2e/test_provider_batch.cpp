@@ -1,5 +1,6 @@
 // End to end: `roundtable batch --provider-batch` as the built binary against the fake
 // server's batch protocols (tests/fake/fake_batch.hpp) for all four seats.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <fake/fake_batch.hpp>
 #include <fake/fake_panel.hpp>
@@ -383,6 +384,25 @@ TEST_CASE("e2e::jobs: nothing submitted is lost") {
         auto none = run_binary(jobs_spec(dir, {"jobs"}));
         CHECK(none.exit_code == 0);
         CHECK(none.out.find("no provider batch runs recorded") != std::string::npos);
+    }
+    SECTION("a URL input is fetched once for the run, though every sweep reads it again") {
+        const std::string text = read_all(source_path("examples/bearish-truck-recall.txt"));
+        auto fetches = std::make_shared<std::atomic<int>>(0);
+        // A page that changes at every fetch: fetched again, it would ask new questions.
+        fake.server.set_handler("/news/recall", [text, fetches](const RecordedRequest&) {
+            return Scripted{200, {}, text + fmt::format("\nFetch {}.\n", ++*fetches), "text/plain"};
+        });
+        const auto listed = dir.write(
+            "urls.jsonl",
+            json{{"id", "recall"}, {"url", fake.server.base_url() + "/news/recall"}}.dump() + "\n");
+        auto r = run_binary(spec_for(
+            fake, dir,
+            {listed.string(), "--jsonl", out.string(), "--provider-batch", "--poll", "0.05"}));
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(fetches->load() == 1);
+        CHECK(lines_by_id(out).size() == 1);
+        CHECK(batch.lines_submitted() == 9); // 4 takes, 4 rebuttals, the chair: nothing twice
     }
     SECTION("the offline panel has nothing to submit: its cards are made at once, no run kept") {
         RunSpec spec;

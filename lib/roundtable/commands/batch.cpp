@@ -1,7 +1,9 @@
 #include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <ostream>
@@ -29,7 +31,10 @@
 #include <roundtable/providers/factory.hpp>
 #include <roundtable/score/outcomes.hpp>
 #include <roundtable/score/render.hpp>
+#include <roundtable/util/atomic_file.hpp>
 #include <roundtable/util/error.hpp>
+#include <roundtable/util/hash.hpp>
+#include <sstream>
 #include <unordered_set>
 
 namespace roundtable::commands {
@@ -92,6 +97,29 @@ void run_sweeps(jobs::Sweeper& sweeper, batch::RunnerOptions runner,
                          .count();
     totals.interrupted += totals.deferred; // no line: a --resume or jobs collect runs them
     totals.deferred = 0;
+}
+
+// Returns the page of the URL item `item`: fetched at the run's first sweep and kept in the
+// sweeper's folder for the later ones, which read their articles again (a page that changed
+// meanwhile would change the panel's prompts, and so its requests). Throws as fetch_page().
+std::string kept_page(const jobs::Sweeper& sweeper, const batch::InputItem& item,
+                      const article::ReadOptions& options) {
+    const std::string path =
+        (std::filesystem::path(sweeper.folder()) /
+         ("page-" + util::sha256_hex(item.id + '\n' + item.value).substr(0, 32)))
+            .string();
+    if (std::ifstream in{path, std::ios::binary}) {
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        return bytes.str();
+    }
+    std::string page = fetch_page(item.value, options);
+    try {
+        util::write_file_atomic(path, page);
+    } catch (const std::exception&) {
+        // Not kept (a full disk): the next sweep fetches it again.
+    }
+    return page;
 }
 
 } // namespace
@@ -246,12 +274,17 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
 
     article::ReadOptions read_options;
     read_options.max_bytes = options.max_bytes;
+    std::unique_ptr<jobs::Sweeper> sweeper; // --provider-batch with the reply cache (below)
     batch::RunnerHooks hooks;
     hooks.read = [&](const batch::InputItem& item) {
         switch (item.kind) {
         case batch::InputItem::Kind::text:
             return article::from_bytes(item.value, item.id, read_options);
         case batch::InputItem::Kind::url:
+            if (sweeper) { // each sweep reads its articles again: a page is fetched once a run
+                return article::from_bytes(kept_page(*sweeper, item, read_options), item.value,
+                                           read_options);
+            }
             return fetch_article(item.value, read_options);
         default:
             return article::read_file(item.value, read_options);
@@ -282,7 +315,6 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     // held in memory by a broker (jobs/runner.hpp).
     std::shared_ptr<http::CurlTransport> batch_transport;
     std::unique_ptr<jobs::Broker> broker;
-    std::unique_ptr<jobs::Sweeper> sweeper;
     std::optional<jobs::Journal> journal; // the run's record in the store (roundtable jobs)
     if (options.provider_batch && config.offline) {
         // No job to submit: the offline analysts answer at once, and nothing is recorded.

@@ -6,7 +6,7 @@
 
 namespace roundtable::commands {
 
-article::Article fetch_article(const std::string& url, const article::ReadOptions& options) {
+std::string fetch_page(const std::string& url, const article::ReadOptions& options) {
     static const auto transport = [&] {
         try {
             return http::make_curl_transport();
@@ -36,7 +36,11 @@ article::Article fetch_article(const std::string& url, const article::ReadOption
     if (response->status < 200 || response->status >= 300) {
         throw Error(Exit::usage, fmt::format("{}: HTTP {}", url, response->status));
     }
-    return article::from_bytes(std::move(response->body), url, options);
+    return std::move(response->body);
+}
+
+article::Article fetch_article(const std::string& url, const article::ReadOptions& options) {
+    return article::from_bytes(fetch_page(url, options), url, options);
 }
 
 } // namespace roundtable::commands

@@ -405,6 +405,10 @@ bool Sweeper::detached() const {
     return m_impl->detached;
 }
 
+std::string Sweeper::folder() const {
+    return m_impl->dir.string();
+}
+
 RunnerStats Sweeper::stats() const {
     RunnerStats stats = m_impl->fleet.stats;
     stats.sync_calls += m_impl->sync_calls.load();

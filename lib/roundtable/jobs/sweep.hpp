@@ -71,6 +71,10 @@ public:
     // Returns the counts so far; never fails.
     RunnerStats stats() const;
 
+    // Returns the run's own folder (the spools'), where the command may keep files for the
+    // run's length (fetched pages); it is removed with the Sweeper. Never fails.
+    std::string folder() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
