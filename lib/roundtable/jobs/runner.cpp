@@ -50,8 +50,9 @@ public:
                 if (!request) {
                     continue;
                 }
+                std::string key = m_fleet.key_of(s, *request); // "" when not cached
                 if (auto* cache = m_fleet.cache(s)) {
-                    if (auto hit = cache->lookup(*request)) {
+                    if (auto hit = cache->lookup(key)) {
                         answer(slots, {k, s, {}, {}}, std::move(*hit));
                         continue;
                     }
@@ -61,8 +62,7 @@ public:
                     answer(slots, {k, s, {}, {}}, seats[s].provider->complete(*request));
                     continue;
                 }
-                Pending p{k, s, std::move(*request), {}};
-                p.key = m_fleet.key_of(s, p.request);
+                Pending p{k, s, std::move(*request), std::move(key)};
                 if (!adopt(slots, adopted, p)) {
                     wanted[s].push_back(std::move(p));
                 }

@@ -220,7 +220,7 @@ struct Sweeper::Impl {
                 }
             }
         }
-        if (auto hit = cache->lookup(request)) {
+        if (auto hit = cache->lookup(key)) { // the key is computed once per call
             if (state.batch_reply) { // billed at the batch price in this run, not a cache hit
                 hit->cached = false;
                 hit->batch = true;

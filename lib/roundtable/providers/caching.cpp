@@ -51,7 +51,14 @@ std::optional<Reply> CachingProvider::lookup(const Request& request) {
     if (m_mode != CacheMode::read_write || !m_store) {
         return std::nullopt;
     }
-    auto hit = m_store->get_reply(key_for(request));
+    return lookup(key_for(request));
+}
+
+std::optional<Reply> CachingProvider::lookup(const std::string& key) {
+    if (m_mode != CacheMode::read_write || !m_store) {
+        return std::nullopt;
+    }
+    auto hit = m_store->get_reply(key);
     if (m_stats) {
         ++(hit ? m_stats->hits : m_stats->misses);
     }

@@ -81,6 +81,10 @@ public:
     // one, counting the lookup as a hit or a miss; nullopt otherwise. Never fails.
     std::optional<Reply> lookup(const Request& request);
 
+    // Returns the cached reply under the store key `key` (key_for() of its request), as
+    // lookup(request) does without hashing the request again; never fails.
+    std::optional<Reply> lookup(const std::string& key);
+
     // Stores `reply` to `request` (a reply that came another way, such as a batch job) unless
     // the mode is off; a store problem is reported through the warning. Never fails.
     void remember(const Request& request, const Reply& reply);
