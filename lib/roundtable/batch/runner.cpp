@@ -149,9 +149,12 @@ CardFacts card_facts(const panel::Card& card) {
     return facts;
 }
 
+std::string card_line_json(const std::string& id, const std::string& card_json) {
+    return fmt::format("{{\"id\":{},\"card\":{}}}", nlohmann::json(id).dump(), card_json);
+}
+
 std::string card_line(const std::string& id, const panel::Card& card) {
-    return fmt::format("{{\"id\":{},\"card\":{}}}", nlohmann::json(id).dump(),
-                       panel::to_json_text(card, -1));
+    return card_line_json(id, panel::to_json_text(card, -1));
 }
 
 std::string error_line(const std::string& id, const std::string& message, int exit_code) {
@@ -216,9 +219,10 @@ BatchTotals run_corpus(const RunnerOptions& options, const RunnerHooks& hooks, L
                 article.title = item.title;
             }
             panel::Card card = hooks.run(item, article);
-            write(card_line(item.id, card));
+            const std::string card_json = panel::to_json_text(card, -1);
+            write(card_line_json(item.id, card_json));
             if (hooks.on_card) {
-                hooks.on_card(item, card);
+                hooks.on_card(item, card, card_json);
             }
             CardFacts facts = card_facts(card);
             if (hooks.on_facts) {

@@ -96,8 +96,9 @@ struct RunnerHooks {
     std::function<article::Article(const InputItem&)> read;
     // Runs the panel of the item's article; throws roundtable::Error (quorum, interrupted, ...).
     std::function<panel::Card(const InputItem&, const article::Article&)> run;
-    // Called after a card's line was written (logging, report); may be empty.
-    std::function<void(const InputItem&, const panel::Card&)> on_card;
+    // Called after a card's line was written (logging, report), with the card as the line's
+    // JSON text holds it; may be empty.
+    std::function<void(const InputItem&, const panel::Card&, const std::string& card_json)> on_card;
     // Called with each finished card's facts (report); may be empty.
     std::function<void(ArticleFacts)> on_facts;
     // Called once the articles are counted (count_planned) and after each article ends, one call
@@ -115,6 +116,9 @@ ArticleFacts article_facts(const std::string& id, const panel::Card& card);
 
 // Returns the JSON line of a finished card: {"id": id, "card": {...}}; never fails.
 std::string card_line(const std::string& id, const panel::Card& card);
+
+// Returns the same line from the card's JSON text (panel::to_json_text(card, -1)); never fails.
+std::string card_line_json(const std::string& id, const std::string& card_json);
 
 // Returns the JSON line of a failed article: {"id", "error", "exit"}; never fails.
 std::string error_line(const std::string& id, const std::string& message, int exit_code);

@@ -407,8 +407,9 @@ int run_batch(const BatchOptions& options, std::ostream& out, std::ostream& err)
     };
     std::mutex records_mutex;
     std::vector<score::CardRecord> records; // for the score, when there are outcomes
-    hooks.on_card = [&](const batch::InputItem& item, const panel::Card& card) {
-        session::log_card(run_store, item.id, card);
+    hooks.on_card = [&](const batch::InputItem& item, const panel::Card& card,
+                        const std::string& card_json) {
+        session::log_card(run_store, item.id, card, card_json);
         if (report) {
             report->add_card(item.id, card);
         }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <roundtable/panel/card.hpp>
+#include <roundtable/util/json_text.hpp>
 #include <stdexcept>
 
 namespace roundtable::panel {
@@ -301,7 +302,7 @@ void from_json(const json& j, Card& c) {
 }
 
 std::string to_json_text(const Card& card, int indent) {
-    return json(card).dump(indent, ' ', false, json::error_handler_t::replace);
+    return util::dump_json(json(card), indent);
 }
 
 Card card_from_json_text(std::string_view text) {

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <mutex>
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/http/retry.hpp>
 #include <roundtable/providers/wire.hpp>
 #include <roundtable/util/json_depth.hpp>
+#include <roundtable/util/json_text.hpp>
+#include <unordered_map>
 
 namespace roundtable::providers::wire {
 
@@ -279,7 +282,7 @@ http::Request base_request(const SeatConfig& seat, std::string url, const json& 
     request.url = std::move(url);
     request.headers.emplace_back("content-type", "application/json");
     // Replace rather than throw: a prompt with invalid UTF-8 fails one seat upstream, not the run.
-    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    request.body = util::dump_json(body);
     request.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seat.timeout_s * 1000.0));
     request.connect_timeout =
         std::chrono::milliseconds(static_cast<std::int64_t>(seat.connect_timeout_s * 1000.0));
@@ -310,7 +313,18 @@ std::optional<json> schema_of(const Request& request) {
     if (request.json_schema.empty()) {
         return std::nullopt;
     }
-    return parse_object(request.json_schema);
+    // A run sends a handful of schemas (one per round) thousands of times: each is parsed once.
+    // The map is bounded in case some caller makes schemas up as it goes.
+    static std::mutex mutex;
+    static std::unordered_map<std::string, std::optional<json>> parsed;
+    const std::lock_guard lock(mutex);
+    if (const auto it = parsed.find(request.json_schema); it != parsed.end()) {
+        return it->second;
+    }
+    if (parsed.size() >= 64) {
+        parsed.clear();
+    }
+    return parsed.emplace(request.json_schema, parse_object(request.json_schema)).first->second;
 }
 
 std::string schema_name_of(const Request& request) {

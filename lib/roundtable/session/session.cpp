@@ -103,7 +103,8 @@ std::vector<panel::Seat> wrap_seats(std::vector<panel::Seat> seats, const RunSto
     return seats;
 }
 
-void log_card(const RunStore& run_store, const std::string& id, const panel::Card& card) {
+void log_card(const RunStore& run_store, const std::string& id, const panel::Card& card,
+              const std::string& card_json) {
     if (!run_store.store || !run_store.log) {
         return;
     }
@@ -115,7 +116,7 @@ void log_card(const RunStore& run_store, const std::string& id, const panel::Car
     entry.vote = card.consensus.vote_label();
     entry.cost_usd = card.usage.cost_usd;
     entry.created_at = run_store.store->now();
-    entry.card_json = panel::to_json_text(card, -1);
+    entry.card_json = card_json.empty() ? panel::to_json_text(card, -1) : card_json;
     auto logged = run_store.store->log_card(entry);
     if (!logged && run_store.warning) {
         run_store.warning->warn(logged.error());

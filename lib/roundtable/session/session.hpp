@@ -80,7 +80,10 @@ using SeatLimiter = std::function<std::shared_ptr<providers::Provider>(
 std::vector<panel::Seat> wrap_seats(std::vector<panel::Seat> seats, const RunStore& run_store,
                                     const SeatLimiter& limit = {});
 
-// Appends `card` under `id` to the card log; a failure is a warning (once), never an error.
-void log_card(const RunStore& run_store, const std::string& id, const panel::Card& card);
+// Appends `card` under `id` to the card log, with `card_json` as its text when given (the
+// card's to_json_text, already written for the JSONL line); a failure is a warning (once),
+// never an error.
+void log_card(const RunStore& run_store, const std::string& id, const panel::Card& card,
+              const std::string& card_json = {});
 
 } // namespace roundtable::session
