@@ -2,7 +2,6 @@
 #include <cctype>
 #include <chrono>
 #include <fmt/format.h>
-#include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <roundtable/article/encoding.hpp>
@@ -17,6 +16,8 @@
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/providers/budget.hpp>
 #include <roundtable/util/error.hpp>
+#include <roundtable/util/json_text.hpp>
+#include <roundtable/util/pool.hpp>
 #include <stdexcept>
 #include <tuple>
 
@@ -345,33 +346,6 @@ void run_chain(PanelRun& run, const Seat& seat, std::size_t index, const PanelOp
     }
 }
 
-// Runs `make(i)` for every index and returns the results in order: on the
-// calling thread one after another when `parallel` is false (the offline
-// analysts: a few milliseconds of CPU each, less than starting a thread costs),
-// else index 0 on the calling thread and the others on threads of their own
-// (network calls spend their time waiting).
-template <typename Fn> auto in_parallel(std::size_t count, bool parallel, Fn make) {
-    using Result = decltype(make(std::size_t{0}));
-    std::vector<Result> results;
-    results.reserve(count);
-    if (!parallel || count < 2) {
-        for (std::size_t i = 0; i < count; ++i) {
-            results.push_back(make(i));
-        }
-        return results;
-    }
-    std::vector<std::future<Result>> futures;
-    futures.reserve(count - 1);
-    for (std::size_t i = 1; i < count; ++i) {
-        futures.push_back(std::async(std::launch::async, make, i));
-    }
-    results.push_back(make(0));
-    for (auto& f : futures) {
-        results.push_back(f.get());
-    }
-    return results;
-}
-
 // Returns the seat's effort as the card shows it: "" when its model has no reasoning control.
 std::string effort_label(const providers::SeatConfig& seat) {
     if (seat.provider == "offline" || seat.traits.control == providers::ReasoningControl::none) {
@@ -676,13 +650,13 @@ struct PanelRun::Impl {
                     others.push_back(take_for_prompt(*takes[j], display_name(j)));
                 }
             }
-            std::string task = render_template(
-                options.prompts.rebuttal,
-                {{"boundary", fixed.token},
-                 {"others", others.dump(2, ' ', false, json::error_handler_t::replace)},
-                 {"own_stance", std::string(stance_name(takes[i]->stance))},
-                 {"own_confidence", fmt::format("{:.2f}", takes[i]->confidence)},
-                 {"own_headline", takes[i]->headline}});
+            std::string task =
+                render_template(options.prompts.rebuttal,
+                                {{"boundary", fixed.token},
+                                 {"others", util::dump_json(others, 2)},
+                                 {"own_stance", std::string(stance_name(takes[i]->stance))},
+                                 {"own_confidence", fmt::format("{:.2f}", takes[i]->confidence)},
+                                 {"own_headline", takes[i]->headline}});
             calls[i].emplace(seats[i], make_request(fixed, Round::rebuttal, std::move(task)));
         }
         stage = Stage::rebuttal;
@@ -796,11 +770,10 @@ struct PanelRun::Impl {
             }
         }
         std::string task =
-            render_template(options.prompts.consensus,
-                            {{"boundary", fixed.token},
-                             {"debate", debate.dump(2, ' ', false, json::error_handler_t::replace)},
-                             {"stance", consensus.stance_label()},
-                             {"vote", consensus.vote_label()}});
+            render_template(options.prompts.consensus, {{"boundary", fixed.token},
+                                                        {"debate", util::dump_json(debate, 2)},
+                                                        {"stance", consensus.stance_label()},
+                                                        {"vote", consensus.vote_label()}});
         calls[*chair].emplace(seats[*chair],
                               make_request(fixed, Round::consensus, std::move(task)));
         stage = Stage::consensus;
@@ -939,12 +912,20 @@ Card run_panel(const article::Article& article, const std::vector<Seat>& seats,
     while (run.stage() != PanelRun::Stage::done) {
         check_abort();
         const std::vector<std::size_t> active = run.active_seats();
-        // Each seat's chain (call, budget retry, repair) runs on its own thread; they touch only
-        // their own seat's state.
-        in_parallel(active.size(), !options.offline, [&](std::size_t k) {
+        // The seats' chains (call, budget retry, repair) run side by side, each touching only its
+        // own seat's state: on the process's kept threads (util::ThreadPool), or one after
+        // another for the offline analysts (a few milliseconds of CPU each, less than handing
+        // them over costs).
+        const auto chain = [&](std::size_t k) {
             run_chain(run, seats[active[k]], active[k], options);
-            return 0;
-        });
+        };
+        if (options.offline || active.size() < 2) {
+            for (std::size_t k = 0; k < active.size(); ++k) {
+                chain(k);
+            }
+        } else {
+            util::ThreadPool::shared().run_all(active.size(), chain);
+        }
         if (run.stage() != PanelRun::Stage::consensus) {
             check_abort(); // a chair reply that came back is used, as before the refactor
         }
