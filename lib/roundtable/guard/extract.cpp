@@ -80,6 +80,11 @@ struct Attempt {
 // throws parse_error for bad syntax and out_of_range for a number past a double
 // ("1e999", found by tests/fuzz/fuzz_reply): both reject the candidate.
 Attempt try_object(std::string_view candidate) {
+    // The caller parses the object it gets back: here, accept() checks it without building it
+    // (a candidate opens with '{', so one that is accepted whole is an object).
+    if (candidate.starts_with('{') && nlohmann::json::accept(candidate)) {
+        return {std::string(candidate), std::nullopt};
+    }
     try {
         const auto value = nlohmann::json::parse(candidate);
         if (value.is_object()) {

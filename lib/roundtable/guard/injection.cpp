@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <roundtable/article/sentences.hpp>
 #include <roundtable/guard/injection.hpp>
+#include <unordered_map>
 
 namespace roundtable::guard {
 
@@ -107,31 +109,69 @@ constexpr std::array k_phrases{
     "as an ai language model"sv,
 };
 
-// Words that address the model, and orders to it.
-bool addresses_models(const std::vector<std::string>& words) {
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        const std::string& w = words[i];
-        if (is_any(w, {"llm", "llms", "chatgpt", "chatbot", "chatbots", "gpt", "claude", "gemini",
-                       "grok"}) ||
-            ((w == "ai" || w == "language") && i + 1 < words.size() &&
-             is_any(words[i + 1], {"model", "models", "assistant", "assistants", "system",
-                                   "systems", "reader", "readers", "agent", "agents"}))) {
+// What a word can be in an instruction to a model; a word may be several.
+enum WordFlag : std::uint8_t {
+    k_opener = 1,     // opens one of k_phrases
+    k_model_name = 2, // names a model or a chatbot
+    k_ai = 4,         // "ai" or "language", which name models when a k_model_noun follows
+    k_model_noun = 8, // "model", "assistant", "system", ...
+    k_verb = 16,      // an order about the reply: "reply", "answer", "summarize", ...
+    k_modal = 32,     // "must", "should", "shall"
+};
+
+// Returns the WordFlag bits of `word` (0 for most words): one look-up per word instead of
+// comparing each word with every list.
+std::uint8_t flags_of(std::string_view word) {
+    static const auto k_table = [] {
+        std::unordered_map<std::string_view, std::uint8_t> table;
+        for (const std::string_view phrase : k_phrases) {
+            table[phrase.substr(0, phrase.find(' '))] |= k_opener;
+        }
+        for (const std::string_view w : {"llm"sv, "llms"sv, "chatgpt"sv, "chatbot"sv, "chatbots"sv,
+                                         "gpt"sv, "claude"sv, "gemini"sv, "grok"sv}) {
+            table[w] |= k_model_name;
+        }
+        for (const std::string_view w : {"ai"sv, "language"sv}) {
+            table[w] |= k_ai;
+        }
+        for (const std::string_view w :
+             {"model"sv, "models"sv, "assistant"sv, "assistants"sv, "system"sv, "systems"sv,
+              "reader"sv, "readers"sv, "agent"sv, "agents"sv}) {
+            table[w] |= k_model_noun;
+        }
+        for (const std::string_view w :
+             {"reply"sv, "respond"sv, "answer"sv, "output"sv, "say"sv, "rate"sv, "classify"sv,
+              "label"sv, "summarize"sv, "summarise"sv, "print"sv, "write"sv}) {
+            table[w] |= k_verb;
+        }
+        for (const std::string_view w : {"must"sv, "should"sv, "shall"sv}) {
+            table[w] |= k_modal;
+        }
+        return table;
+    }();
+    const auto it = k_table.find(word);
+    return it == k_table.end() ? 0 : it->second;
+}
+
+// Whether the words address the model: a model's name, or "AI/language" + "model/assistant/...".
+bool addresses_models(const std::vector<std::uint8_t>& flags) {
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+        if ((flags[i] & k_model_name) != 0 || ((flags[i] & k_ai) != 0 && i + 1 < flags.size() &&
+                                               (flags[i + 1] & k_model_noun) != 0)) {
             return true;
         }
     }
     return false;
 }
 
-bool orders_reply(const std::vector<std::string>& words) {
-    // An order to the model: "must/should/shall <verb>" or a sentence that opens with the verb.
-    const std::initializer_list<std::string_view> verbs{
-        "reply",    "respond", "answer",    "output",    "say",   "rate",
-        "classify", "label",   "summarize", "summarise", "print", "write"};
-    if (!words.empty() && is_any(words.front(), verbs)) {
+// Whether the words order the reply: "must/should/shall <verb>", or a sentence that opens with
+// the verb.
+bool orders_reply(const std::vector<std::uint8_t>& flags) {
+    if (!flags.empty() && (flags.front() & k_verb) != 0) {
         return true;
     }
-    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-        if (is_any(words[i], {"must", "should", "shall"}) && is_any(words[i + 1], verbs)) {
+    for (std::size_t i = 0; i + 1 < flags.size(); ++i) {
+        if ((flags[i] & k_modal) != 0 && (flags[i + 1] & k_verb) != 0) {
             return true;
         }
     }
@@ -140,37 +180,23 @@ bool orders_reply(const std::vector<std::string>& words) {
 
 } // namespace
 
-// Whether some word of `words` opens one of k_phrases: most sentences have none, and
-// need not be matched against each phrase at each word.
-bool may_hold_phrase(const std::vector<std::string>& words) {
-    static const auto k_openers = [] {
-        std::array<std::string_view, k_phrases.size()> out{};
-        for (std::size_t i = 0; i < k_phrases.size(); ++i) {
-            out[i] = k_phrases[i].substr(0, k_phrases[i].find(' '));
-        }
-        return out;
-    }();
-    for (const std::string& w : words) {
-        if (std::find(k_openers.begin(), k_openers.end(), w) != k_openers.end()) {
-            return true;
-        }
-    }
-    return false;
-}
-
 bool looks_like_instruction(std::string_view sentence) {
     const std::vector<std::string> words = words_of(sentence);
-    if (words.empty()) {
-        return false;
+    std::vector<std::uint8_t> flags;
+    flags.reserve(words.size());
+    std::uint8_t any = 0;
+    for (const std::string& w : words) {
+        flags.push_back(flags_of(w));
+        any |= flags.back();
     }
-    if (may_hold_phrase(words)) {
+    if ((any & k_opener) != 0) { // most sentences open no phrase: none is matched then
         for (const std::string_view phrase : k_phrases) {
             if (contains_phrase(words, phrase)) {
                 return true;
             }
         }
     }
-    return addresses_models(words) && orders_reply(words);
+    return addresses_models(flags) && orders_reply(flags);
 }
 
 std::vector<std::string> find_instructions(std::string_view article) {

@@ -639,21 +639,30 @@ struct PanelRun::Impl {
 
     // Round 2: each seat answers the others' takes (never its own).
     void start_rebuttals() {
+        std::vector<std::string> take_texts(seats.size());
         for (std::size_t i = 0; i < seats.size(); ++i) {
             calls[i].reset();
             if (!takes[i]) {
                 continue;
             }
-            json others = json::array();
+            // The array of the others' takes as an indented dump of it reads, built from each
+            // take's text, written once for all the seats that see it.
+            std::string others = "[";
             for (std::size_t j = 0; j < seats.size(); ++j) {
                 if (j != i && takes[j]) {
-                    others.push_back(take_for_prompt(*takes[j], display_name(j)));
+                    if (take_texts[j].empty()) {
+                        take_texts[j] =
+                            util::dump_json(take_for_prompt(*takes[j], display_name(j)), 2, 1);
+                    }
+                    others += others.size() == 1 ? "\n  " : ",\n  ";
+                    others += take_texts[j];
                 }
             }
+            others += others.size() == 1 ? "]" : "\n]";
             std::string task =
                 render_template(options.prompts.rebuttal,
                                 {{"boundary", fixed.token},
-                                 {"others", util::dump_json(others, 2)},
+                                 {"others", std::move(others)},
                                  {"own_stance", std::string(stance_name(takes[i]->stance))},
                                  {"own_confidence", fmt::format("{:.2f}", takes[i]->confidence)},
                                  {"own_headline", takes[i]->headline}});

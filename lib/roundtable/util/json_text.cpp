@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -48,82 +50,99 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
     return 0;
 }
 
+// Returns the offset of the first byte at or after `i` that is not plain (below 0x20, 0x80 or
+// above, '"' or '\\'), or text.size(); eight bytes at a time.
+std::size_t skip_plain(std::string_view text, std::size_t i) {
+    constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
+    while (i + 8 <= text.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, text.data() + i, 8); // little-endian: the first byte is the lowest
+        // A borrow may flag a plain byte above a special one, never the lowest flagged one.
+        const std::uint64_t special = ((w - k_ones * 0x20) | has_zero(w ^ (k_ones * '"')) |
+                                       has_zero(w ^ (k_ones * '\\')) | w) &
+                                      k_highs;
+        if (special != 0) {
+            return i + static_cast<std::size_t>(std::countr_zero(special) / 8);
+        }
+        i += 8;
+    }
+    while (i < text.size() && k_kind[static_cast<unsigned char>(text[i])] == 0) {
+        ++i;
+    }
+    return i;
+}
+
+// Writes the escape of the ASCII byte `c` (kind 1) at `to`; returns the byte after it.
+char* write_escape(char* to, unsigned char c) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    *to++ = '\\';
+    switch (c) {
+    case '"':
+        *to++ = '"';
+        return to;
+    case '\\':
+        *to++ = '\\';
+        return to;
+    case '\b':
+        *to++ = 'b';
+        return to;
+    case '\f':
+        *to++ = 'f';
+        return to;
+    case '\n':
+        *to++ = 'n';
+        return to;
+    case '\r':
+        *to++ = 'r';
+        return to;
+    case '\t':
+        *to++ = 't';
+        return to;
+    default:
+        *to++ = 'u';
+        *to++ = '0';
+        *to++ = '0';
+        *to++ = k_hex[c >> 4];
+        *to++ = k_hex[c & 0xF];
+        return to;
+    }
+}
+
 // Appends the literal for `text` if it is valid UTF-8 and returns true; returns false with
-// `out` as it was otherwise.
+// `out` as it was otherwise. The literal is written in place, the string grown ahead of it.
 bool append_valid(std::string& out, std::string_view text) {
     const std::size_t start = out.size();
-    out.reserve(start + text.size() + 2);
-    out.push_back('"');
+    out.resize(start + text.size() + text.size() / 8 + 16);
+    std::size_t at = start; // where the next byte of the literal goes
+    const auto copy = [&](std::size_t from, std::size_t count, std::size_t then) {
+        if (at + count + then > out.size()) {
+            out.resize(std::max(out.size() * 2, at + count + then + text.size() / 8 + 16));
+        }
+        std::memcpy(out.data() + at, text.data() + from, count);
+        at += count;
+    };
+    out[at++] = '"';
     std::size_t run = 0; // where the bytes not yet copied begin
-    std::size_t i = 0;
-    while (i < text.size()) {
-        // Eight plain bytes at a time: none below 0x20, none 0x80 or above, no '"' or '\\'.
-        while (i + 8 <= text.size()) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, text.data() + i, 8);
-            constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-            constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
-            const auto has_zero = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
-            const std::uint64_t special = ((w - k_ones * 0x20) | has_zero(w ^ (k_ones * '"')) |
-                                           has_zero(w ^ (k_ones * '\\')) | w) &
-                                          k_highs;
-            if (special != 0) {
-                break;
-            }
-            i += 8;
-        }
-        if (i >= text.size()) {
-            break;
-        }
+    for (std::size_t i = skip_plain(text, 0); i < text.size(); i = skip_plain(text, i)) {
         const unsigned char c = static_cast<unsigned char>(text[i]);
-        const std::uint8_t kind = k_kind[c];
-        if (kind == 0) {
-            ++i;
-            continue;
-        }
-        if (kind == 2) {
+        if (k_kind[c] == 2) {
             const std::size_t n = utf8_length(text, i);
             if (n == 0) {
                 out.resize(start);
                 return false;
             }
-            i += n;
+            i += n; // copied with the plain bytes
             continue;
         }
-        out.append(text.data() + run, i - run);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default: {
-            static constexpr char k_hex[] = "0123456789abcdef";
-            const char escaped[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0xF]};
-            out.append(escaped, sizeof escaped);
-            break;
-        }
-        }
+        copy(run, i - run, 6);
+        at = static_cast<std::size_t>(write_escape(out.data() + at, c) - out.data());
         run = ++i;
     }
-    out.append(text.data() + run, text.size() - run);
-    out.push_back('"');
+    copy(run, text.size() - run, 1);
+    out[at++] = '"';
+    out.resize(at);
     return true;
 }
 
@@ -207,9 +226,9 @@ void append_json_string(std::string& out, std::string_view text) {
     }
 }
 
-std::string dump_json(const nlohmann::json& value, int indent) {
+std::string dump_json(const nlohmann::json& value, int indent, int depth) {
     std::string out;
-    write(out, value, indent, 0);
+    write(out, value, indent, depth);
     return out;
 }
 

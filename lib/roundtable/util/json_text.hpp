@@ -14,8 +14,10 @@
 namespace roundtable::util {
 
 // Returns `value` as JSON text, byte for byte what value.dump(indent, ' ', false,
-// nlohmann::json::error_handler_t::replace) returns (indent < 0: compact); never fails.
-std::string dump_json(const nlohmann::json& value, int indent = -1);
+// nlohmann::json::error_handler_t::replace) returns (indent < 0: compact); with `depth`, the
+// text as it appears nested that deep in an indented document (its inner lines indented for
+// that depth); never fails.
+std::string dump_json(const nlohmann::json& value, int indent = -1, int depth = 0);
 
 // Appends `text` to `out` as a JSON string literal (quotes included), as dump_json() writes
 // it; never fails (bytes that are not UTF-8 become U+FFFD, as nlohmann writes them).

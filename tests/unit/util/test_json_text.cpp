@@ -114,6 +114,11 @@ TEST_CASE("json_text::dump_json") {
         CHECK(dump_json(body, 4) == reference(body, 4));
         CHECK(dump_json(body, 0) == reference(body, 0));
     }
+    SECTION("a value written at a depth is the text it has nested that deep") {
+        const json take = {{"panelist", "gpt"}, {"evidence", {"a", "b"}}, {"stance", "bearish"}};
+        const std::string nested = reference(json::array({take}), 2);
+        CHECK(nested == "[\n  " + dump_json(take, 2, 1) + "\n]");
+    }
     SECTION("control bytes become the escapes nlohmann writes, lower-case hex") {
         CHECK(dump_json(json(std::string("\x01\x1f\x7f", 3))) == "\"\\u0001\\u001f\x7f\"");
         CHECK(dump_json(json("a\nb")) == "\"a\\nb\"");
