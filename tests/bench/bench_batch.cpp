@@ -25,6 +25,7 @@
 #include <support/temp_dir.hpp>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 extern char** environ;
@@ -159,6 +160,43 @@ Measured run_counted(TempDir& dir, const std::string& config, int panels) {
     const std::string counted = slurp(count_file);
     m.threads = counted.empty() ? -1 : std::atol(counted.c_str());
     return m;
+}
+
+// The HTTP floor: the same requests (method, path, body) sent by the curl command-line tool over
+// one keep-alive connection, brotli accepted as roundtable accepts it; returns its run (CPU of
+// the curl process), or status -1 when there is no curl in PATH.
+Measured run_curl(TempDir& dir, const std::string& base_url,
+                  const std::vector<RecordedRequest>& requests, const std::string& name) {
+    std::string config;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto body = dir.write(fmt::format("{}/body-{}", name, i), requests[i].body);
+        config += fmt::format("{}url = \"{}{}\"\nrequest = \"{}\"\ndata-binary = \"@{}\"\n"
+                              "header = \"content-type: application/json\"\ncompressed\n"
+                              "output = \"/dev/null\"\nsilent\n",
+                              i == 0 ? "" : "next\n", base_url, requests[i].path,
+                              requests[i].method, body.string());
+    }
+    const auto config_path = dir.write(name + "/curl.config", config);
+    for (const char* where : {"/usr/bin/curl", "/usr/local/bin/curl", "/bin/curl"}) {
+        if (access(where, X_OK) == 0) {
+            Measured m;
+            const char* argv[] = {where, "-K", config_path.c_str(), nullptr};
+            pid_t pid = 0;
+            if (posix_spawn(&pid, where, nullptr, nullptr, const_cast<char**>(argv), environ) !=
+                0) {
+                return m;
+            }
+            int status = 0;
+            struct rusage usage {};
+            wait4(pid, &status, 0, &usage);
+            m.cpu_seconds =
+                static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+            m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            return m;
+        }
+    }
+    return {};
 }
 
 } // namespace
@@ -309,7 +347,9 @@ base_url = "{0}/xai/v1"
     }
     // CPU per extra panel: (CPU of 50 panels - CPU of 1) / 49, and the threads created.
     const Measured one = run_counted(dir, config.string(), 1);
+    server.reset_stats();
     const Measured fifty = run_counted(dir, config.string(), 50);
+    const std::vector<RecordedRequest> sent = server.requests();
     fmt::print("bench_batch: synchronous path, fake server at 0 ms, --jobs 8 --max-in-flight 8\n"
                "  1 panel: exit {}, CPU {:.1f} ms, {} threads created\n"
                "  50 panels: exit {}, CPU {:.1f} ms, {} threads created, wall {:.2f} s\n"
@@ -318,6 +358,27 @@ base_url = "{0}/xai/v1"
                fifty.cpu_seconds * 1e3, fifty.threads, fifty.seconds,
                (fifty.cpu_seconds - one.cpu_seconds) * 1e3 / 49.0,
                static_cast<double>(fifty.threads - one.threads) / 49.0);
+    // The same 50 panels' requests sent by the curl tool, 9 and then all of them: what the HTTP
+    // alone costs a process on this machine, per panel.
+    if (sent.size() > 9) {
+        const std::vector<RecordedRequest> first(sent.begin(), sent.begin() + 9);
+        const Measured few = run_curl(dir, server.base_url(), first, "curl-9");
+        server.reset_stats();
+        const Measured all = run_curl(dir, server.base_url(), sent, "curl-all");
+        const std::size_t connections = server.connections_seen();
+        if (few.status == 0 && all.status == 0) {
+            const double per_panel = (all.cpu_seconds - few.cpu_seconds) * 1e3 /
+                                     (static_cast<double>(sent.size() - 9) / 9.0);
+            fmt::print("  the same {} requests from the curl tool ({} connection(s)): CPU per 9 "
+                       "calls {:.2f} ms, the HTTP alone ({:.0f}% of roundtable's per panel)\n",
+                       sent.size(), connections, per_panel,
+                       100.0 * per_panel /
+                           std::max((fifty.cpu_seconds - one.cpu_seconds) * 1e3 / 49.0, 1e-9));
+        } else {
+            fmt::print("  (no curl tool in PATH, or it failed: exit {} / {}; no HTTP floor)\n",
+                       few.status, all.status);
+        }
+    }
     if (sync_only) {
         return 0;
     }
