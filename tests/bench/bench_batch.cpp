@@ -20,12 +20,12 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <roundtable/http/curl_transport.hpp>
 #include <spawn.h>
 #include <sstream>
 #include <support/temp_dir.hpp>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 extern char** environ;
@@ -79,7 +79,8 @@ struct Measured {
     double seconds = 0;
     long peak_rss_kib = 0;
     double cpu_seconds = 0; // user + system
-    long threads = -1;      // threads created (RT_COUNT_THREADS), -1: not counted
+    double system_seconds = 0;
+    long threads = -1; // threads created (RT_COUNT_THREADS), -1: not counted
 };
 
 // Runs the binary with `args` and extra environment; returns its wall time and peak RSS.
@@ -162,41 +163,57 @@ Measured run_counted(TempDir& dir, const std::string& config, int panels) {
     return m;
 }
 
-// The HTTP floor: the same requests (method, path, body) sent by the curl command-line tool over
-// one keep-alive connection, brotli accepted as roundtable accepts it; returns its run (CPU of
-// the curl process), or status -1 when there is no curl in PATH.
-Measured run_curl(TempDir& dir, const std::string& base_url,
-                  const std::vector<RecordedRequest>& requests, const std::string& name) {
-    std::string config;
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-        const auto body = dir.write(fmt::format("{}/body-{}", name, i), requests[i].body);
-        config += fmt::format("{}url = \"{}{}\"\nrequest = \"{}\"\ndata-binary = \"@{}\"\n"
-                              "header = \"content-type: application/json\"\ncompressed\n"
-                              "output = \"/dev/null\"\nsilent\n",
-                              i == 0 ? "" : "next\n", base_url, requests[i].path,
-                              requests[i].method, body.string());
+// The HTTP floor: the same requests (method, path, body) sent through roundtable's own transport
+// (http::make_curl_transport) one after another from one thread, with nothing else done, in a
+// child process (`bench_batch --floor BASE_URL DIR COUNT`); returns its run, with its CPU time.
+Measured run_floor(TempDir& dir, const std::string& base_url,
+                   const std::vector<RecordedRequest>& requests, std::size_t count) {
+    const std::string folder = fmt::format("floor-{}", count);
+    for (std::size_t i = 0; i < count; ++i) {
+        dir.write(fmt::format("{}/request-{}", folder, i),
+                  requests[i].method + "\n" + requests[i].path + "\n" + requests[i].body);
     }
-    const auto config_path = dir.write(name + "/curl.config", config);
-    for (const char* where : {"/usr/bin/curl", "/usr/local/bin/curl", "/bin/curl"}) {
-        if (access(where, X_OK) == 0) {
-            Measured m;
-            const char* argv[] = {where, "-K", config_path.c_str(), nullptr};
-            pid_t pid = 0;
-            if (posix_spawn(&pid, where, nullptr, nullptr, const_cast<char**>(argv), environ) !=
-                0) {
-                return m;
-            }
-            int status = 0;
-            struct rusage usage {};
-            wait4(pid, &status, 0, &usage);
-            m.cpu_seconds =
-                static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-            m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            return m;
-        }
+    std::vector<std::string> argv_s{"/proc/self/exe", "--floor", base_url,
+                                    (dir.path() / folder).string(), std::to_string(count)};
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
     }
-    return {};
+    argv.push_back(nullptr);
+    Measured m;
+    pid_t pid = 0;
+    if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+        return m;
+    }
+    int status = 0;
+    struct rusage usage {};
+    wait4(pid, &status, 0, &usage);
+    m.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    m.system_seconds = static_cast<double>(usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_stime.tv_usec) / 1e6;
+    m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return m;
+}
+
+// The child of run_floor(): sends DIR's COUNT requests to BASE_URL; exit 0 when every one got a
+// 2xx response.
+int floor_main(const std::string& base_url, const std::string& folder, std::size_t count) {
+    auto transport = roundtable::http::make_curl_transport();
+    int failed = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string text = slurp(fmt::format("{}/request-{}", folder, i));
+        const std::size_t first = text.find('\n');
+        const std::size_t second = text.find('\n', first + 1);
+        roundtable::http::Request request;
+        request.method = text.substr(0, first);
+        request.url = base_url + text.substr(first + 1, second - first - 1);
+        request.headers.push_back({"content-type", "application/json"});
+        request.body = text.substr(second + 1);
+        const auto response = transport->perform(request);
+        failed += response && response->status / 100 == 2 ? 0 : 1;
+    }
+    return failed == 0 ? 0 : 1;
 }
 
 } // namespace
@@ -271,6 +288,9 @@ void bench_provider_batch(FakeServer& server, TempDir& dir, const std::string& c
 
 int main(int argc, char** argv) {
     std::chrono::milliseconds latency = k_default_latency;
+    if (argc == 5 && std::string(argv[1]) == "--floor") {
+        return floor_main(argv[2], argv[3], static_cast<std::size_t>(std::atol(argv[4])));
+    }
     std::vector<int> sizes{200, 2000};
     const bool sync_only = argc > 1 && std::string(argv[1]) == "sync";
     const bool provider_only = argc > 1 && std::string(argv[1]) == "provider";
@@ -362,21 +382,22 @@ base_url = "{0}/xai/v1"
     // alone costs a process on this machine, per panel.
     if (sent.size() > 9) {
         const std::vector<RecordedRequest> first(sent.begin(), sent.begin() + 9);
-        const Measured few = run_curl(dir, server.base_url(), first, "curl-9");
+        const Measured few = run_floor(dir, server.base_url(), sent, 9);
         server.reset_stats();
-        const Measured all = run_curl(dir, server.base_url(), sent, "curl-all");
+        const Measured all = run_floor(dir, server.base_url(), sent, sent.size());
         const std::size_t connections = server.connections_seen();
         if (few.status == 0 && all.status == 0) {
-            const double per_panel = (all.cpu_seconds - few.cpu_seconds) * 1e3 /
-                                     (static_cast<double>(sent.size() - 9) / 9.0);
-            fmt::print("  the same {} requests from the curl tool ({} connection(s)): CPU per 9 "
-                       "calls {:.2f} ms, the HTTP alone ({:.0f}% of roundtable's per panel)\n",
-                       sent.size(), connections, per_panel,
+            const double panels = static_cast<double>(sent.size() - 9) / 9.0;
+            const double per_panel = (all.cpu_seconds - few.cpu_seconds) * 1e3 / panels;
+            const double system = (all.system_seconds - few.system_seconds) * 1e3 / panels;
+            fmt::print("  the HTTP alone: the same {} requests through roundtable's transport, one "
+                       "after another ({} connection(s)): CPU per 9 calls {:.2f} ms, {:.2f} of it "
+                       "in the kernel ({:.0f}% of the figure per panel)\n",
+                       sent.size(), connections, per_panel, system,
                        100.0 * per_panel /
                            std::max((fifty.cpu_seconds - one.cpu_seconds) * 1e3 / 49.0, 1e-9));
         } else {
-            fmt::print("  (no curl tool in PATH, or it failed: exit {} / {}; no HTTP floor)\n",
-                       few.status, all.status);
+            fmt::print("  (the HTTP floor failed: exit {} / {})\n", few.status, all.status);
         }
     }
     if (sync_only) {
