@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <fmt/format.h>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include <roundtable/panel/vote.hpp>
 #include <roundtable/util/error.hpp>
 #include <roundtable/util/hash.hpp>
+#include <roundtable/util/pool.hpp>
 #include <support/scripted_provider.hpp>
 
 using namespace roundtable;
@@ -745,4 +747,74 @@ TEST_CASE("pipeline::an article's instructions are listed with the seats that ec
         Card plain = run_panel(make_article(), panel.seats, options);
         CHECK(plain.injections.empty());
     }
+}
+
+namespace {
+
+// Passes calls to `inner`, counting how many are inside at once; each round-1 call waits (up
+// to two seconds) until `expected` calls are inside together, so side-by-side calls are seen.
+class ProbeProvider : public providers::Provider {
+public:
+    struct Shared {
+        std::mutex mutex;
+        std::condition_variable changed;
+        int inside = 0;
+        int most = 0;
+        int expected = 4;
+    };
+
+    ProbeProvider(std::shared_ptr<providers::Provider> inner, std::shared_ptr<Shared> shared)
+        : m_inner(std::move(inner)), m_shared(std::move(shared)) {}
+
+    std::string_view kind() const override { return m_inner->kind(); }
+    const std::string& model() const override { return m_inner->model(); }
+    std::string describe_request(const providers::Request& request) const override {
+        return m_inner->describe_request(request);
+    }
+    std::expected<providers::Reply, providers::Failure>
+    complete(const providers::Request& request) override {
+        {
+            std::unique_lock lock(m_shared->mutex);
+            m_shared->most = std::max(m_shared->most, ++m_shared->inside);
+            m_shared->changed.notify_all();
+            if (request.round == providers::Round::take) {
+                m_shared->changed.wait_for(lock, std::chrono::seconds(2),
+                                           [&] { return m_shared->most >= m_shared->expected; });
+            }
+        }
+        auto reply = m_inner->complete(request);
+        std::lock_guard lock(m_shared->mutex);
+        --m_shared->inside;
+        return reply;
+    }
+
+private:
+    std::shared_ptr<providers::Provider> m_inner;
+    std::shared_ptr<Shared> m_shared;
+};
+
+} // namespace
+
+TEST_CASE("pipeline::run_panel runs the seats side by side on kept threads") {
+    const auto article = make_article();
+    auto shared = std::make_shared<ProbeProvider::Shared>();
+    auto panel = make_panel({{"claude", {"bearish", 0.8}},
+                             {"gpt", {"bearish", 0.6}},
+                             {"gemini", {"bearish", 0.7}},
+                             {"grok", {"bullish", 0.9}}},
+                            k_four);
+    for (auto& seat : panel.seats) {
+        seat.provider = std::make_shared<ProbeProvider>(seat.provider, shared);
+    }
+    const Card first = run_panel(article, panel.seats, PanelOptions{});
+    CHECK(first.takes.size() == 4);
+    CHECK(shared->most == 4); // the four takes were asked at once, not one after another
+    const std::size_t threads = util::ThreadPool::shared().threads();
+    CHECK(threads >= 3);
+    for (int i = 0; i < 10; ++i) {
+        const Card card = run_panel(article, panel.seats, PanelOptions{});
+        CHECK(card.rebuttals.size() == 4);
+    }
+    // Ten more panels, each with two rounds of four seats side by side: no thread more.
+    CHECK(util::ThreadPool::shared().threads() == threads);
 }
