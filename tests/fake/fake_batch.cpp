@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <fake/fake_batch.hpp>
 #include <fmt/format.h>
 #include <map>
@@ -75,6 +76,7 @@ struct FakeBatch::Impl {
     int lines = 0;
     int canceled = 0;
     int largest = 0;
+    double billed_share = 1.0;
 
     Impl(FakeServer& s, std::chrono::milliseconds t) : server(s), job_time(t) {}
 
@@ -110,6 +112,7 @@ struct FakeBatch::Impl {
                                attempt);
         }
         const std::vector<Line> lines_copy = job.lines;
+        const double share = billed_share;
         const Kind kind = job.kind;
         const bool was_canceled = job.canceled;
         lock.unlock();
@@ -127,7 +130,12 @@ struct FakeBatch::Impl {
                 request.arrival = std::chrono::steady_clock::now();
                 reply = server.answer(request);
             }
-            const json body = json::parse(reply.body, nullptr, false);
+            json body = json::parse(reply.body, nullptr, false);
+            if (body.is_object() && body.contains("usage") && body["usage"].is_object() &&
+                body["usage"].contains("cost_in_usd_ticks")) {
+                auto& ticks = body["usage"]["cost_in_usd_ticks"];
+                ticks = std::llround(static_cast<double>(ticks.get<std::int64_t>()) * share);
+            }
             const bool answered = fates[i].first == LineFate::answer && reply.status == 200;
             (answered ? ok : bad) += 1;
             switch (kind) {
@@ -502,6 +510,11 @@ FakeBatch::FakeBatch(FakeServer& server, std::chrono::milliseconds job_time)
 }
 
 FakeBatch::~FakeBatch() = default;
+
+void FakeBatch::set_billed_share(double share) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->billed_share = share;
+}
 
 void FakeBatch::set_fate(std::function<LineFate(const std::string&, int)> fate) {
     std::lock_guard lock(m_impl->mutex);

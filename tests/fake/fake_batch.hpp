@@ -33,6 +33,11 @@ public:
     // that id was submitted, from 1); default: every line is answered. Never fails.
     void set_fate(std::function<LineFate(const std::string&, int)> fate);
 
+    // Bills each answered line whose reply says what it cost (xAI's usage.cost_in_usd_ticks) at
+    // `share` of that figure, as a provider's batch price would (xAI documents only "reduced
+    // pricing": the share is the test's assumption); default 1. Never fails.
+    void set_billed_share(double share);
+
     // Returns how many jobs were created, in all protocols; never fails.
     int jobs_created() const;
 

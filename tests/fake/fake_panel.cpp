@@ -97,11 +97,15 @@ FakePanel::FakePanel(std::chrono::milliseconds latency, FakeMode mode) : m_laten
                             m_latency);
     });
     server.set_handler("/xai/v1/chat/completions", [this](const RecordedRequest& r) {
-        return with_latency(
-            json_reply(200,
-                       openai_text_reply(object_for(round_of(r.body), stance.at("grok"), "claude"),
-                                         {1000, 200, 0, 0, 0}, "stop", "grok-4")),
-            m_latency);
+        std::string body =
+            openai_text_reply(object_for(round_of(r.body), stance.at("grok"), "claude"),
+                              {1000, 200, 0, 0, 0}, "stop", "grok-4");
+        if (const std::int64_t ticks = xai_cost_ticks.load(); ticks >= 0) {
+            json reply = json::parse(body);
+            reply["usage"]["cost_in_usd_ticks"] = ticks;
+            body = reply.dump();
+        }
+        return with_latency(json_reply(200, body), m_latency);
     });
     server.set_handler(
         "/v1beta/models/gemini-2.5-pro:generateContent", [this](const RecordedRequest& r) {

@@ -9,6 +9,7 @@
 // of the output budget, cuts a reply whose budget ran out, and keeps a bill.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <fake/fake_models.hpp>
 #include <fake/fake_server.hpp>
@@ -48,6 +49,9 @@ public:
     std::unique_ptr<FakeProviders> providers;
     std::map<std::string, std::string> stance{
         {"claude", "bearish"}, {"gpt", "bearish"}, {"gemini", "bearish"}, {"grok", "bullish"}};
+    // What grok's replies say they cost (xAI's usage.cost_in_usd_ticks, 1e-10 USD) in the plain
+    // mode; -1: they say nothing, as before xAI's cost tracking.
+    std::atomic<std::int64_t> xai_cost_ticks{-1};
 
 private:
     std::chrono::milliseconds m_latency;

@@ -122,9 +122,13 @@ struct SeatCall {
         request.temperature = seat.config.temperature;
     }
 
+    // Adds a call's usage and cost: what the provider said it billed when it did (xAI), else
+    // the catalogue's price of its tokens.
     void bill(const Seat& seat, const PanelOptions& options, const TokenUsage& usage, bool batch) {
         result.usage += usage;
-        if (options.cost) {
+        if (usage.billed_ticks >= 0) {
+            result.cost += static_cast<double>(usage.billed_ticks) / providers::k_ticks_per_usd;
+        } else if (options.cost) {
             result.cost += options.cost(seat.config, usage, batch);
         }
     }

@@ -75,6 +75,7 @@ std::optional<Reply> CachingProvider::lookup(const std::string& key) {
     reply.usage.cached_tokens = hit->cached_tokens;
     reply.usage.cache_write_tokens = hit->cache_write_tokens;
     reply.usage.reasoning_tokens = hit->reasoning_tokens;
+    reply.usage.billed_ticks = hit->billed_ticks;
     reply.latency = std::chrono::milliseconds(0);
     reply.attempts = 0;
     reply.cached = true;
@@ -99,6 +100,7 @@ void CachingProvider::remember(const std::string& key, const Reply& reply) {
     entry.cached_tokens = reply.usage.cached_tokens;
     entry.cache_write_tokens = reply.usage.cache_write_tokens;
     entry.reasoning_tokens = reply.usage.reasoning_tokens;
+    entry.billed_ticks = reply.usage.billed_ticks;
     entry.created_at = m_store->now();
     auto stored = m_store->put_reply(key, entry);
     if (!stored && m_warning) {

@@ -136,6 +136,17 @@ public:
             if (m_flavor == Flavor::xai) { // xAI counts reasoning apart from completion_tokens
                 reply.usage.output_tokens += reply.usage.reasoning_tokens;
             }
+            // xAI's own figure of what the call was billed (docs.x.ai "Cost Tracking").
+            if (const auto ticks = usage->find("cost_in_usd_ticks");
+                ticks != usage->end() && ticks->is_number_integer()) {
+                const bool fits =
+                    ticks->is_number_unsigned()
+                        ? ticks->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)
+                        : ticks->get<std::int64_t>() >= 0;
+                if (fits) {
+                    reply.usage.billed_ticks = ticks->get<std::int64_t>();
+                }
+            }
         }
 
         const auto choices = body->find("choices");

@@ -42,12 +42,19 @@ struct Request {
 // Tokens as billed: input includes cached reads and cache writes; cached is
 // also reported on its own; output includes reasoning / thinking tokens, and
 // reasoning is also reported on its own when the provider counts it.
+// Ticks of billed_ticks in one US dollar.
+constexpr double k_ticks_per_usd = 1e10;
+
 struct TokenUsage {
     std::int64_t input_tokens = 0;
     std::int64_t output_tokens = 0;
     std::int64_t cached_tokens = 0;      // cache reads (part of input_tokens)
     std::int64_t cache_write_tokens = 0; // cache writes (part of input_tokens)
     std::int64_t reasoning_tokens = 0;   // reasoning / thinking (part of output_tokens)
+    // What the provider said the call cost, in ticks of 1e-10 USD: xAI's usage.cost_in_usd_ticks,
+    // the amount billed after every discount (batch, cached prompt); -1 when the reply did not
+    // say (the catalogue's price is used then). Not added by +=: a cost is summed by the caller.
+    std::int64_t billed_ticks = -1;
 
     TokenUsage& operator+=(const TokenUsage& other) {
         input_tokens += other.input_tokens;

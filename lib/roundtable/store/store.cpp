@@ -292,6 +292,11 @@ CREATE TABLE batch_requests (
     PRIMARY KEY (job_row, custom_id)
 ) WITHOUT ROWID;
 )sql",
+    // 5: what the provider said a reply cost (xAI's cost_in_usd_ticks), so that a batch reply
+    // read back from the cache is billed as the provider billed it.
+    R"sql(
+ALTER TABLE replies ADD COLUMN billed_ticks INTEGER NOT NULL DEFAULT -1;
+)sql",
 };
 static_assert(static_cast<int>(std::size(k_migrations)) == Store::k_schema_version);
 
@@ -854,7 +859,8 @@ std::optional<CachedReply> Store::get_reply(const std::string& key) const {
     auto found = m_impl->healing([&](sqlite3* db) -> Result<std::optional<CachedReply>> {
         auto statement = prepare(db, "SELECT text, model, finish_reason, request_id, "
                                      "input_tokens, output_tokens, cached_tokens, "
-                                     "cache_write_tokens, created_at, reasoning_tokens "
+                                     "cache_write_tokens, created_at, reasoning_tokens, "
+                                     "billed_ticks "
                                      "FROM replies WHERE key = ?1 AND created_at >= ?2");
         if (!statement) {
             return std::unexpected(statement.error());
@@ -880,6 +886,7 @@ std::optional<CachedReply> Store::get_reply(const std::string& key) const {
         reply.cache_write_tokens = sqlite3_column_int64(s, 7);
         reply.created_at = sqlite3_column_int64(s, 8);
         reply.reasoning_tokens = sqlite3_column_int64(s, 9);
+        reply.billed_ticks = sqlite3_column_int64(s, 10);
         return reply;
     });
     return found ? std::move(*found) : std::nullopt;
@@ -899,8 +906,8 @@ std::expected<void, std::string> Store::put_reply(const std::string& key,
         auto statement = prepare(db, "INSERT OR REPLACE INTO replies (key, text, model, "
                                      "finish_reason, request_id, input_tokens, output_tokens, "
                                      "cached_tokens, cache_write_tokens, created_at, "
-                                     "reasoning_tokens) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                                     "reasoning_tokens, billed_ticks) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
         if (!statement) {
             return std::unexpected(statement.error());
         }
@@ -916,6 +923,7 @@ std::expected<void, std::string> Store::put_reply(const std::string& key,
         sqlite3_bind_int64(s, 9, reply.cache_write_tokens);
         sqlite3_bind_int64(s, 10, reply.created_at);
         sqlite3_bind_int64(s, 11, reply.reasoning_tokens);
+        sqlite3_bind_int64(s, 12, reply.billed_ticks);
         if (auto done = run(db, s); !done) {
             return done;
         }

@@ -63,6 +63,7 @@ struct CachedReply {
     std::int64_t cache_write_tokens = 0;
     std::int64_t created_at = 0;       // unix seconds
     std::int64_t reasoning_tokens = 0; // part of output_tokens
+    std::int64_t billed_ticks = -1;    // the provider's own cost figure (1e-10 USD), -1: none
 
     bool operator==(const CachedReply&) const = default;
 };
@@ -180,7 +181,7 @@ struct PruneReport {
 class Store {
 public:
     // The schema version kept in PRAGMA user_version.
-    static constexpr int k_schema_version = 4;
+    static constexpr int k_schema_version = 5;
 
     // Opens (creating it and its parent folders if needed, privately) the database at
     // `path`, switches it to WAL mode and creates or migrates the schema; a damaged

@@ -90,6 +90,17 @@ TEST_CASE("caching::CachingProvider") {
         CHECK(db->reply_count() == 1);
         CHECK(warnings.empty());
     }
+    SECTION("what the provider said a reply cost comes back with it from the cache") {
+        auto p = make(providers::CacheMode::read_write);
+        auto reply = ScriptedProvider::text_reply("billed");
+        reply.usage.billed_ticks = 12'345'678;
+        p.remember(request("u9"), reply);
+        const auto hit = p.complete(request("u9"));
+        REQUIRE(hit);
+        CHECK(hit->cached);
+        CHECK(hit->usage.billed_ticks == 12'345'678);
+        CHECK(inner->requests().empty());
+    }
     SECTION("another base URL or model is another key") {
         auto p = make(providers::CacheMode::read_write);
         REQUIRE(p.complete(request("u1")));

@@ -459,3 +459,24 @@ TEST_CASE("sweep::usable only with a reading and writing cache on every batch se
     options.offline = true;
     CHECK_FALSE(jobs::Sweeper::usable(cached(four_seats(fake), store), options));
 }
+
+TEST_CASE("sweep::a reply that says what it was billed is billed that, in a job too") {
+    FakePanel fake;
+    FakeBatch batch(fake.server, std::chrono::milliseconds(30));
+    batch.set_billed_share(0.5); // the batch lines bill half of what the same call bills alone
+    testing::TempDir dir;
+    const auto store = open_store(dir);
+    const auto articles = corpus(2);
+    const auto options = options_with_cost();
+    const panel::Card priced = panel::run_panel(articles[0], four_seats(fake), options);
+    fake.xai_cost_ticks = 30'000'000; // each grok call says it cost 0.003 USD
+    const panel::Card billed = panel::run_panel(articles[0], four_seats(fake), options);
+    // grok's take and rebuttal: 0.003 each as billed instead of (1000 + 200) / 1e6 each.
+    CHECK(billed.usage.cost_usd - priced.usage.cost_usd == Approx(2 * (0.003 - 0.0012)));
+
+    const Swept out = sweep_all(articles, cached(four_seats(fake), store), options, fast());
+    REQUIRE(out.cards.size() == 2);
+    // In jobs: the other seats at the catalogue's batch rate (half here), grok at what its
+    // batch lines say (half here too), kept through the reply cache the panels are rebuilt from.
+    CHECK(out.cards.at(0).usage.cost_usd == Approx(billed.usage.cost_usd / 2));
+}

@@ -818,3 +818,51 @@ TEST_CASE("pipeline::run_panel runs the seats side by side on kept threads") {
     // Ten more panels, each with two rounds of four seats side by side: no thread more.
     CHECK(util::ThreadPool::shared().threads() == threads);
 }
+
+namespace {
+
+// Passes calls to `inner` and stamps each reply with what the provider said it billed.
+class BilledProvider : public providers::Provider {
+public:
+    BilledProvider(std::shared_ptr<providers::Provider> inner, std::int64_t ticks)
+        : m_inner(std::move(inner)), m_ticks(ticks) {}
+    std::string_view kind() const override { return m_inner->kind(); }
+    const std::string& model() const override { return m_inner->model(); }
+    std::string describe_request(const providers::Request& request) const override {
+        return m_inner->describe_request(request);
+    }
+    std::expected<providers::Reply, providers::Failure>
+    complete(const providers::Request& request) override {
+        auto reply = m_inner->complete(request);
+        if (reply) {
+            reply->usage.billed_ticks = m_ticks;
+        }
+        return reply;
+    }
+
+private:
+    std::shared_ptr<providers::Provider> m_inner;
+    std::int64_t m_ticks;
+};
+
+} // namespace
+
+TEST_CASE("pipeline::a call the provider priced itself is billed its price, not the catalogue's") {
+    const auto article = make_article();
+    auto panel = make_panel({{"claude", {"bearish", 0.8}},
+                             {"gpt", {"bearish", 0.6}},
+                             {"gemini", {"bearish", 0.7}},
+                             {"grok", {"bullish", 0.9}}},
+                            k_four);
+    // grok's replies say they cost 0.00123 USD each (12,300,000 ticks of 1e-10 USD).
+    panel.seats[3].provider = std::make_shared<BilledProvider>(panel.seats[3].provider, 12'300'000);
+    PanelOptions options;
+    options.cost = [](const providers::SeatConfig&, const providers::TokenUsage& usage, bool) {
+        return static_cast<double>(usage.input_tokens) / 1e6; // $1 per million in: 0.0001 a call
+    };
+    const Card card = run_panel(article, panel.seats, options);
+    REQUIRE(card.usage.calls == 9);
+    // claude: take, rebuttal, chair; gpt and gemini: take and rebuttal, at the catalogue's price;
+    // grok: take and rebuttal at its own figure.
+    CHECK(card.usage.cost_usd == Approx(7 * 0.0001 + 2 * 0.00123));
+}

@@ -65,6 +65,27 @@ TEST_CASE("xai::parse") {
         CHECK(reply->request_id == "x-1");
         CHECK(reply->model == "grok-4");
     }
+    SECTION("reads what xAI billed the call (usage.cost_in_usd_ticks), and nothing else as it") {
+        // The usage object as docs.x.ai's "Cost Tracking" page describes it (read 2026-11-30):
+        // cost_in_usd_ticks is the amount billed after every discount, 1 USD = 1e10 ticks.
+        json body = json::parse(testing::openai_text_reply("{}", {}, "stop", "grok-4"));
+        body["usage"]["cost_in_usd_ticks"] = 37756000;
+        auto reply = codec->parse(response(200, body.dump()), request(), seat());
+        REQUIRE(reply);
+        CHECK(reply->usage.billed_ticks == 37756000);
+        CHECK(static_cast<double>(reply->usage.billed_ticks) / k_ticks_per_usd ==
+              Approx(0.0037756));
+        for (const json& bad : {json(-5), json(1.5), json("37756000"), json(nullptr)}) {
+            body["usage"]["cost_in_usd_ticks"] = bad;
+            reply = codec->parse(response(200, body.dump()), request(), seat());
+            REQUIRE(reply);
+            CHECK(reply->usage.billed_ticks == -1);
+        }
+        body["usage"].erase("cost_in_usd_ticks");
+        reply = codec->parse(response(200, body.dump()), request(), seat());
+        REQUIRE(reply);
+        CHECK(reply->usage.billed_ticks == -1);
+    }
     SECTION("reads the flat error shape") {
         const auto reply =
             codec->parse(response(422, testing::xai_error("Client specified an invalid argument",

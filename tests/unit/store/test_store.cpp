@@ -145,7 +145,8 @@ TEST_CASE("store::open") {
         const auto store = Store::open(path.string());
         REQUIRE_FALSE(store.has_value());
         CHECK(store.error() == "cannot open database " + path.string() +
-                                   ": schema version 99 is newer than this roundtable's (4)");
+                                   ": schema version 99 is newer than this roundtable's (" +
+                                   std::to_string(Store::k_schema_version) + ")");
     }
     SECTION("a version-1 file gains reasoning_tokens, its replies reading 0") {
         const auto path = dir.path() / "roundtable.db";
@@ -258,6 +259,10 @@ TEST_CASE("store::get_reply") {
         CHECK(got->cached_tokens == 300);
         CHECK(got->cache_write_tokens == 40);
         CHECK(got->created_at == 1'700'000'007);
+        CHECK(got->billed_ticks == -1);
+        reply.billed_ticks = 37'756'000;
+        REQUIRE(store.put_reply("key-2", reply).has_value());
+        CHECK(store.get_reply("key-2")->billed_ticks == 37'756'000);
     }
     SECTION("a missing key is nullopt") {
         REQUIRE(store.put_reply("key-1", sample_reply(1)).has_value());
@@ -735,6 +740,7 @@ PRAGMA user_version = 1;
         CHECK(store.find_card("abcdef")->title == "Kept");
         CHECK(sql(path, "PRAGMA user_version") == std::to_string(Store::k_schema_version));
         CHECK(reply->reasoning_tokens == 0); // version 3's column, 0 for older replies
+        CHECK(reply->billed_ticks == -1);    // version 5's: no provider figure for older ones
         CHECK(sql(path, "PRAGMA auto_vacuum") == "2");
         CHECK(sql(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'replies_by_age'") == "1");
         // Replies moved to a rowid table: a 2 KB reply fits in its page.
