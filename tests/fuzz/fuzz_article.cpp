@@ -3,14 +3,18 @@
 // normalization), then sentence splitting and instruction detection of its text.
 // Properties: the only exception is roundtable::Error; the text is valid UTF-8;
 // its sentences are in order, cut on character boundaries, and none is longer
-// than article::k_max_sentence_bytes.
+// than article::k_max_sentence_bytes. The raw bytes, as a JSON string, are
+// written by util::dump_json exactly as nlohmann writes them (request bodies
+// carry outside text through it).
 #include <cstddef>
 #include <cstdint>
 #include <fuzz_support.hpp>
+#include <nlohmann/json.hpp>
 #include <roundtable/article/article.hpp>
 #include <roundtable/article/sentences.hpp>
 #include <roundtable/guard/injection.hpp>
 #include <roundtable/util/error.hpp>
+#include <roundtable/util/json_text.hpp>
 #include <string>
 #include <string_view>
 
@@ -18,6 +22,10 @@ using namespace roundtable;
 
 int fuzz::run_article(const std::uint8_t* data, std::size_t size) {
     std::string bytes(reinterpret_cast<const char*>(data), size);
+    const nlohmann::json raw(bytes);
+    fuzz::require(util::dump_json(raw) ==
+                      raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "dump_json writes nlohmann's bytes");
     try {
         const article::Article read = article::from_bytes(std::move(bytes), "fuzz");
         fuzz::require(fuzz::is_valid_utf8(read.text), "article text is valid UTF-8");
