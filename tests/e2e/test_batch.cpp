@@ -219,6 +219,24 @@ TEST_CASE("e2e::batch with the offline panel") {
         CHECK(r.err.find("roundtable: batch: 0 cards, 1 failed, 12 already done (--resume)") !=
               std::string::npos);
     }
+    SECTION("a file name that is not UTF-8 gets its card, id written with U+FFFD, and --resume "
+            "finds it done") {
+        const std::string name = "story-\xff\xfe.txt";
+        dir.write("corpus/" + name, slurp(corpus / "story-00.txt"));
+        auto out = dir.path() / "out.jsonl";
+        auto first = run_binary(offline_spec(dir, {corpus.string(), "--jsonl", out.string()}));
+        INFO(first.err);
+        REQUIRE(first.exit_code == 0);
+        auto lines = parse_lines(slurp(out));
+        REQUIRE(lines.size() == 13);
+        CHECK(card_ids(lines).count("story-\xef\xbf\xbd\xef\xbf\xbd.txt") == 1);
+        auto again =
+            run_binary(offline_spec(dir, {corpus.string(), "--jsonl", out.string(), "--resume"}));
+        INFO(again.err);
+        CHECK(again.exit_code == 0);
+        CHECK(parse_lines(slurp(out)).size() == 13);
+        CHECK(again.err.find("0 cards, 0 failed, 13 already done (--resume)") != std::string::npos);
+    }
     SECTION("--resume without --jsonl is a usage error") {
         auto r = run_binary(offline_spec(dir, {corpus.string(), "--resume"}));
         CHECK(r.exit_code == 2);

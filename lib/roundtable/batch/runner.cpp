@@ -8,6 +8,7 @@
 #include <roundtable/batch/runner.hpp>
 #include <roundtable/http/abort.hpp>
 #include <roundtable/util/error.hpp>
+#include <roundtable/util/json_text.hpp>
 #include <thread>
 #include <unordered_set>
 
@@ -69,6 +70,13 @@ private:
     bool m_closed = false;
 };
 
+// Returns `id` as a JSONL line reads back: what is not UTF-8 (a file name's bytes) as U+FFFD.
+std::string as_written(const std::string& id) {
+    std::string literal;
+    util::append_json_string(literal, id);
+    return nlohmann::json::parse(literal).get<std::string>();
+}
+
 // Applies the shard, resume and duplicate filters; returns whether the item runs.
 class Filter {
 public:
@@ -83,7 +91,8 @@ public:
             count(&BatchTotals::skipped_shard);
             return false;
         }
-        if (m_options.done.contains(item.id)) {
+        if (!m_options.done.empty() &&
+            (m_options.done.contains(item.id) || m_options.done.contains(as_written(item.id)))) {
             count(&BatchTotals::skipped_done);
             return false;
         }
@@ -150,7 +159,14 @@ CardFacts card_facts(const panel::Card& card) {
 }
 
 std::string card_line_json(const std::string& id, const std::string& card_json) {
-    return fmt::format("{{\"id\":{},\"card\":{}}}", nlohmann::json(id).dump(), card_json);
+    // An id is a file name, which on Linux need not be UTF-8: written with U+FFFD for what is
+    // not, as error_line() writes it (a strict dump threw, and the card was lost).
+    std::string line = "{\"id\":";
+    util::append_json_string(line, id);
+    line += ",\"card\":";
+    line += card_json;
+    line += '}';
+    return line;
 }
 
 std::string card_line(const std::string& id, const panel::Card& card) {

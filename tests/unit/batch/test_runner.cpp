@@ -48,6 +48,16 @@ TEST_CASE("runner::lines") {
         auto err = json::parse(error_line("y", "y: input is empty", 2));
         CHECK(err == json{{"id", "y"}, {"error", "y: input is empty"}, {"exit", 2}});
     }
+    SECTION("an id that is not UTF-8 (a file name on Linux) is written with U+FFFD, as an error "
+            "line writes it, and the card is kept") {
+        article::Article a;
+        a.text = "up";
+        const std::string id = "story-\xff\xfe.txt";
+        auto line = json::parse(card_line(id, make_card(a)));
+        CHECK(line.at("id") == "story-\xef\xbf\xbd\xef\xbf\xbd.txt");
+        CHECK(line.at("card").at("consensus").at("stance") == "bullish");
+        CHECK(json::parse(error_line(id, "why", 2)).at("id") == line.at("id"));
+    }
     SECTION("card_facts counts ungrounded claims and failed seats") {
         article::Article a;
         a.text = "down";
