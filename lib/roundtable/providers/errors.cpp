@@ -119,7 +119,12 @@ std::int64_t int_at(const json& object, std::string_view key) {
         return 0;
     }
     if (it->is_number_float()) {
-        return static_cast<std::int64_t>(it->get<double>());
+        // Converting a double outside int64's range is undefined: such a count reads as 0.
+        const double value = it->get<double>();
+        return value > -9.2e18 && value < 9.2e18 ? static_cast<std::int64_t>(value) : 0;
+    }
+    if (it->is_number_unsigned() && it->get<std::uint64_t>() > INT64_MAX) {
+        return 0;
     }
     return it->get<std::int64_t>();
 }

@@ -39,7 +39,7 @@ const json* object_at(const json& object, std::string_view key);
 // type.
 std::string text_at(const json& object, std::string_view key);
 
-// Returns member `key` as an integer; 0 when absent or not a number.
+// Returns member `key` as an integer; 0 when absent, not a number, or past int64's range.
 std::int64_t int_at(const json& object, std::string_view key);
 
 // Returns whether `haystack` contains `needle`, ignoring ASCII case; never fails.

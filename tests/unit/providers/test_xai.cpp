@@ -86,6 +86,15 @@ TEST_CASE("xai::parse") {
         REQUIRE(reply);
         CHECK(reply->usage.billed_ticks == -1);
     }
+    SECTION("a token count past int64's range reads as 0, never as an undefined conversion") {
+        json body = json::parse(testing::openai_text_reply("{}", {}, "stop", "grok-4"));
+        body["usage"]["prompt_tokens"] = 1e300;
+        body["usage"]["completion_tokens"] = 18446744073709551615ULL;
+        const auto reply = codec->parse(response(200, body.dump()), request(), seat());
+        REQUIRE(reply);
+        CHECK(reply->usage.input_tokens == 0);
+        CHECK(reply->usage.output_tokens == 0);
+    }
     SECTION("reads the flat error shape") {
         const auto reply =
             codec->parse(response(422, testing::xai_error("Client specified an invalid argument",
