@@ -753,7 +753,7 @@ namespace {
 
 // Passes calls to `inner`, counting how many are inside at once; each round-1 call waits (up
 // to two seconds) until `expected` calls are inside together, so side-by-side calls are seen.
-class ProbeProvider : public providers::Provider {
+class ProbeProvider : public providers::ProviderDecorator {
 public:
     struct Shared {
         std::mutex mutex;
@@ -764,13 +764,8 @@ public:
     };
 
     ProbeProvider(std::shared_ptr<providers::Provider> inner, std::shared_ptr<Shared> shared)
-        : m_inner(std::move(inner)), m_shared(std::move(shared)) {}
+        : ProviderDecorator(std::move(inner)), m_shared(std::move(shared)) {}
 
-    std::string_view kind() const override { return m_inner->kind(); }
-    const std::string& model() const override { return m_inner->model(); }
-    std::string describe_request(const providers::Request& request) const override {
-        return m_inner->describe_request(request);
-    }
     std::expected<providers::Reply, providers::Failure>
     complete(const providers::Request& request) override {
         {
@@ -782,14 +777,13 @@ public:
                                            [&] { return m_shared->most >= m_shared->expected; });
             }
         }
-        auto reply = m_inner->complete(request);
+        auto reply = inner().complete(request);
         std::lock_guard lock(m_shared->mutex);
         --m_shared->inside;
         return reply;
     }
 
 private:
-    std::shared_ptr<providers::Provider> m_inner;
     std::shared_ptr<Shared> m_shared;
 };
 
@@ -822,18 +816,13 @@ TEST_CASE("pipeline::run_panel runs the seats side by side on kept threads") {
 namespace {
 
 // Passes calls to `inner` and stamps each reply with what the provider said it billed.
-class BilledProvider : public providers::Provider {
+class BilledProvider : public providers::ProviderDecorator {
 public:
     BilledProvider(std::shared_ptr<providers::Provider> inner, std::int64_t ticks)
-        : m_inner(std::move(inner)), m_ticks(ticks) {}
-    std::string_view kind() const override { return m_inner->kind(); }
-    const std::string& model() const override { return m_inner->model(); }
-    std::string describe_request(const providers::Request& request) const override {
-        return m_inner->describe_request(request);
-    }
+        : ProviderDecorator(std::move(inner)), m_ticks(ticks) {}
     std::expected<providers::Reply, providers::Failure>
     complete(const providers::Request& request) override {
-        auto reply = m_inner->complete(request);
+        auto reply = inner().complete(request);
         if (reply) {
             reply->usage.billed_ticks = m_ticks;
         }
@@ -841,7 +830,6 @@ public:
     }
 
 private:
-    std::shared_ptr<providers::Provider> m_inner;
     std::int64_t m_ticks;
 };
 
