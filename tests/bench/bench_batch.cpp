@@ -3,7 +3,8 @@
 // the wall time against the ideal the limits allow, the TCP connections the
 // server saw, peak RSS at 200 and 2,000 articles, and the warm-cache rerun in
 // cards per second; `sync` prints the synchronous path's CPU and threads per
-// extra panel; `provider` puts 10,000 articles through --provider-batch (jobs of
+// extra panel, and the CPU the same requests cost through the transport alone;
+// `provider` puts 10,000 articles through --provider-batch (jobs of
 // 1 s) and prints wall time, peak RSS, jobs and the cost per card both ways.
 // Prints figures only; asserts nothing.
 #include "peak_rss.hpp"
@@ -388,10 +389,9 @@ base_url = "{0}/xai/v1"
                fifty.cpu_seconds * 1e3, fifty.threads, fifty.seconds,
                (fifty.cpu_seconds - one.cpu_seconds) * 1e3 / 49.0,
                static_cast<double>(fifty.threads - one.threads) / 49.0);
-    // The same 50 panels' requests sent by the curl tool, 9 and then all of them: what the HTTP
-    // alone costs a process on this machine, per panel.
+    // The same 50 panels' requests through roundtable's transport alone, 9 and then all of them:
+    // what the HTTP costs a process on this machine, per panel.
     if (sent.size() > 9) {
-        const std::vector<RecordedRequest> first(sent.begin(), sent.begin() + 9);
         const Measured few = run_floor(dir, server.base_url(), sent, 9);
         server.reset_stats();
         const Measured all = run_floor(dir, server.base_url(), sent, sent.size());

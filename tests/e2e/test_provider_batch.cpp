@@ -139,6 +139,33 @@ TEST_CASE("e2e::batch --provider-batch") {
             CHECK(read_all(batch_out).find(key) == std::string::npos);
         }
     }
+    SECTION("grok's calls cost what its replies say: half, when its batch lines say half") {
+        // Every xAI reply carries usage.cost_in_usd_ticks, what it was billed (docs.x.ai Cost
+        // Tracking, read 2026-11-30); xAI publishes no batch share, so half is this test's.
+        fake.xai_cost_ticks = 60'000'000;
+        batch.set_billed_share(0.5);
+        const fs::path sync_out = dir.path() / "sync.jsonl";
+        const fs::path batch_out = dir.path() / "batch.jsonl";
+        auto sync = run_binary(
+            spec_for(fake, dir, {corpus.string(), "--jsonl", sync_out.string(), "--no-cache"}));
+        REQUIRE(sync.exit_code == 0);
+        auto r = run_binary(spec_for(fake, dir,
+                                     with_mode({corpus.string(), "--jsonl", batch_out.string(),
+                                                "--provider-batch", "--poll", "0.02"})));
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto a = lines_by_id(sync_out);
+        const auto b = lines_by_id(batch_out);
+        REQUIRE(a.size() == 3);
+        REQUIRE(b.size() == 3);
+        for (const auto& [id, line] : a) {
+            INFO(id);
+            const double full = line["card"]["usage"]["cost_usd"].get<double>();
+            // grok's take and rebuttal at $0.006 each, as its replies said.
+            CHECK(full > 2 * 0.006);
+            CHECK(b.at(id)["card"]["usage"]["cost_usd"].get<double>() == Approx(full / 2));
+        }
+    }
     SECTION("a rerun makes no calls: batch results are in the reply cache") {
         const fs::path out = dir.path() / "first.jsonl";
         auto first = run_binary(spec_for(

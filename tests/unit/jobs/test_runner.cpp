@@ -118,6 +118,14 @@ void same_card(const panel::Card& batch, const panel::Card& sync) {
     CHECK(batch.usage.output_tokens == sync.usage.output_tokens);
 }
 
+// Checks a card whose gpt seat (the second) failed as expired, the others answering.
+void gpt_expired(const panel::Card& card) {
+    REQUIRE(card.seats.size() == 4);
+    CHECK_FALSE(card.seats[1].ok);
+    CHECK(card.seats[1].error.find("expired") != std::string::npos);
+    CHECK(card.takes.size() == 3);
+}
+
 } // namespace
 
 TEST_CASE("runner::a corpus through the batch APIs gets the cards synchronous calls get") {
@@ -186,10 +194,7 @@ TEST_CASE("runner::errored and expired lines are submitted again, then reported"
         CHECK(out.order.size() == 2);
         for (const auto& r : out.results) {
             REQUIRE(r.card);
-            REQUIRE(r.card->seats.size() == 4);
-            CHECK_FALSE(r.card->seats[1].ok);
-            CHECK(r.card->seats[1].error.find("expired") != std::string::npos);
-            CHECK(r.card->takes.size() == 3);
+            gpt_expired(*r.card);
         }
         CHECK(out.stats.resubmitted == 2); // once per article, then given up
     }
@@ -414,10 +419,7 @@ TEST_CASE("sweep::errored and expired lines are spooled again, then reported") {
         const Swept out = sweep_all(articles, seats, options, fast());
         REQUIRE(out.cards.size() == 2);
         for (const auto& [i, card] : out.cards) {
-            REQUIRE(card.seats.size() == 4);
-            CHECK_FALSE(card.seats[1].ok);
-            CHECK(card.seats[1].error.find("expired") != std::string::npos);
-            CHECK(card.takes.size() == 3);
+            gpt_expired(card);
         }
         CHECK(out.stats.resubmitted == 2); // once per article, then given up
     }
