@@ -5,7 +5,7 @@
 // lines as they arrive, Gemini's inline responses parsed one at a time out of the operation),
 // and each line through read_result and the seat's codec.
 // Properties: nothing crashes or throws; a line handed over holds no newline; a failure's
-// description is one line.
+// type, message and description are each one line.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -89,7 +89,9 @@ int fuzz::run_batch(const std::uint8_t* data, std::size_t size) {
         }
         const auto outcome = jobs::outcome(*codec, *read, request, seat);
         if (!outcome) {
-            fuzz::require(outcome.error().describe().find('\n') == std::string::npos,
+            const providers::Failure& failure = outcome.error();
+            fuzz::require(fuzz::is_one_line(failure.type) && fuzz::is_one_line(failure.message) &&
+                              fuzz::is_one_line(failure.describe()),
                           "a failure is one line");
         }
     });

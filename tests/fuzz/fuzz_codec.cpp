@@ -2,7 +2,7 @@
 // (Anthropic, OpenAI, xAI, OpenAI-compatible, Gemini) as a success and as an
 // error status, its retry classification and the model look-up reader; a
 // parsed reply then goes through the guard as the pipeline sends it.
-// Properties: nothing crashes; a failure's description is one line.
+// Properties: nothing crashes; a failure's type, message and description are each one line.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -51,8 +51,13 @@ int fuzz::run_codec(const std::uint8_t* data, std::size_t size) {
             if (reply) {
                 (void)guard::validate_reply(guard::Round::take, reply->text);
             } else {
-                const std::string line = reply.error().describe();
-                fuzz::require(line.find('\n') == std::string::npos, "failure is one line");
+                // Each field from outside is put on one line where it is read, not only when
+                // describe() joins them.
+                const providers::Failure& failure = reply.error();
+                fuzz::require(fuzz::is_one_line(failure.type) &&
+                                  fuzz::is_one_line(failure.message) &&
+                                  fuzz::is_one_line(failure.describe()),
+                              "failure is one line");
             }
             (void)codec->classify(response);
             (void)codec->parse_model_lookup(response, fixture.seat);

@@ -24,6 +24,11 @@ int run_jsonl(const std::uint8_t* data, std::size_t size);
 int run_headers(const std::uint8_t* data, std::size_t size);
 int run_batch(const std::uint8_t* data, std::size_t size);
 
+// Returns whether `text` holds no line break (LF or CR).
+inline bool is_one_line(std::string_view text) {
+    return text.find_first_of("\r\n") == std::string_view::npos;
+}
+
 // Returns whether `text` is well-formed UTF-8 (no overlong forms, surrogates or
 // code points above U+10FFFF); false at the first bad byte.
 inline bool is_valid_utf8(std::string_view text) {

@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 #include <roundtable/jobs/wire.hpp>
+#include <roundtable/providers/wire.hpp>
+#include <roundtable/util/text.hpp>
 
 namespace roundtable::jobs {
 
@@ -19,10 +21,11 @@ std::string string_at(const json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A failure the batch reported; its type and message come from outside and are put on one line.
 providers::Failure batch_failure(std::string type, std::string message) {
     providers::Failure f;
-    f.type = std::move(type);
-    f.message = std::move(message);
+    f.type = util::one_line(std::move(type));
+    f.message = util::one_line(std::move(message));
     f.batch = true;
     return f;
 }
@@ -92,7 +95,8 @@ ResultLine anthropic_result(const json& line) {
         result.failure =
             batch_failure("canceled", "the batch was canceled before this request ran");
     } else {
-        result.failure = batch_failure("errored", "unknown result type \"" + type + "\"");
+        result.failure = batch_failure(
+            "errored", "unknown result type \"" + providers::wire::excerpt(type, 40) + "\"");
     }
     return result;
 }

@@ -9,18 +9,14 @@
 #include <roundtable/providers/wire.hpp>
 #include <roundtable/util/json_depth.hpp>
 #include <roundtable/util/json_text.hpp>
+#include <roundtable/util/text.hpp>
 #include <unordered_map>
 
 namespace roundtable::providers::wire {
 
 namespace {
 
-// Returns `text` on one line: line breaks and tabs become spaces.
-std::string one_line(std::string text) {
-    std::replace_if(
-        text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
-    return text;
-}
+using util::one_line;
 
 std::optional<ErrorBody> read_nested(const json& body, const json& error) {
     ErrorBody out;
@@ -176,7 +172,7 @@ Failure error_failure(std::string_view provider, const http::Response& response,
             if (request_id.empty()) {
                 request_id = error->request_id;
             }
-            return make_failure(provider, response.status, std::move(error->type),
+            return make_failure(provider, response.status, one_line(std::move(error->type)),
                                 error->message.empty() ? std::string("no message")
                                                        : one_line(error->message),
                                 std::move(request_id));

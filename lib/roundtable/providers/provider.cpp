@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <roundtable/providers/provider.hpp>
+#include <roundtable/util/text.hpp>
 
 namespace roundtable::providers {
 
@@ -24,7 +25,7 @@ std::string Failure::describe() const {
     if (!extra.empty()) {
         out += fmt::format(" ({})", extra);
     }
-    return out;
+    return util::one_line(std::move(out)); // the fields came from outside
 }
 
 } // namespace roundtable::providers

@@ -2,8 +2,8 @@
 // five error body shapes of PROVIDERS.md, and the failures every protocol
 // reports the same way (cut, empty, not JSON, bad key).
 //
-// Internal to providers/ (it brings in nlohmann/json): include it only from
-// the codec .cpp files. Pure functions; thread-safe.
+// Internal to providers/ and jobs/ (it brings in nlohmann/json): include it only
+// from the codec and batch wire .cpp files. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>

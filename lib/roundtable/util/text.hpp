@@ -3,6 +3,7 @@
 // thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace roundtable::util {
@@ -18,6 +19,18 @@ constexpr std::string_view trim(std::string_view text,
         return {};
     }
     return text.substr(first, text.find_last_not_of(space) - first + 1);
+}
+
+// Returns `text` on one line: every ASCII control byte (line breaks, tabs, escapes, DEL) becomes
+// a space, so text from outside cannot break a one-line message or steer a terminal; never fails.
+inline std::string one_line(std::string text) {
+    for (char& c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7F) {
+            c = ' ';
+        }
+    }
+    return text;
 }
 
 } // namespace roundtable::util

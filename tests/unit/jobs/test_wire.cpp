@@ -177,6 +177,25 @@ TEST_CASE("wire::anthropic result lines") {
             CHECK(batch.error().provider == "anthropic");
         }
     }
+    SECTION("a type or message from outside is put on one line (a fuzzer's find)") {
+        const json unknown = {{"custom_id", "a4"},
+                              {"result", {{"type", "odd\n\x1b[2Jtype\r"}}}};
+        auto batch =
+            outcome(*codec, *read_result(Protocol::anthropic_messages, unknown.dump()), take(), s);
+        REQUIRE_FALSE(batch);
+        CHECK(batch.error().message == "unknown result type \"odd  [2Jtype \"");
+        CHECK(batch.error().describe().find_first_of("\r\n\x1b") == std::string::npos);
+        const json errored = {
+            {"custom_id", "a5"},
+            {"result",
+             {{"type", "errored"},
+              {"error", {{"type", "bad\ntype"}, {"message", "line one\nline two"}}}}}};
+        batch =
+            outcome(*codec, *read_result(Protocol::anthropic_messages, errored.dump()), take(), s);
+        REQUIRE_FALSE(batch);
+        CHECK(batch.error().type == "bad type");
+        CHECK(batch.error().message == "line one line two");
+    }
 }
 
 TEST_CASE("wire::gemini result lines") {

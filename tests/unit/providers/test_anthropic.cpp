@@ -233,6 +233,14 @@ TEST_CASE("anthropic::parse") {
         CHECK(reply.error().describe() ==
               "anthropic: HTTP 529 overloaded_error: Overloaded (request req_529)");
     }
+    SECTION("puts an error's type and message on one line") {
+        const auto reply = codec->parse(
+            response(400, testing::anthropic_error("odd\ntype", "first\r\nsecond\x1b[0m")),
+            request(), seat());
+        REQUIRE_FALSE(reply);
+        CHECK(reply.error().type == "odd type");
+        CHECK(reply.error().message == "first  second [0m");
+    }
     SECTION("falls back to the raw body for an unknown shape") {
         const auto reply =
             codec->parse(response(502, "<html>Bad gateway</html>"), request(), seat());

@@ -12,3 +12,11 @@ TEST_CASE("text::trim") {
     CHECK(trim("\xC2\xA0x\xC2\xA0") == "\xC2\xA0x\xC2\xA0"); // UTF-8 spaces are text, not ASCII
     static_assert(trim(" q ") == "q");
 }
+
+TEST_CASE("text::one_line") {
+    using roundtable::util::one_line;
+    CHECK(one_line("a\nb\r\nc\td") == "a b  c d");
+    CHECK(one_line(std::string("\x1b[31mred\x7f\0z", 11)) == " [31mred  z");
+    CHECK(one_line("caf\xC3\xA9 \xE2\x80\xA8") == "caf\xC3\xA9 \xE2\x80\xA8"); // UTF-8 bytes stay
+    CHECK(one_line("").empty());
+}
