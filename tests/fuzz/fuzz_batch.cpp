@@ -4,8 +4,8 @@
 // pieces: a job status (poll), then the results (OpenAI's and Anthropic's files split into
 // lines as they arrive, Gemini's inline responses parsed one at a time out of the operation),
 // and each line through read_result and the seat's codec.
-// Properties: nothing crashes or throws; a line handed over holds no newline; a failure's
-// type, message and description are each one line.
+// Properties: nothing crashes or throws; a job's state and a line handed over hold no newline; a
+// failure's type, message and description are each one line.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -76,7 +76,9 @@ int fuzz::run_batch(const std::uint8_t* data, std::size_t size) {
     transport.piece = std::max<std::size_t>(1, data[1]);
     const jobs::Client client(protocol, *codec, seat, "", transport);
 
-    (void)client.poll("batch_1");
+    if (const auto polled = client.poll("batch_1")) {
+        fuzz::require(fuzz::is_one_line(polled->state), "a job's state is one line");
+    }
     jobs::JobStatus status;
     status.id = "batches/1";
     status.ended = true;

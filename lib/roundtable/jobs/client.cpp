@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <roundtable/jobs/client.hpp>
+#include <roundtable/util/text.hpp>
 #include <sys/stat.h>
 
 namespace roundtable::jobs {
@@ -47,7 +48,7 @@ Failure bad_reply(const std::string& provider, const std::string& what) {
 JobStatus openai_status(const json& batch) {
     JobStatus s;
     s.id = text(batch, "id");
-    s.state = text(batch, "status");
+    s.state = util::one_line(text(batch, "status")); // shown in progress lines
     s.ended = s.state == "completed" || s.state == "failed" || s.state == "expired" ||
               s.state == "cancelled";
     const json counts = batch.value("request_counts", json::object());
@@ -62,7 +63,7 @@ JobStatus openai_status(const json& batch) {
 JobStatus anthropic_status(const json& batch) {
     JobStatus s;
     s.id = text(batch, "id");
-    s.state = text(batch, "processing_status");
+    s.state = util::one_line(text(batch, "processing_status"));
     s.ended = s.state == "ended";
     const json counts = batch.value("request_counts", json::object());
     s.succeeded = count(counts, "succeeded");
@@ -76,7 +77,7 @@ JobStatus gemini_status(const json& operation) {
     JobStatus s;
     s.id = text(operation, "name");
     const json meta = operation.value("metadata", json::object());
-    s.state = text(meta, "state");
+    s.state = util::one_line(text(meta, "state"));
     s.ended = operation.value("done", false);
     const json stats = meta.value("batchStats", json::object());
     auto number = [&](const char* key) -> std::int64_t { // int64 fields come as strings
