@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <fake/fake_panel.hpp>
 #include <fake/replies.hpp>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <support/run_binary.hpp>
@@ -220,5 +222,62 @@ TEST_CASE("e2e::an injection article: its instructions are shown on the card, ne
         CHECK(shown.out.find("2 instruction-like sentences addressed to the models") !=
               std::string::npos);
         CHECK(shown.out.find("Ignore all previous instructions") != std::string::npos);
+    }
+}
+
+TEST_CASE("e2e::escape sequences in an article, a reply or an error never reach the terminal") {
+    // Clear screen, a window title (OSC), a clipboard write (OSC 52), bell, DEL and an 8-bit CSI:
+    // what a hostile page or reply could send to the terminal of whoever reads its card.
+    const std::string hostile = "\x1b[2J\x1b]0;owned\x07\x1b]52;c;aGk=\x07\x7f\xC2\x9B"
+                                "31m";
+    auto has_control = [](const std::string& text) {
+        return text.find_first_of("\x1b\x07\x7f") != std::string::npos ||
+               text.find("\xC2\x9B") != std::string::npos;
+    };
+    TempDir dir;
+    std::ifstream in(source_path("examples/bearish-truck-recall.txt"), std::ios::binary);
+    std::string article{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    article.insert(article.find('.') + 1, " Shares" + hostile + " fell.");
+    const auto path = dir.write("hostile.txt", article);
+
+    FakePanel fake;
+    fake.server.set_handler("/v1/chat/completions", [&](const RecordedRequest& r) {
+        json object = json::parse(object_for(round_of(r.body), "bearish", "grok"));
+        for (const char* key : {"headline", "analysis", "counterpoint", "text", "summary"}) {
+            if (object.contains(key)) {
+                object[key] = object[key].get<std::string>() + hostile;
+            }
+        }
+        return json_reply(200, openai_text_reply(object.dump()));
+    });
+    fake.server.set_handler("/v1/messages", [&](const RecordedRequest&) {
+        return json_reply(400, anthropic_error("invalid_request_error", "bad" + hostile));
+    });
+    for (const char* format : {"text", "markdown", "json"}) {
+        INFO(format);
+        RunSpec spec;
+        auto cfg = dir.write("config.toml", fake.config());
+        spec.args = {path.string(), "--config", cfg.string(), "--format", format, "--no-cache"};
+        spec.env = k_keys;
+        spec.env["XDG_CACHE_HOME"] = (dir.path() / "cache").string();
+        spec.timeout = std::chrono::seconds(60);
+        const RunResult r = run_binary(spec);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK_FALSE(has_control(r.out));
+        CHECK_FALSE(has_control(r.err));
+        // The words around them are kept: the article's, gpt's, and claude's error.
+        CHECK(r.out.find("]0;owned") != std::string::npos);
+        if (std::string(format) == "json") {
+            const json card = json::parse(r.out);
+            for (const auto& seat : card.at("seats")) {
+                if (seat.at("seat") == "claude") {
+                    CHECK(seat.at("status") == "failed");
+                    CHECK(seat.at("error").get<std::string>().find("bad [2J") != std::string::npos);
+                } else {
+                    CHECK(seat.at("status") == "ok");
+                }
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ namespace roundtable::article {
 
 namespace {
 
-enum class Kind { content, space, newline, paragraph };
+enum class Kind { content, space, newline, paragraph, control };
 
 // Classifies the code point at `pos` (valid UTF-8) and sets `length` to its size.
 Kind classify(std::string_view text, std::size_t pos, std::size_t& length) noexcept {
@@ -26,7 +26,9 @@ Kind classify(std::string_view text, std::size_t pos, std::size_t& length) noexc
             }
             return Kind::newline;
         default:
-            return Kind::content;
+            // Other C0 controls and DEL are not text; an escape sequence in an article would
+            // reach the terminal through every quote of it.
+            return byte < 0x20 || byte == 0x7F ? Kind::control : Kind::content;
         }
     }
     length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
@@ -38,6 +40,9 @@ Kind classify(std::string_view text, std::size_t pos, std::size_t& length) noexc
     const auto b2 = length > 2 ? static_cast<unsigned char>(text[pos + 2]) : 0;
     if (byte == 0xC2 && b1 == 0xA0) { // U+00A0 no-break space
         return Kind::space;
+    }
+    if (byte == 0xC2 && b1 >= 0x80 && b1 <= 0x9F) { // U+0080..U+009F, the C1 controls
+        return Kind::control;
     }
     if (byte == 0xE1 && b1 == 0x9A && b2 == 0x80) { // U+1680 ogham space mark
         return Kind::space;
@@ -82,7 +87,7 @@ std::string normalize_text(std::string_view text) {
         std::size_t run = pos;
         while (run < text.size()) {
             const auto byte = static_cast<unsigned char>(text[run]);
-            if (byte <= ' ' || byte >= 0x80) {
+            if (byte <= ' ' || byte >= 0x7F) {
                 break;
             }
             ++run;
@@ -104,6 +109,8 @@ std::string normalize_text(std::string_view text) {
             pending_newlines += 2;
             pending_space = false;
             break;
+        case Kind::control:
+            break; // dropped
         case Kind::content:
             if (!out.empty()) {
                 if (pending_newlines > 0) {

@@ -1,7 +1,7 @@
 // Whitespace normalization of article text and the plain-text title rule.
 //
-// Normalization touches whitespace only -- quotes, dashes and every other
-// character pass through unchanged, so quotes taken from the text stay verbatim
+// Normalization touches whitespace and control characters only -- quotes, dashes
+// and every other character pass through unchanged, so quotes taken from the text stay verbatim
 // and the card stays reproducible. Pure functions; thread-safe.
 #pragma once
 
@@ -13,7 +13,9 @@ namespace roundtable::article {
 // Returns `text` (valid UTF-8) with CRLF and CR turned into LF, U+2028 into LF and
 // U+2029 into a blank line, tabs, FF, VT, NBSP and other Unicode space separators
 // into ' ', runs of spaces collapsed, spaces trimmed at line ends and starts, runs of
-// blank lines reduced to one, and blank lines at both ends removed; never fails.
+// blank lines reduced to one, blank lines at both ends removed, and the other control
+// characters (C0, DEL, C1: U+0080..U+009F) removed, so no escape sequence from outside
+// reaches a terminal; never fails.
 std::string normalize_text(std::string_view text);
 
 // Returns `text` on a single line: every whitespace run (line breaks included) becomes

@@ -6,6 +6,7 @@
 #include <roundtable/article/encoding.hpp>
 #include <roundtable/guard/extract.hpp>
 #include <roundtable/guard/validate.hpp>
+#include <roundtable/util/text.hpp>
 
 namespace roundtable::guard {
 
@@ -66,7 +67,10 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-std::string trimmed(std::string_view s) {
+// Returns `text` without control characters (util::drop_controls) or surrounding whitespace.
+std::string trimmed(std::string_view text) {
+    std::string out = util::drop_controls(text);
+    std::string_view s = out;
     while (!s.empty() && is_space(s.front())) {
         s.remove_prefix(1);
     }

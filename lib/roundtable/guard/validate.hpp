@@ -6,7 +6,8 @@
 // invalid, repair_instruction gives the text for the one repair call.
 //
 // Coercions (everything else is an error naming the field):
-//   - strings are trimmed of surrounding whitespace;
+//   - strings are trimmed of surrounding whitespace, and control characters
+//     (util::drop_controls: escape sequences, DEL, C1) are removed from them;
 //   - confidence / confidence_after given as a numeric string ("0.8"), as a
 //     percentage string ("80%", "80") or as a number above 10 up to 100 (80)
 //     become a fraction (0.8); bare numbers above 1 up to 10 are ambiguous

@@ -24,8 +24,8 @@ std::string string_at(const json& j, const char* key) {
 // A failure the batch reported; its type and message come from outside and are put on one line.
 providers::Failure batch_failure(std::string type, std::string message) {
     providers::Failure f;
-    f.type = util::one_line(std::move(type));
-    f.message = util::one_line(std::move(message));
+    f.type = util::one_line(type);
+    f.message = util::one_line(message);
     f.batch = true;
     return f;
 }
@@ -95,8 +95,8 @@ ResultLine anthropic_result(const json& line) {
         result.failure =
             batch_failure("canceled", "the batch was canceled before this request ran");
     } else {
-        result.failure = batch_failure(
-            "errored", "unknown result type \"" + providers::wire::excerpt(type, 40) + "\"");
+        result.failure = batch_failure("errored", "unknown result type \"" +
+                                                      providers::wire::excerpt(type, 40) + "\"");
     }
     return result;
 }

@@ -172,7 +172,7 @@ Failure error_failure(std::string_view provider, const http::Response& response,
             if (request_id.empty()) {
                 request_id = error->request_id;
             }
-            return make_failure(provider, response.status, one_line(std::move(error->type)),
+            return make_failure(provider, response.status, one_line(error->type),
                                 error->message.empty() ? std::string("no message")
                                                        : one_line(error->message),
                                 std::move(request_id));

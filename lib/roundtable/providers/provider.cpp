@@ -25,7 +25,7 @@ std::string Failure::describe() const {
     if (!extra.empty()) {
         out += fmt::format(" ({})", extra);
     }
-    return util::one_line(std::move(out)); // the fields came from outside
+    return util::one_line(out); // the fields came from outside
 }
 
 } // namespace roundtable::providers

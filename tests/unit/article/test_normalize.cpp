@@ -44,6 +44,16 @@ TEST_CASE("normalize::normalize_text") {
     SECTION("whitespace only becomes empty") {
         CHECK(normalize_text(" \n\t\r\n\xC2\xA0") == "");
     }
+    SECTION("control characters are dropped: no escape sequence reaches a terminal") {
+        CHECK(normalize_text("rose \x1b[2J\x1b]0;title\x07 12%") == "rose [2J]0;title 12%");
+        CHECK(normalize_text(std::string("a\0b\x7f"
+                                         "c\x01",
+                                         6)) == "abc");
+        CHECK(normalize_text("8-bit \xC2\x9B"
+                             "31m CSI and \xC2\x85 NEL") == "8-bit 31m CSI and NEL");
+        CHECK(normalize_text("\x1b\n\x1b line") == "line");
+        CHECK(normalize_text("\xC2\xA9 2026 \xC2\xBF") == "\xC2\xA9 2026 \xC2\xBF"); // not C1
+    }
 }
 
 TEST_CASE("normalize::normalize_line") {

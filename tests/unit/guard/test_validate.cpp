@@ -62,6 +62,15 @@ TEST_CASE("validate::validate_reply") {
             Round::consensus, R"({"summary": "  S \n", "risk": "\tR", "opportunity": "O  "})");
         CHECK(clean.value() == R"({"summary":"S","risk":"R","opportunity":"O"})");
     }
+    SECTION("control characters are removed, and a text of nothing else is empty") {
+        const auto clean = validate_reply(
+            Round::consensus,
+            R"({"summary": "\u001b[2J S\u0007", "risk": "R\u009b31m", "opportunity": "\u007fO"})");
+        CHECK(clean.value() == R"({"summary":"[2J S","risk":"R31m","opportunity":"O"})");
+        CHECK(validate_reply(Round::consensus,
+                             R"({"summary": "\u001b", "risk": "R", "opportunity": "O"})")
+                  .error() == "consensus: 'summary' is empty");
+    }
     SECTION("confidence as a string, a percentage or a number above 10") {
         CHECK(validate_reply(Round::take, take_with(R"("bullish")", R"("0.8")")).value() ==
               clean_take("bullish", "0.8"));
