@@ -178,8 +178,7 @@ TEST_CASE("wire::anthropic result lines") {
         }
     }
     SECTION("a type or message from outside is put on one line (a fuzzer's find)") {
-        const json unknown = {{"custom_id", "a4"},
-                              {"result", {{"type", "odd\n\x1b[2Jtype\r"}}}};
+        const json unknown = {{"custom_id", "a4"}, {"result", {{"type", "odd\n\x1b[2Jtype\r"}}}};
         auto batch =
             outcome(*codec, *read_result(Protocol::anthropic_messages, unknown.dump()), take(), s);
         REQUIRE_FALSE(batch);
