@@ -873,8 +873,9 @@ bool starts_figure(std::string_view t, std::size_t i) {
 }
 
 bool is_year(const Mention& m) {
-    return m.kind == FigureKind::plain && !m.magnitude && m.decimals == 0 &&
-           valid_year(static_cast<int>(m.raw));
+    // Range first: a double past int's range does not convert (2222222222, 1e93).
+    return m.kind == FigureKind::plain && !m.magnitude && m.decimals == 0 && m.raw >= 0 &&
+           m.raw < 1e4 && valid_year(static_cast<int>(m.raw));
 }
 
 // Whether "a to b" / "a-b" / "between a and b" reads as one range: both
