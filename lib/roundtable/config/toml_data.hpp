@@ -7,9 +7,9 @@
 #pragma once
 
 #include <roundtable/config/catalogue.hpp>
+#include <roundtable/config/toml.hpp>
 #include <string>
 #include <string_view>
-#include <toml++/toml.h>
 
 namespace roundtable::config::detail {
 

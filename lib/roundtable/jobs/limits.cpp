@@ -1,8 +1,8 @@
 #include <algorithm>
+#include <roundtable/config/toml.hpp>
 #include <roundtable/embedded_data.hpp>
 #include <roundtable/jobs/limits.hpp>
 #include <string>
-#include <toml++/toml.h>
 
 namespace roundtable::jobs {
 

@@ -445,6 +445,13 @@ TEST_CASE("config::load file schema") {
         CHECK(message.size() > path.size() + 6);
         CHECK_THAT(error_of("[panel\n"), Catch::StartsWith(path + ":1:"));
     }
+    SECTION("a letter toml++ 3.3 took for unreachable is a parse error (config/toml.hpp)") {
+        // U+0497 and U+00E9 where a key or whitespace may be: undefined behaviour in toml++
+        // 3.3.0, caught by UBSan in the sanitizer build; now the parser's own error.
+        CHECK_THAT(error_of("\xD2\x97"), Catch::StartsWith(path + ":1:"));
+        CHECK_THAT(error_of("[panel]\nchair = \"claude\" \xC3\xA9\n"),
+                   Catch::StartsWith(path + ":2:"));
+    }
     SECTION("api_key is refused anywhere") {
         const std::string refused =
             ": API keys are read from the environment only; use api_key_env";
