@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <mutex>
 #include <roundtable/providers/call_log.hpp>
+#include <roundtable/util/text.hpp>
 
 namespace roundtable::providers {
 
@@ -68,13 +69,14 @@ std::string describe_call(const HttpCall& call) {
         line += fmt::format(" tokens {}/{}", call.usage->input_tokens, call.usage->output_tokens);
     }
     if (!call.request_id.empty()) {
-        line += fmt::format(" request {}", call.request_id);
+        line += fmt::format(" request {}", util::one_line(call.request_id));
     }
     if (!call.request_body.empty()) {
         line += indented(">", call.request_body);
     }
     if (!call.response_body.empty()) {
-        line += indented("<", call.response_body);
+        // A body that is not JSON (an HTML error page, say) may hold raw escape sequences.
+        line += indented("<", util::drop_controls(call.response_body));
     }
     return line;
 }

@@ -31,6 +31,12 @@ TEST_CASE("call_log::describe_call") {
         CHECK(describe_call(call) == "http claude POST api.anthropic.com/v1/messages 200 attempt 2 "
                                      "1.24 s\n  > {\"a\": 1}\n  < line one\n  < line two");
     }
+    SECTION("no escape sequence from a response reaches the terminal") {
+        call.request_id = "req\x1b]0;t\x07";
+        call.response_body = "<h1>\x1b[2JBad gateway</h1>";
+        CHECK(describe_call(call) == "http claude POST api.anthropic.com/v1/messages 200 attempt 2 "
+                                     "1.24 s request req ]0;t \n  < <h1>[2JBad gateway</h1>");
+    }
 }
 
 TEST_CASE("call_log::truncate_body") {
