@@ -88,16 +88,23 @@ TEST_CASE("e2e::reasoning models: the default config gives a full card, billed a
     CHECK(usage.at("reasoning_tokens") == bill.reasoning);
     CHECK(bill.reasoning > 8 * 4000); // every call thought, at medium
     // Cost at the published prices (USD per million: in / out): Claude Sonnet 5.5 2 / 10,
-    // GPT-6.2 Sol 2 / 10, Gemini 4 Neon 3 / 15, Grok 4.7 2 / 6.
+    // GPT-6.2 Sol 2 / 10, Gemini 4 Neon 3 / 15; Grok 4.7 (2 / 6) billed what its replies said.
     const std::map<std::string, std::pair<double, double>> prices{
-        {"anthropic", {2, 10}}, {"openai", {2, 10}}, {"gemini", {3, 15}}, {"xai", {2, 6}}};
+        {"anthropic", {2, 10}}, {"openai", {2, 10}}, {"gemini", {3, 15}}};
     double expected = 0;
     for (const auto& [provider, price] : prices) {
         const Bill b = fake.providers->bill(provider);
+        CHECK(b.ticks == 0); // only xAI states a cost
         expected += (static_cast<double>(b.input) * price.first +
                      static_cast<double>(b.output) * price.second) /
                     1e6;
     }
+    const Bill grok = fake.providers->bill("xai");
+    const double grok_listed =
+        (static_cast<double>(grok.input) * 2 + static_cast<double>(grok.output) * 6) / 1e6;
+    REQUIRE(grok.ticks > 0);
+    CHECK(static_cast<double>(grok.ticks) / 1e10 == Approx(grok_listed).epsilon(1e-6));
+    expected += static_cast<double>(grok.ticks) / 1e10;
     CHECK(usage.at("cost_usd").get<double>() == Approx(expected).epsilon(1e-9));
 
     // The text card's footer shows the reasoning tokens.

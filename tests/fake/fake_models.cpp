@@ -19,6 +19,7 @@
 //   of maxOutputTokens; a MAX_TOKENS stop while thinking has no parts; Gemini 4 returns at most
 //   32,768 output tokens to a non-streaming call.
 #include <algorithm>
+#include <cmath>
 #include <fake/fake_models.hpp>
 #include <fake/replies.hpp>
 #include <fmt/format.h>
@@ -113,16 +114,24 @@ std::vector<FakeModel> build_models() {
         all.push_back(std::move(m));
     }
     // xAI: grok-4.5 and later take reasoning_effort; grok-4 refuses it but still reasons.
-    all.push_back(model("xai", "grok-4.7", k_grok_levels, "high"));
-    all.push_back(model("xai", "grok-4.6", k_grok_levels, "high"));
-    all.push_back(model("xai", "grok-4.5", k_gemini_lmh, "high"));
+    // List prices per million tokens, input / output: docs.x.ai/developers/grok-4-7, grok-4-6,
+    // grok-4-5 and docs.x.ai/developers/models (read 2026-11-30). Every reply states its cost
+    // (docs.x.ai/developers/cost-tracking, read 2026-11-30).
+    auto priced = [](FakeModel m, double in, double out) {
+        m.usd_in = in;
+        m.usd_out = out;
+        return m;
+    };
+    all.push_back(priced(model("xai", "grok-4.7", k_grok_levels, "high"), 2.00, 6.00));
+    all.push_back(priced(model("xai", "grok-4.6", k_grok_levels, "high"), 2.00, 6.00));
+    all.push_back(priced(model("xai", "grok-4.5", k_gemini_lmh, "high"), 2.00, 6.00));
     {
-        FakeModel m = model("xai", "grok-4", {}, "medium");
+        FakeModel m = priced(model("xai", "grok-4", {}, "medium"), 3.00, 15.00);
         m.effort_refused = true;
         all.push_back(std::move(m));
     }
     {
-        FakeModel m = model("xai", "grok-4-fast-non-reasoning", {}, "");
+        FakeModel m = priced(model("xai", "grok-4-fast-non-reasoning", {}, ""), 0.20, 0.50);
         m.effort_refused = true;
         all.push_back(std::move(m));
     }
@@ -297,6 +306,7 @@ Bill FakeProviders::bill(const std::string& provider) const {
             total.input += bill.input;
             total.output += bill.output;
             total.reasoning += bill.reasoning;
+            total.ticks += bill.ticks;
         }
     }
     return total;
@@ -314,6 +324,7 @@ void FakeProviders::charge(const std::string& provider, const Bill& bill) {
     total.input += bill.input;
     total.output += bill.output;
     total.reasoning += bill.reasoning;
+    total.ticks += bill.ticks;
 }
 
 void FakeProviders::refused(const std::string& provider, const std::string& message) {
@@ -551,7 +562,7 @@ Scripted FakeProviders::generate(const std::string& provider, const std::string&
                 content.push_back({{"type", "text"}, {"text", s.text}});
             }
         }
-        charge(provider, Bill{0, input, s.thinking + s.answer, s.thinking});
+        charge(provider, Bill{0, input, s.thinking + s.answer, s.thinking, 0});
         return json_reply(
             200,
             json{{"id", "msg_fake"},
@@ -627,7 +638,19 @@ Scripted FakeProviders::generate(const std::string& provider, const std::string&
         if (provider == "xai" && s.thinking > 0) {
             message["reasoning_content"] = "";
         }
-        charge(provider, Bill{0, input, s.thinking + s.answer, s.thinking});
+        json usage = {{"prompt_tokens", input},
+                      {"completion_tokens", completion},
+                      {"total_tokens", input + s.thinking + s.answer},
+                      {"prompt_tokens_details", {{"cached_tokens", 0}}},
+                      {"completion_tokens_details", {{"reasoning_tokens", s.thinking}}}};
+        std::int64_t ticks = 0;
+        if (provider == "xai") { // USD per million tokens -> ticks (1e10 per USD) per token: 1e4
+            ticks = std::llround((static_cast<double>(input) * m->usd_in +
+                                  static_cast<double>(s.thinking + s.answer) * m->usd_out) *
+                                 1e4);
+            usage["cost_in_usd_ticks"] = ticks;
+        }
+        charge(provider, Bill{0, input, s.thinking + s.answer, s.thinking, ticks});
         return json_reply(
             200, json{{"id", "chatcmpl-fake"},
                       {"object", "chat.completion"},
@@ -636,12 +659,7 @@ Scripted FakeProviders::generate(const std::string& provider, const std::string&
                       {"choices", json::array({{{"index", 0},
                                                 {"message", message},
                                                 {"finish_reason", s.cut ? "length" : "stop"}}})},
-                      {"usage",
-                       {{"prompt_tokens", input},
-                        {"completion_tokens", completion},
-                        {"total_tokens", input + s.thinking + s.answer},
-                        {"prompt_tokens_details", {{"cached_tokens", 0}}},
-                        {"completion_tokens_details", {{"reasoning_tokens", s.thinking}}}}}}
+                      {"usage", usage}}
                      .dump());
     }
 
@@ -699,7 +717,7 @@ Scripted FakeProviders::generate(const std::string& provider, const std::string&
     if (s.thinking > 0) {
         usage["thoughtsTokenCount"] = s.thinking;
     }
-    charge(provider, Bill{0, input, s.thinking + s.answer, s.thinking});
+    charge(provider, Bill{0, input, s.thinking + s.answer, s.thinking, 0});
     return json_reply(200, json{{"candidates", json::array({candidate})},
                                 {"usageMetadata", usage},
                                 {"modelVersion", m->id},

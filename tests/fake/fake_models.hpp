@@ -18,7 +18,8 @@
 //   budget (more at higher effort), and stops at the budget: a reply cut
 //   while thinking has no visible text, in each provider's own shape;
 // - bills what it produced, counted by each provider's rules, into a Bill the
-//   tests compare with the card's usage;
+//   tests compare with the card's usage; every xAI reply also says what it
+//   cost, usage.cost_in_usd_ticks, at the model's list price;
 // - answers the model endpoints (Anthropic and OpenAI/xAI GET /v1/models/{id},
 //   Gemini GET /v1beta/models/{id}).
 //
@@ -48,6 +49,8 @@ struct FakeModel {
     bool refuses_forced_tool = false; // a forced tool_choice is a 400 even without thinking
     std::int64_t max_output = 128'000;
     std::int64_t context = 1'000'000;
+    double usd_in = 0;  // list price per million input tokens (xAI only: its replies state a cost)
+    double usd_out = 0; // per million output tokens, reasoning included
 };
 
 // Returns every model the fake knows; never fails.
@@ -65,6 +68,7 @@ struct Bill {
     std::int64_t input = 0;     // prompt tokens
     std::int64_t output = 0;    // visible answer and reasoning together
     std::int64_t reasoning = 0; // reasoning alone
+    std::int64_t ticks = 0;     // what the replies said they cost (xAI: 1 USD = 1e10 ticks)
 };
 
 // Computes reasoning-model replies for the four protocols.
