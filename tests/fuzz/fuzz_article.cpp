@@ -1,7 +1,8 @@
 // Fuzz target: raw input bytes through the article reader (binary sniffing,
 // encoding repair and conversion, HTML detection and extraction, whitespace
 // normalization), then sentence splitting and instruction detection of its text.
-// Properties: the only exception is roundtable::Error; the text is valid UTF-8;
+// Properties: the only exception is roundtable::Error; the text is valid UTF-8, and it and
+// the page's metadata hold no control character but tab and line breaks;
 // its sentences are in order, cut on character boundaries, and none is longer
 // than article::k_max_sentence_bytes. The raw bytes, as a JSON string, are
 // written by util::dump_json exactly as nlohmann writes them (request bodies
@@ -30,6 +31,10 @@ int fuzz::run_article(const std::uint8_t* data, std::size_t size) {
         const article::Article read = article::from_bytes(std::move(bytes), "fuzz");
         fuzz::require(fuzz::is_valid_utf8(read.text), "article text is valid UTF-8");
         fuzz::require(fuzz::is_valid_utf8(read.title), "article title is valid UTF-8");
+        for (const std::string* field :
+             {&read.text, &read.title, &read.byline, &read.published, &read.site}) {
+            fuzz::require(fuzz::is_terminal_safe(*field), "article text holds no control");
+        }
         const std::string text = article::grounding_text(read);
         std::size_t previous_end = 0;
         for (const article::Sentence& sentence : article::split_sentences(text)) {

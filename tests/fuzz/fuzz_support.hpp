@@ -29,6 +29,22 @@ inline bool is_one_line(std::string_view text) {
     return text.find_first_of("\r\n") == std::string_view::npos;
 }
 
+// Returns whether `text` is safe to print on a terminal: no control character but tab, line feed
+// and carriage return (no C0 escape or bell, no DEL, no C1 control U+0080..U+009F).
+inline bool is_terminal_safe(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) {
+            return false;
+        }
+        if (byte == 0xC2 && i + 1 < text.size() &&
+            (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0x80) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Returns whether `text` is well-formed UTF-8 (no overlong forms, surrogates or
 // code points above U+10FFFF); false at the first bad byte.
 inline bool is_valid_utf8(std::string_view text) {
