@@ -97,19 +97,28 @@ TEST_CASE("e2e::batch --provider-batch") {
     FakeBatch batch(fake.server, std::chrono::milliseconds(100));
     TempDir dir;
     const fs::path corpus = corpus_of(dir, 3);
-
-    SECTION("the same cards as synchronous mode, at the batch price, with no synchronous call") {
-        const fs::path sync_out = dir.path() / "sync.jsonl";
-        const fs::path batch_out = dir.path() / "batch.jsonl";
-        auto sync = run_binary(
+    const fs::path sync_out = dir.path() / "sync.jsonl";
+    const fs::path batch_out = dir.path() / "batch.jsonl";
+    // Runs the corpus synchronously into sync_out, then (server stats reset) in --provider-batch
+    // mode into batch_out; each run exits 0 and writes three lines. Returns the batch run.
+    auto run_both = [&] {
+        const RunResult sync = run_binary(
             spec_for(fake, dir, {corpus.string(), "--jsonl", sync_out.string(), "--no-cache"}));
         REQUIRE(sync.exit_code == 0);
         fake.server.reset_stats();
-        auto r = run_binary(spec_for(fake, dir,
-                                     with_mode({corpus.string(), "--jsonl", batch_out.string(),
-                                                "--provider-batch", "--poll", "0.02"})));
+        RunResult r = run_binary(spec_for(fake, dir,
+                                          with_mode({corpus.string(), "--jsonl", batch_out.string(),
+                                                     "--provider-batch", "--poll", "0.02"})));
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
+        REQUIRE(lines_by_id(sync_out).size() == 3);
+        REQUIRE(lines_by_id(batch_out).size() == 3);
+        return r;
+    };
+
+    SECTION("the same cards as synchronous mode, at the batch price, with no synchronous call") {
+        const RunResult r = run_both();
+        INFO(r.err);
         CHECK(sync_calls(fake.server) == 0);
         // Takes and rebuttals per seat, then the chair: 9 jobs. Sweeps make exactly these; the
         // broker makes up to 27 when a loaded machine staggers the articles' requests.
@@ -118,8 +127,6 @@ TEST_CASE("e2e::batch --provider-batch") {
         CHECK(jobs <= (sweeps ? 9 : 27));
         const auto a = lines_by_id(sync_out);
         const auto b = lines_by_id(batch_out);
-        REQUIRE(a.size() == 3);
-        REQUIRE(b.size() == 3);
         for (const auto& [id, line] : a) {
             INFO(id);
             REQUIRE(b.at(id).contains("card"));
@@ -144,20 +151,9 @@ TEST_CASE("e2e::batch --provider-batch") {
         // Tracking, read 2026-11-30); xAI publishes no batch share, so half is this test's.
         fake.xai_cost_ticks = 60'000'000;
         batch.set_billed_share(0.5);
-        const fs::path sync_out = dir.path() / "sync.jsonl";
-        const fs::path batch_out = dir.path() / "batch.jsonl";
-        auto sync = run_binary(
-            spec_for(fake, dir, {corpus.string(), "--jsonl", sync_out.string(), "--no-cache"}));
-        REQUIRE(sync.exit_code == 0);
-        auto r = run_binary(spec_for(fake, dir,
-                                     with_mode({corpus.string(), "--jsonl", batch_out.string(),
-                                                "--provider-batch", "--poll", "0.02"})));
-        INFO(r.err);
-        REQUIRE(r.exit_code == 0);
+        run_both();
         const auto a = lines_by_id(sync_out);
         const auto b = lines_by_id(batch_out);
-        REQUIRE(a.size() == 3);
-        REQUIRE(b.size() == 3);
         for (const auto& [id, line] : a) {
             INFO(id);
             const double full = line["card"]["usage"]["cost_usd"].get<double>();
