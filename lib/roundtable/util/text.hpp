@@ -1,6 +1,7 @@
-// Small text helpers shared by the parsers of config, headers, replies and CSV rows.
-// Pure functions on bytes (ASCII whitespace only: UTF-8 text passes through untouched);
-// thread-safe.
+// Small text helpers shared by the parsers of config, headers, replies and CSV rows, and by
+// everything that shows text from outside.
+// Pure functions on bytes (UTF-8 text passes through untouched, but for the C1 controls that
+// one_line and drop_controls remove); thread-safe.
 #pragma once
 
 #include <string>
@@ -24,49 +25,11 @@ constexpr std::string_view trim(std::string_view text,
 // Returns `text` on one line: every control character (C0 bytes such as line breaks, tabs and
 // escapes, DEL, and the C1 controls U+0080..U+009F) becomes a space, so text from outside cannot
 // break a one-line message or steer a terminal; never fails.
-inline std::string one_line(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7F) {
-            out.push_back(' ');
-            continue;
-        }
-        if (byte == 0xC2 && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next >= 0x80 && next <= 0x9F) {
-                out.push_back(' ');
-                ++i;
-                continue;
-            }
-        }
-        out.push_back(text[i]);
-    }
-    return out;
-}
+std::string one_line(std::string_view text);
 
 // Returns `text` without its control characters: C0 bytes other than tab, line feed and carriage
 // return, DEL, and the C1 controls U+0080..U+009F (C2 80..C2 9F in UTF-8). Text a model or a page
 // wrote keeps its words, and no escape sequence in it reaches a terminal; never fails.
-inline std::string drop_controls(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) {
-            continue;
-        }
-        if (byte == 0xC2 && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next >= 0x80 && next <= 0x9F) {
-                ++i;
-                continue;
-            }
-        }
-        out.push_back(text[i]);
-    }
-    return out;
-}
+std::string drop_controls(std::string_view text);
 
 } // namespace roundtable::util
